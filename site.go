@@ -1,0 +1,42 @@
+package vaxbook
+
+// Site is a place that vaccinates: a contracted clinic (위탁의료기관) or a vaccination
+// centre (예방접종센터).
+type Site struct {
+	ID       int64
+	Name     string
+	Province string // 시도, one of the 17
+	District string // 시군구
+	Address  string
+	Kind     string // "clinic" or "centre"
+}
+
+// SiteQuery selects sites for a search. Empty fields match everything; Name matches a
+// substring. Limit bounds the result (the store caps it).
+type SiteQuery struct {
+	CampaignID int64
+	Province   string
+	District   string
+	Name       string
+	// From and To bound the vaccination dates whose remaining places are reported.
+	From, To Date
+	// Group is the searcher's rotation group; Pooled says whether the searcher books
+	// from the pool (the open period) rather than from their own group's share.
+	Group  int
+	Pooled bool
+	Limit  int
+	// AfterID returns sites with a larger ID, for paging.
+	AfterID int64
+}
+
+// SiteAvailability is a site with the places a searcher can book per date.
+type SiteAvailability struct {
+	Site
+	Dates []DateAvailability
+}
+
+// DateAvailability is the number of places a searcher can book at a site on a date.
+type DateAvailability struct {
+	Date      Date
+	Remaining int
+}

@@ -1,0 +1,112 @@
+package vaxbook
+
+import (
+	"context"
+	"time"
+)
+
+// Store is the system of record. It has two implementations, sqlite and postgres, and
+// one conformance suite (package storetest) that both pass.
+//
+// Errors are *Error values with the domain codes (CodeNotFound, CodeShareFull,
+// CodeAlreadyBooked, …); driver errors never escape unwrapped as user-facing text.
+type Store interface {
+	// CreateCampaign inserts c with its windows and sets c.ID.
+	CreateCampaign(ctx context.Context, c *Campaign) error
+	// Campaign returns the campaign with the id, or CodeNotFound.
+	Campaign(ctx context.Context, id int64) (Campaign, error)
+	// Campaigns lists every campaign by id.
+	Campaigns(ctx context.Context) ([]Campaign, error)
+
+	// PutSites inserts or updates sites by ID.
+	PutSites(ctx context.Context, sites []Site) error
+	// Site returns the site with the id, or CodeNotFound.
+	Site(ctx context.Context, id int64) (Site, error)
+	// SetCapacities sets the bookable quantity of each site and date in a campaign and
+	// splits it into group shares with SplitShares and the campaign's weights. A
+	// quantity lower than what is already booked in a share is refused with
+	// CodeConflict, and nothing is applied.
+	SetCapacities(ctx context.Context, campaignID int64, caps []Capacity) error
+	// Shares returns the shares of a site on a date, ordered by group.
+	Shares(ctx context.Context, campaignID, siteID int64, d Date) ([]Share, error)
+	// SearchSites returns sites matching q, by ID, with remaining places per date.
+	SearchSites(ctx context.Context, q SiteQuery) ([]SiteAvailability, error)
+
+	// PutPerson inserts or updates a verified person by key.
+	PutPerson(ctx context.Context, p Person) error
+	// Person returns the person with the key, or CodeNotFound.
+	Person(ctx context.Context, key string) (Person, error)
+
+	// CreateSession stores a new session.
+	CreateSession(ctx context.Context, s Session) error
+	// Session returns the session with the id hash, or CodeNotFound (also once expired
+	// at now).
+	Session(ctx context.Context, idHash string, now time.Time) (Session, error)
+	// VerifySession binds a person to a session.
+	VerifySession(ctx context.Context, idHash, personKey, method string, at, expires time.Time) error
+
+	// Book performs each request in its own all-or-nothing unit and returns one result
+	// per request, in order. One request's failure never affects another's. The batch
+	// shape lets an implementation commit many bookings in one transaction.
+	Book(ctx context.Context, reqs []BookRequest) []BookResult
+	// Change atomically cancels the active reservation req.OldID and books req.New; if
+	// the new place cannot be had the old reservation is left untouched.
+	Change(ctx context.Context, req ChangeRequest) (Reservation, error)
+	// Cancel cancels an active reservation of the person and returns its place to its
+	// share. CodeNoReservation if there is none with that id for the person.
+	Cancel(ctx context.Context, personKey string, reservationID int64, at time.Time) (Reservation, error)
+	// ActiveReservation returns the person's active reservation in the campaign, or
+	// CodeNoReservation.
+	ActiveReservation(ctx context.Context, campaignID int64, personKey string) (Reservation, error)
+
+	// Audit counts invariant violations in a campaign from the rows themselves.
+	Audit(ctx context.Context, campaignID int64) (Audit, error)
+
+	// Close releases the store's resources.
+	Close() error
+}
+
+// BookRequest asks for a place at a site on a date. The caller has already checked the
+// rules that need no storage (cohort, window, date); the store enforces the ones that
+// need the rows (a place left, one active reservation per person) atomically.
+type BookRequest struct {
+	CampaignID int64
+	PersonKey  string
+	SiteID     int64
+	Date       Date
+	SecondDate Date
+	// Group is the person's rotation group. When Pooled is false the place must come
+	// from that group's share; when true, from the group's own share if it has room,
+	// else from any other group's share at the same site and date.
+	Group  int
+	Pooled bool
+	Status Status // StatusBooked, or StatusConfirmed inside the 14 days
+	At     time.Time
+}
+
+// BookResult is the outcome of one BookRequest: the reservation, or an *Error with
+// CodeShareFull, CodeAlreadyBooked, CodeNotBookable (no such share) or an internal error.
+type BookResult struct {
+	Reservation Reservation
+	Err         error
+}
+
+// ChangeRequest moves a person's active reservation OldID to the place in New.
+type ChangeRequest struct {
+	OldID int64
+	New   BookRequest
+}
+
+// Audit is the result of counting invariant violations from the rows. Every field is
+// zero in a healthy store.
+type Audit struct {
+	// Overbooked counts shares whose active reservations exceed their capacity.
+	Overbooked int
+	// DoubleBooked counts persons with more than one active reservation.
+	DoubleBooked int
+	// CounterDrift counts shares whose booked counter differs from their active rows.
+	CounterDrift int
+	// ActiveReservations and BookedTotal are the totals compared.
+	ActiveReservations int
+	BookedTotal        int
+}
