@@ -1,6 +1,7 @@
 package vaxbook
 
 import (
+	"slices"
 	"time"
 )
 
@@ -75,7 +76,8 @@ func (c Campaign) InCohort(birth Date) bool {
 	return !birth.Before(c.CohortFrom) && !birth.After(c.CohortTo)
 }
 
-// WindowsOf returns the windows open to group, in opening order.
+// WindowsOf returns the windows open to group, in opening order whatever the order of
+// c.Windows (an operator may list the open period first).
 func (c Campaign) WindowsOf(group int) []Window {
 	var ws []Window
 	for _, w := range c.Windows {
@@ -83,7 +85,13 @@ func (c Campaign) WindowsOf(group int) []Window {
 			ws = append(ws, w)
 		}
 	}
+	sortByOpening(ws)
 	return ws
+}
+
+// sortByOpening sorts windows by opening instant, keeping the given order on ties.
+func sortByOpening(ws []Window) {
+	slices.SortStableFunc(ws, func(a, b Window) int { return a.Opens.Compare(b.Opens) })
 }
 
 // OpenWindow returns the window open to group at t, if any.
@@ -114,7 +122,9 @@ func (c Campaign) BookingOrder() [Groups]int {
 	var order [Groups]int
 	seen := [Groups]bool{}
 	n := 0
-	for _, w := range c.Windows {
+	ws := slices.Clone(c.Windows)
+	sortByOpening(ws)
+	for _, w := range ws {
 		if w.Group >= 0 && w.Group < Groups && !seen[w.Group] {
 			seen[w.Group] = true
 			order[n] = w.Group
