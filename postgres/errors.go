@@ -1,0 +1,67 @@
+package postgres
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"vaxbook"
+)
+
+// SQLSTATEs the store translates. Keeping them here, in one table, is what lets the
+// rest of the package speak only in domain codes.
+const (
+	sqlNotNull       = "23502"
+	sqlForeignKey    = "23503"
+	sqlUnique        = "23505"
+	sqlCheck         = "23514"
+	sqlSerialization = "40001"
+	sqlDeadlock      = "40P01"
+)
+
+// activePersonIndex is the partial unique index that allows one active reservation per
+// person and campaign; a violation of it means "already booked", any other unique
+// violation a plain conflict.
+const activePersonIndex = "reservations_active_person"
+
+// dbError translates a driver error into a domain *Error where one fits and otherwise
+// wraps it with what was being done. Domain errors pass through unchanged.
+func dbError(err error, doing string) error {
+	if err == nil {
+		return nil
+	}
+	var de *vaxbook.Error
+	if errors.As(err, &de) {
+		return err
+	}
+	var pe *pgconn.PgError
+	if !errors.As(err, &pe) {
+		return fmt.Errorf("%s: %w", doing, err)
+	}
+	switch pe.Code {
+	case sqlUnique:
+		if pe.ConstraintName == activePersonIndex {
+			return vaxbook.Errorf(vaxbook.CodeAlreadyBooked, "you already hold a reservation in this campaign")
+		}
+		return vaxbook.Errorf(vaxbook.CodeConflict, "the record already exists")
+	case sqlCheck:
+		// booked <= capacity: the request asked for fewer places than are taken, or
+		// the rows changed under it.
+		return vaxbook.Errorf(vaxbook.CodeConflict, "the request conflicts with the places already booked")
+	case sqlForeignKey:
+		return vaxbook.Errorf(vaxbook.CodeNotFound, "a campaign or site in the request does not exist")
+	case sqlNotNull:
+		return vaxbook.Errorf(vaxbook.CodeInvalidInput, "a required value is missing")
+	case sqlSerialization, sqlDeadlock:
+		return vaxbook.Errorf(vaxbook.CodeConflict, "too many requests changed the same places at once; please retry")
+	}
+	return fmt.Errorf("%s: %w", doing, err)
+}
+
+// retryable reports whether err aborted a transaction only because of another one
+// running at the same time, so that running it again may succeed.
+func retryable(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && (pe.Code == sqlSerialization || pe.Code == sqlDeadlock)
+}
