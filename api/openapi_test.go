@@ -1,0 +1,44 @@
+package api
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// TestOpenAPIDescribesEveryRoute fails when a public route is missing from the OpenAPI
+// document or the document names an operation that no route serves.
+func TestOpenAPIDescribesEveryRoute(t *testing.T) {
+	var doc struct {
+		OpenAPI string                               `yaml:"openapi"`
+		Paths   map[string]map[string]map[string]any `yaml:"paths"`
+	}
+	if err := yaml.Unmarshal(openAPIDoc, &doc); err != nil {
+		t.Fatalf("openapi.yaml does not parse: %v", err)
+	}
+	if !strings.HasPrefix(doc.OpenAPI, "3.1") {
+		t.Errorf("openapi = %q, want 3.1.x", doc.OpenAPI)
+	}
+	var documented, served []string
+	for path, ops := range doc.Paths {
+		for method, op := range ops {
+			documented = append(documented, strings.ToUpper(method)+" "+path)
+			if _, ok := op["responses"]; !ok {
+				t.Errorf("%s %s has no responses", method, path)
+			}
+		}
+	}
+	s := New(Config{Demo: &Demo{}})
+	for _, rt := range s.routes() {
+		if rt.public {
+			served = append(served, rt.method+" "+rt.path)
+		}
+	}
+	slices.Sort(documented)
+	slices.Sort(served)
+	if !slices.Equal(documented, served) {
+		t.Errorf("document and routes differ:\ndocumented %v\nserved     %v", documented, served)
+	}
+}

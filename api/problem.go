@@ -1,0 +1,89 @@
+package api
+
+import (
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"time"
+
+	"vaxbook"
+)
+
+// statusOf maps each error code to its HTTP status. It is the one place where domain
+// errors meet HTTP.
+var statusOf = map[vaxbook.Code]int{
+	vaxbook.CodeInvalidInput:    http.StatusBadRequest,
+	vaxbook.CodeUnauthorized:    http.StatusUnauthorized,
+	vaxbook.CodeForbidden:       http.StatusForbidden,
+	vaxbook.CodeDeviceLocked:    http.StatusForbidden,
+	vaxbook.CodeNotFound:        http.StatusNotFound,
+	vaxbook.CodeNoReservation:   http.StatusNotFound,
+	vaxbook.CodeAlreadyBooked:   http.StatusConflict,
+	vaxbook.CodeShareFull:       http.StatusConflict,
+	vaxbook.CodeConflict:        http.StatusConflict,
+	vaxbook.CodeChangeLocked:    http.StatusConflict,
+	vaxbook.CodeCancelLocked:    http.StatusConflict,
+	vaxbook.CodeNotEligible:     http.StatusUnprocessableEntity,
+	vaxbook.CodeWindowClosed:    http.StatusUnprocessableEntity,
+	vaxbook.CodeNotBookable:     http.StatusUnprocessableEntity,
+	vaxbook.CodeVerifyFailed:    http.StatusUnprocessableEntity,
+	vaxbook.CodeCodeMismatch:    http.StatusUnprocessableEntity,
+	vaxbook.CodeCodeExpired:     http.StatusUnprocessableEntity,
+	vaxbook.CodeVerifyTooSoon:   http.StatusTooManyRequests,
+	vaxbook.CodeTooManyAttempts: http.StatusTooManyRequests,
+	vaxbook.CodeRateLimited:     http.StatusTooManyRequests,
+	vaxbook.CodeUnavailable:     http.StatusServiceUnavailable,
+	vaxbook.CodeInternal:        http.StatusInternalServerError,
+}
+
+// Problem is an RFC 9457 problem document with vaxbook's stable code.
+type Problem struct {
+	Type    string `json:"type"`
+	Title   string `json:"title"`
+	Status  int    `json:"status"`
+	Detail  string `json:"detail"`
+	Code    string `json:"code"`
+	RetryAt string `json:"retry_at,omitempty"`
+}
+
+// writeError sends err as problem+json. Internal errors are logged once here, with the
+// request's route, and the client sees only a plain sentence.
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	code := vaxbook.ErrorCode(err)
+	status, ok := statusOf[code]
+	if !ok {
+		status = http.StatusInternalServerError
+	}
+	if status >= 500 {
+		s.log.Error("request failed", "method", r.Method, "route", r.Pattern, "err", err)
+	}
+	p := Problem{
+		Type:   "https://vaxbook.example/problems/" + string(code),
+		Title:  http.StatusText(status),
+		Status: status,
+		Detail: vaxbook.ErrorMessage(err),
+		Code:   string(code),
+	}
+	var e *vaxbook.Error
+	if asError(err, &e) && !e.RetryAt.IsZero() {
+		p.RetryAt = e.RetryAt.Format(time.RFC3339)
+		secs := int(e.RetryAt.Sub(s.clock.Now()).Seconds() + 0.999)
+		w.Header().Set("Retry-After", strconv.Itoa(max(secs, 1)))
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	if err := json.NewEncoder(w).Encode(p); err != nil {
+		s.log.Debug("write problem", "err", err)
+	}
+}
+
+// writeJSON sends v as JSON with status.
+func (s *Server) writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	if err := json.NewEncoder(w).Encode(v); err != nil {
+		s.log.Debug("write json", "err", err)
+	}
+}

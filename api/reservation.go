@@ -1,0 +1,148 @@
+package api
+
+import (
+	"net/http"
+
+	"vaxbook"
+)
+
+// placeJSON is the body of a booking or a change: where and when.
+type placeJSON struct {
+	SiteID int64  `json:"site_id"`
+	Date   string `json:"date"`
+}
+
+// me answers the resident's standing in a campaign: group, window, open now and the
+// active reservation if any.
+func (s *Server) me(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	res, err := s.resident(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	e, err := s.booking.Eligibility(r.Context(), id, res.Person.Birth)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	out := map[string]any{"eligibility": eligibilityView(e, s.clock.Now()), "reservation": nil}
+	rv, err := s.booking.Reservation(r.Context(), res, id)
+	switch vaxbook.ErrorCode(err) {
+	case "":
+		v := s.withSite(r, rv)
+		out["reservation"] = &v
+	case vaxbook.CodeNoReservation:
+	default:
+		s.writeError(w, r, err)
+		return
+	}
+	s.writeJSON(w, http.StatusOK, out)
+}
+
+// withSite renders a reservation with its site when the site can be read.
+func (s *Server) withSite(r *http.Request, rv vaxbook.Reservation) reservationJSON {
+	v := reservationView(rv)
+	if site, err := s.store.Site(r.Context(), rv.SiteID); err == nil {
+		sv := siteView(site)
+		v.Site = &sv
+	}
+	return v
+}
+
+// place parses the campaign id and the place of a booking or change request.
+func place(w http.ResponseWriter, r *http.Request) (int64, placeJSON, vaxbook.Date, error) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return 0, placeJSON{}, vaxbook.Date{}, err
+	}
+	var p placeJSON
+	if err := decode(w, r, &p); err != nil {
+		return 0, p, vaxbook.Date{}, err
+	}
+	if p.SiteID <= 0 {
+		return 0, p, vaxbook.Date{}, vaxbook.Errorf(vaxbook.CodeInvalidInput, "site_id must be a positive number")
+	}
+	d, err := vaxbook.ParseDate(p.Date)
+	return id, p, d, err
+}
+
+func (s *Server) book(w http.ResponseWriter, r *http.Request) {
+	res, err := s.resident(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	id, p, d, err := place(w, r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	rv, err := s.booking.Book(r.Context(), res, id, p.SiteID, d)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.writeJSON(w, http.StatusCreated, s.withSite(r, rv))
+}
+
+func (s *Server) getReservation(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	res, err := s.resident(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	rv, err := s.booking.Reservation(r.Context(), res, id)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.writeJSON(w, http.StatusOK, s.withSite(r, rv))
+}
+
+func (s *Server) change(w http.ResponseWriter, r *http.Request) {
+	res, err := s.resident(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	id, p, d, err := place(w, r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	rv, err := s.booking.Change(r.Context(), res, id, p.SiteID, d)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.writeJSON(w, http.StatusOK, s.withSite(r, rv))
+}
+
+func (s *Server) cancel(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	res, err := s.resident(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	rv, err := s.booking.Cancel(r.Context(), res, id)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.writeJSON(w, http.StatusOK, s.withSite(r, rv))
+}

@@ -1,0 +1,123 @@
+// Package api serves vaxbook's JSON API under /api/v1, described by the OpenAPI document
+// at /openapi.yaml. Handlers parse and validate the request, call the booking service or
+// an identity method, and render JSON or an RFC 9457 problem.
+package api
+
+import (
+	"log/slog"
+	"net/http"
+
+	"vaxbook"
+	"vaxbook/booking"
+	"vaxbook/identity"
+)
+
+// Config is what the API needs from the outside, wired by cmd/vaxbook.
+type Config struct {
+	Store   vaxbook.Store
+	Booking *booking.Service
+	Phone   PhoneMethod
+	Sealer  *identity.Sealer
+	Clock   vaxbook.Clock
+	Logger  *slog.Logger
+	// SecureCookies marks cookies Secure; on whenever the service is reached over TLS.
+	SecureCookies bool
+	// Demo mounts the demo pages (one-time codes of the development carrier, example
+	// residents). Never on in production.
+	Demo *Demo
+}
+
+// Server holds the API's dependencies. Create it with New.
+type Server struct {
+	store   vaxbook.Store
+	booking *booking.Service
+	phone   PhoneMethod
+	sealer  *identity.Sealer
+	clock   vaxbook.Clock
+	log     *slog.Logger
+	secure  bool
+	demo    *Demo
+}
+
+// New returns a Server for cfg.
+func New(cfg Config) *Server {
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Server{
+		store: cfg.Store, booking: cfg.Booking, phone: cfg.Phone, sealer: cfg.Sealer,
+		clock: cfg.Clock, log: log, secure: cfg.SecureCookies, demo: cfg.Demo,
+	}
+}
+
+// route is one entry of the routing table. The table is also what the OpenAPI test
+// compares against the document, so a route cannot be added without describing it.
+type route struct {
+	method, path string
+	handler      http.HandlerFunc
+	// public routes are in the API document; demo-only and operational ones are not.
+	public bool
+}
+
+func (s *Server) routes() []route {
+	rs := []route{
+		{"GET", "/healthz", s.health, false},
+		{"GET", "/openapi.yaml", s.openAPI, false},
+		{"GET", "/api/v1/campaigns", s.listCampaigns, true},
+		{"GET", "/api/v1/campaigns/{id}", s.getCampaign, true},
+		{"GET", "/api/v1/campaigns/{id}/eligibility", s.eligibility, true},
+		{"GET", "/api/v1/campaigns/{id}/sites", s.searchSites, true},
+		{"GET", "/api/v1/campaigns/{id}/me", s.me, true},
+		{"POST", "/api/v1/campaigns/{id}/reservation", s.book, true},
+		{"GET", "/api/v1/campaigns/{id}/reservation", s.getReservation, true},
+		{"PUT", "/api/v1/campaigns/{id}/reservation", s.change, true},
+		{"DELETE", "/api/v1/campaigns/{id}/reservation", s.cancel, true},
+		{"POST", "/api/v1/identity/phone/start", s.phoneStart, true},
+		{"POST", "/api/v1/identity/phone/confirm", s.phoneConfirm, true},
+		{"GET", "/api/v1/session", s.getSession, true},
+		{"DELETE", "/api/v1/session", s.logout, true},
+	}
+	if s.demo != nil {
+		rs = append(rs,
+			route{"GET", "/demo", s.demoPage, false},
+			route{"GET", "/demo/sms", s.demoSMS, false},
+		)
+	}
+	return rs
+}
+
+// Handler returns the API with its protections: cross-origin checks on every
+// state-changing request (Sec-Fetch-Site / Origin, Go's CrossOriginProtection), which
+// together with SameSite=Lax cookies and JSON-only bodies keeps other sites from acting
+// in a resident's session.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	for _, rt := range s.routes() {
+		mux.HandleFunc(rt.method+" "+rt.path, rt.handler)
+	}
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		s.writeError(w, r, vaxbook.Errorf(vaxbook.CodeNotFound, "no such page or API route"))
+	})
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.writeError(w, r, vaxbook.Errorf(vaxbook.CodeForbidden, "cross-origin request refused"))
+	}))
+	return securityHeaders(cop.Handler(mux))
+}
+
+// securityHeaders sets headers that cost nothing and close whole classes of attack.
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+		h.Set("X-Frame-Options", "DENY")
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) health(w http.ResponseWriter, r *http.Request) {
+	s.writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}

@@ -1,0 +1,89 @@
+package api
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"net/http"
+	"time"
+
+	"vaxbook"
+	"vaxbook/booking"
+)
+
+// sessionCookie names the cookie that carries the session id.
+const sessionCookie = "vb_session"
+
+// Session lifetimes. A verified session lasts long enough to search and book calmly but
+// not all evening: the verification limit (one per 10 minutes) makes re-verifying cheap.
+const (
+	anonymousTTL = 30 * time.Minute
+	verifiedTTL  = 30 * time.Minute
+)
+
+// hashID returns the stored form of a session id: storage never holds a usable cookie.
+func hashID(raw string) string {
+	sum := sha256.Sum256([]byte(raw))
+	return hex.EncodeToString(sum[:])
+}
+
+// session returns the request's live session, or CodeUnauthorized.
+func (s *Server) session(r *http.Request) (vaxbook.Session, error) {
+	c, err := r.Cookie(sessionCookie)
+	if err != nil || len(c.Value) != 43 {
+		return vaxbook.Session{}, vaxbook.Errorf(vaxbook.CodeUnauthorized, "no session: verify your identity first")
+	}
+	sess, err := s.store.Session(r.Context(), hashID(c.Value), s.clock.Now())
+	if vaxbook.ErrorCode(err) == vaxbook.CodeNotFound {
+		return vaxbook.Session{}, vaxbook.Errorf(vaxbook.CodeUnauthorized, "your session has expired: verify your identity again")
+	}
+	return sess, err
+}
+
+// ensureSession returns the request's session, creating one (and its cookie) when the
+// request has none. The session id doubles as the device id of rule 7: a device is the
+// browser that holds the cookie.
+func (s *Server) ensureSession(w http.ResponseWriter, r *http.Request) (vaxbook.Session, error) {
+	sess, err := s.session(r)
+	if err == nil || vaxbook.ErrorCode(err) != vaxbook.CodeUnauthorized {
+		return sess, err
+	}
+	var b [32]byte
+	rand.Read(b[:])
+	raw := base64.RawURLEncoding.EncodeToString(b[:])
+	now := s.clock.Now()
+	sess = vaxbook.Session{IDHash: hashID(raw), CreatedAt: now, ExpiresAt: now.Add(anonymousTTL)}
+	if err := s.store.CreateSession(r.Context(), sess); err != nil {
+		return vaxbook.Session{}, err
+	}
+	http.SetCookie(w, &http.Cookie{
+		Name: sessionCookie, Value: raw, Path: "/", HttpOnly: true,
+		Secure: s.secure, SameSite: http.SameSiteLaxMode,
+	})
+	return sess, nil
+}
+
+// resident returns the verified person behind the request, or CodeUnauthorized.
+func (s *Server) resident(r *http.Request) (booking.Resident, error) {
+	sess, err := s.session(r)
+	if err != nil {
+		return booking.Resident{}, err
+	}
+	if !sess.Verified(s.clock.Now()) {
+		return booking.Resident{}, vaxbook.Errorf(vaxbook.CodeUnauthorized, "verify your identity first")
+	}
+	p, err := s.store.Person(r.Context(), sess.PersonKey)
+	if err != nil {
+		return booking.Resident{}, err
+	}
+	return booking.Resident{Person: p, DeviceID: sess.IDHash}, nil
+}
+
+// clearSession ends the session cookie in the browser.
+func (s *Server) clearSession(w http.ResponseWriter) {
+	http.SetCookie(w, &http.Cookie{
+		Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
+		Secure: s.secure, SameSite: http.SameSiteLaxMode,
+	})
+}

@@ -1,0 +1,178 @@
+// Package booking carries out a resident's booking, change and cancellation: it reads
+// the clock, applies the pure rules of package vaxbook and hands the storage-bound part
+// to a Booker, so that the rules live in one place and storage only guards its rows.
+package booking
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"vaxbook"
+)
+
+// Booker performs booking requests; vaxbook.Store is one. The indirection lets a group
+// committer (many callers, one transaction) stand in later without changing callers.
+type Booker interface {
+	Book(ctx context.Context, reqs []vaxbook.BookRequest) []vaxbook.BookResult
+}
+
+// Service applies the booking rules for verified residents.
+type Service struct {
+	store  vaxbook.Store
+	booker Booker
+	guard  vaxbook.Guard
+	clock  vaxbook.Clock
+
+	mu        sync.Mutex
+	campaigns map[int64]cachedCampaign
+}
+
+// campaignTTL bounds how stale a cached campaign may be. Campaign definitions change
+// rarely (an operator edits windows days ahead) while every booking reads one.
+const campaignTTL = 10 * time.Second
+
+type cachedCampaign struct {
+	c       vaxbook.Campaign
+	fetched time.Time
+}
+
+// New returns a Service. booker may be nil, in which case bookings go to the store one
+// call at a time.
+func New(store vaxbook.Store, booker Booker, guard vaxbook.Guard, clock vaxbook.Clock) *Service {
+	if booker == nil {
+		booker = store
+	}
+	return &Service{store: store, booker: booker, guard: guard, clock: clock, campaigns: map[int64]cachedCampaign{}}
+}
+
+// Resident is the verified person behind a request and the device they verified on.
+type Resident struct {
+	Person   vaxbook.Person
+	DeviceID string
+}
+
+// Now returns the service clock's current instant.
+func (s *Service) Now() time.Time { return s.clock.Now() }
+
+// Campaign returns a campaign through a short-lived cache.
+func (s *Service) Campaign(ctx context.Context, id int64) (vaxbook.Campaign, error) {
+	now := time.Now() // cache age is wall time, not the (possibly shifted) service clock
+	s.mu.Lock()
+	cc, ok := s.campaigns[id]
+	s.mu.Unlock()
+	if ok && now.Sub(cc.fetched) < campaignTTL {
+		return cc.c, nil
+	}
+	c, err := s.store.Campaign(ctx, id)
+	if err != nil {
+		return vaxbook.Campaign{}, err
+	}
+	s.mu.Lock()
+	s.campaigns[id] = cachedCampaign{c, now}
+	s.mu.Unlock()
+	return c, nil
+}
+
+// checkDevice refuses a resident whose person has since verified on another device
+// (rule 7: only the device that completed verification first may go on).
+func (s *Service) checkDevice(ctx context.Context, r Resident, now time.Time) error {
+	owner, ok, err := s.guard.Owner(ctx, r.Person.Key, now)
+	if err != nil {
+		return fmt.Errorf("device owner: %w", err)
+	}
+	if ok && owner != r.DeviceID {
+		return vaxbook.Errorf(vaxbook.CodeDeviceLocked, "you verified on another device; continue there")
+	}
+	return nil
+}
+
+// request builds the storage request for a booking at now after checking every rule
+// that needs no rows: cohort, open window and vaccination date.
+func (s *Service) request(c vaxbook.Campaign, p vaxbook.Person, siteID int64, d vaxbook.Date, now time.Time) (vaxbook.BookRequest, error) {
+	w, err := c.CheckBookable(p.Birth, now)
+	if err != nil {
+		return vaxbook.BookRequest{}, err
+	}
+	if err := c.CheckVaccinationDate(d, now); err != nil {
+		return vaxbook.BookRequest{}, err
+	}
+	if siteID <= 0 {
+		return vaxbook.BookRequest{}, vaxbook.Errorf(vaxbook.CodeInvalidInput, "site_id must be a positive number")
+	}
+	return vaxbook.BookRequest{
+		CampaignID: c.ID,
+		PersonKey:  p.Key,
+		SiteID:     siteID,
+		Date:       d,
+		SecondDate: c.SecondDose(d),
+		Group:      vaxbook.GroupOf(p.Birth),
+		Pooled:     w.Pooled(),
+		Status:     vaxbook.InitialStatus(d, now),
+		At:         now,
+	}, nil
+}
+
+// Book reserves a first dose at the site on the date, with its second dose, for the
+// resident. It returns the reservation or an *Error: not_eligible, window_closed,
+// not_bookable, share_full, already_booked, device_locked.
+func (s *Service) Book(ctx context.Context, r Resident, campaignID, siteID int64, d vaxbook.Date) (vaxbook.Reservation, error) {
+	now := s.clock.Now()
+	if err := s.checkDevice(ctx, r, now); err != nil {
+		return vaxbook.Reservation{}, err
+	}
+	c, err := s.Campaign(ctx, campaignID)
+	if err != nil {
+		return vaxbook.Reservation{}, err
+	}
+	req, err := s.request(c, r.Person, siteID, d, now)
+	if err != nil {
+		return vaxbook.Reservation{}, err
+	}
+	res := s.booker.Book(ctx, []vaxbook.BookRequest{req})[0]
+	return res.Reservation, res.Err
+}
+
+// Change moves the resident's active reservation to another site or date: one atomic
+// cancel-and-book that leaves the old place untouched if the new one cannot be had.
+// Besides Book's errors it returns no_reservation and change_locked.
+func (s *Service) Change(ctx context.Context, r Resident, campaignID, siteID int64, d vaxbook.Date) (vaxbook.Reservation, error) {
+	now := s.clock.Now()
+	if err := s.checkDevice(ctx, r, now); err != nil {
+		return vaxbook.Reservation{}, err
+	}
+	c, err := s.Campaign(ctx, campaignID)
+	if err != nil {
+		return vaxbook.Reservation{}, err
+	}
+	old, err := s.store.ActiveReservation(ctx, campaignID, r.Person.Key)
+	if err != nil {
+		return vaxbook.Reservation{}, err
+	}
+	if err := old.CheckChange(now); err != nil {
+		return vaxbook.Reservation{}, err
+	}
+	req, err := s.request(c, r.Person, siteID, d, now)
+	if err != nil {
+		return vaxbook.Reservation{}, err
+	}
+	return s.store.Change(ctx, vaxbook.ChangeRequest{OldID: old.ID, New: req})
+}
+
+// Cancel cancels the resident's active reservation and returns its place to its share.
+// It returns no_reservation or cancel_locked when that is not possible.
+func (s *Service) Cancel(ctx context.Context, r Resident, campaignID int64) (vaxbook.Reservation, error) {
+	now := s.clock.Now()
+	if err := s.checkDevice(ctx, r, now); err != nil {
+		return vaxbook.Reservation{}, err
+	}
+	old, err := s.store.ActiveReservation(ctx, campaignID, r.Person.Key)
+	if err != nil {
+		return vaxbook.Reservation{}, err
+	}
+	if err := old.CheckCancel(now); err != nil {
+		return vaxbook.Reservation{}, err
+	}
+	return s.store.Cancel(ctx, r.Person.Key, old.ID, now)
+}

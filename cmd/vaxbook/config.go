@@ -1,0 +1,137 @@
+package main
+
+import (
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/peterbourgon/ff/v3"
+
+	"vaxbook"
+)
+
+// Config is the whole configuration of a vaxbook process. Every field has a default
+// that runs with no set-up (an SQLite file, in-process limits); flags and VAXBOOK_*
+// environment variables override it.
+type Config struct {
+	Addr      string
+	Database  string // a file path (SQLite) or a postgres:// URL
+	Demo      bool
+	DemoSites int
+	DemoSeed  int64
+	Now       time.Time // zero: the real clock
+	// PersonKeySecret keys the hash that turns a provider's identity into a person key.
+	PersonKeySecret []byte
+	// PhoneKey is the AES-256 key that seals phone numbers at rest.
+	PhoneKey      []byte
+	SecureCookies bool
+	LogLevel      slog.Level
+
+	// rawPersonKey and rawPhoneKey are the secrets as given, checked by loadSecrets
+	// only in the commands that need them.
+	rawPersonKey, rawPhoneKey string
+}
+
+// Demo keys are public by design: they exist so that `serve --demo` starts with no
+// set-up, and they are refused outside demo mode.
+const (
+	demoPersonKeySecret = "vaxbook-demo-person-key-secret-not-for-production"
+	demoPhoneKey        = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"
+)
+
+// parseConfig reads the flags of a subcommand, then the environment.
+func parseConfig(name string, args []string) (Config, *flag.FlagSet, error) {
+	var (
+		c             Config
+		now, logLevel string
+	)
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.StringVar(&c.Addr, "addr", "127.0.0.1:8080", "address to serve HTTP on")
+	fs.StringVar(&c.Database, "database", envOr("VAXBOOK_DATABASE_URL", "vaxbook.db"), "SQLite file path, or a postgres:// URL (env VAXBOOK_DATABASE_URL)")
+	fs.BoolVar(&c.Demo, "demo", false, "load demo data and run the development identity providers")
+	fs.IntVar(&c.DemoSites, "demo-sites", 14000, "number of demo vaccination sites")
+	fs.Int64Var(&c.DemoSeed, "demo-seed", 2021, "seed of the synthetic demo data")
+	fs.StringVar(&now, "now", "", "start the service clock at this RFC 3339 instant, e.g. 2021-08-12T19:59:00+09:00")
+	fs.StringVar(&c.rawPersonKey, "person-key-secret", "", "secret keying person keys (required outside --demo)")
+	fs.StringVar(&c.rawPhoneKey, "phone-key", "", "hex AES-256 key sealing phone numbers (required outside --demo)")
+	fs.BoolVar(&c.SecureCookies, "secure-cookies", false, "mark cookies Secure (set when served over TLS)")
+	fs.StringVar(&logLevel, "log-level", "info", "debug, info, warn or error")
+	if err := ff.Parse(fs, args, ff.WithEnvVarPrefix("VAXBOOK")); err != nil {
+		return c, fs, err
+	}
+	if err := c.LogLevel.UnmarshalText([]byte(logLevel)); err != nil {
+		return c, fs, fmt.Errorf("--log-level: %w", err)
+	}
+	if now != "" {
+		t, err := time.Parse(time.RFC3339, now)
+		if err != nil {
+			return c, fs, fmt.Errorf("--now %q: want an RFC 3339 instant such as 2021-08-12T19:59:00+09:00", now)
+		}
+		c.Now = t.In(vaxbook.Seoul)
+	}
+	return c, fs, nil
+}
+
+// loadSecrets validates the secrets and decodes them; in demo mode missing ones are the
+// public demo keys, which are refused outside demo mode.
+func (c *Config) loadSecrets() error {
+	personKey, phoneKey := c.rawPersonKey, c.rawPhoneKey
+	if personKey == "" && c.Demo {
+		personKey = demoPersonKeySecret
+	}
+	if phoneKey == "" && c.Demo {
+		phoneKey = demoPhoneKey
+	}
+	if !c.Demo && (personKey == demoPersonKeySecret || phoneKey == demoPhoneKey) {
+		return errors.New("the demo keys may only be used with --demo")
+	}
+	if len(personKey) < 32 {
+		return errors.New("--person-key-secret (VAXBOOK_PERSON_KEY_SECRET) must be at least 32 characters")
+	}
+	k, err := hex.DecodeString(phoneKey)
+	if err != nil || len(k) != 32 {
+		return errors.New("--phone-key (VAXBOOK_PHONE_KEY) must be 64 hex digits (an AES-256 key)")
+	}
+	c.PersonKeySecret, c.PhoneKey = []byte(personKey), k
+	return nil
+}
+
+// LogValue logs the configuration with its secrets masked, once at start-up.
+func (c Config) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.String("addr", c.Addr),
+		slog.String("database", maskURL(c.Database)),
+		slog.Bool("demo", c.Demo),
+		slog.Int("demo_sites", c.DemoSites),
+		slog.Time("now", c.Now),
+		slog.String("person_key_secret", "***"),
+		slog.String("phone_key", "***"),
+		slog.Bool("secure_cookies", c.SecureCookies),
+	)
+}
+
+// maskURL hides a password in a database URL.
+func maskURL(s string) string {
+	at := strings.LastIndex(s, "@")
+	scheme := strings.Index(s, "://")
+	if at < 0 || scheme < 0 {
+		return s
+	}
+	userinfo := s[scheme+3 : at]
+	if i := strings.Index(userinfo, ":"); i >= 0 {
+		return s[:scheme+3] + userinfo[:i] + ":***" + s[at:]
+	}
+	return s
+}
+
+func envOr(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}

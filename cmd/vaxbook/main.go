@@ -1,0 +1,58 @@
+// Command vaxbook is the national vaccination pre-reservation service: one binary whose
+// subcommands serve the API, migrate the database and load demo data. This package only
+// wires the other packages together.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+const usage = `vaxbook — national vaccination pre-reservation
+
+Usage:
+  vaxbook serve   [flags]   serve the API (add --demo for demo data and development providers)
+  vaxbook migrate [flags]   apply database migrations and exit
+  vaxbook demo    [flags]   load the demo campaign, sites and capacities and exit
+
+Run "vaxbook <command> -h" for a command's flags. Every flag can also be set through the
+environment as VAXBOOK_<FLAG> (for example VAXBOOK_DATABASE_URL, VAXBOOK_ADDR).
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	if err != nil && !errors.Is(err, flag.ErrHelp) {
+		fmt.Fprintln(os.Stderr, "vaxbook:", err)
+		os.Exit(1)
+	}
+}
+
+// run executes one subcommand. Tests call it to start the real program.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return flag.ErrHelp
+	}
+	switch args[0] {
+	case "serve":
+		return serve(ctx, args[1:], stdout, stderr, nil)
+	case "migrate":
+		return migrate(ctx, args[1:], stdout, stderr)
+	case "demo":
+		return loadDemo(ctx, args[1:], stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	default:
+		fmt.Fprint(stderr, usage)
+		return fmt.Errorf("unknown command %q", args[0])
+	}
+}

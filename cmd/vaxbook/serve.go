@@ -1,0 +1,153 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"vaxbook"
+	"vaxbook/api"
+	"vaxbook/booking"
+	"vaxbook/demo"
+	"vaxbook/identity"
+	"vaxbook/inmem"
+	"vaxbook/phone"
+)
+
+// demoResidents is how many example residents the demo page lists.
+const demoResidents = 10
+
+// serve runs the HTTP service until ctx ends, then shuts down gracefully. ready, when
+// not nil, receives the listening address (tests use it with --addr 127.0.0.1:0).
+func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready chan<- string) error {
+	cfg, fs, err := parseConfig("serve", args)
+	if err != nil {
+		return err
+	}
+	fs.SetOutput(stderr)
+	if err := cfg.loadSecrets(); err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	log.Info("starting vaxbook", "config", cfg)
+
+	var clock vaxbook.Clock = vaxbook.SystemClock{}
+	if !cfg.Now.IsZero() {
+		clock = vaxbook.NewOffsetClock(cfg.Now)
+	}
+	store, err := openStore(ctx, cfg.Database)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+
+	sealer, err := identity.NewSealer(cfg.PhoneKey)
+	if err != nil {
+		return err
+	}
+	guard := inmem.NewGuard()
+	apiCfg := api.Config{
+		Store: store, Booking: booking.New(store, nil, guard, clock), Sealer: sealer,
+		Clock: clock, Logger: log, SecureCookies: cfg.SecureCookies,
+	}
+	if cfg.Demo {
+		sum, err := demo.Load(ctx, store, demo.Options{Sites: cfg.DemoSites, Seed: cfg.DemoSeed, Logger: log})
+		if err != nil {
+			return fmt.Errorf("load demo data: %w", err)
+		}
+		log.Info("demo data ready", "summary", sum)
+		pop := demo.NewPopulation(demo.FullPopulation, cfg.DemoSeed, demo.Campaign2021())
+		sms := phone.NewSMSSink(0, clock, log)
+		carrier := phone.NewDevCarrier(pop, sms, phone.DevCarrierConfig{})
+		apiCfg.Phone, err = phone.New(phone.Config{Secret: cfg.PersonKeySecret}, carrier, guard, nil, nil)
+		if err != nil {
+			return err
+		}
+		apiCfg.Demo = &api.Demo{SMS: sms, Residents: exampleResidents(pop)}
+	} else {
+		// A real carrier integration is configured per deployment; without one the
+		// phone method answers "unavailable" rather than pretending.
+		apiCfg.Phone = unavailablePhone{}
+	}
+
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           api.New(apiCfg).Handler(),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       15 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       90 * time.Second,
+	}
+	addr := ln.Addr().String()
+	printWelcome(stdout, addr, cfg, apiCfg.Demo)
+	if ready != nil {
+		ready <- addr
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	// In-flight requests (bookings among them) finish before the process exits.
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	log.Info("stopped")
+	return nil
+}
+
+// exampleResidents picks residents of the synthetic population, one per rotation group,
+// for the demo page and the start-up message.
+func exampleResidents(pop demo.Population) []identity.Subscriber {
+	out := []identity.Subscriber{pop.Example()}
+	from := 0
+	for g := 0; g < vaxbook.Groups && len(out) < demoResidents; g++ {
+		i, r := pop.FindInGroup(g, from)
+		out = append(out, r)
+		from = i + 1
+	}
+	return out
+}
+
+// printWelcome tells the person who started the service where it is and, in demo mode,
+// how to sign in as a demo resident.
+func printWelcome(w io.Writer, addr string, cfg Config, d *api.Demo) {
+	fmt.Fprintf(w, "vaxbook is serving on http://%s (database %s)\n", addr, maskURL(cfg.Database))
+	if d == nil {
+		return
+	}
+	r := d.Residents[0]
+	fmt.Fprintf(w, `
+Demo mode. Sign in as a demo resident by mobile phone:
+  name %s, born %s, 7th digit %d, carrier %s, phone %s
+  POST http://%[6]s/api/v1/identity/phone/start, then read the one-time code at
+  http://%[6]s/demo (or /demo/sms?phone=%[5]s) and POST it to /api/v1/identity/phone/confirm.
+More demo residents: http://%[6]s/demo
+`, r.Name, r.Birth, r.Digit7, r.Carrier, r.Phone, addr)
+}
+
+// unavailablePhone stands in for the mobile-phone method when no carrier is configured.
+type unavailablePhone struct{}
+
+func (unavailablePhone) Start(context.Context, string, phone.Claim, time.Time) (phone.Challenge, error) {
+	return phone.Challenge{}, vaxbook.Errorf(vaxbook.CodeUnavailable, "verification by mobile phone is not available")
+}
+
+func (unavailablePhone) Confirm(context.Context, string, string, time.Time) (identity.Identity, string, error) {
+	return identity.Identity{}, "", vaxbook.Errorf(vaxbook.CodeUnavailable, "verification by mobile phone is not available")
+}

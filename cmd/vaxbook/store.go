@@ -1,0 +1,37 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"vaxbook"
+	"vaxbook/postgres"
+	"vaxbook/sqlite"
+)
+
+// openStore opens the store named by the database setting and applies the embedded
+// migrations: a postgres:// URL opens PostgreSQL, anything else is an SQLite file.
+func openStore(ctx context.Context, database string) (vaxbook.Store, error) {
+	if strings.HasPrefix(database, "postgres://") || strings.HasPrefix(database, "postgresql://") {
+		s, err := postgres.Open(ctx, database)
+		if err != nil {
+			return nil, fmt.Errorf("open postgres: %w", err)
+		}
+		if err := s.Migrate(ctx); err != nil {
+			s.Close()
+			return nil, fmt.Errorf("migrate postgres: %w", err)
+		}
+		return s, nil
+	}
+	path := strings.TrimPrefix(strings.TrimPrefix(database, "sqlite://"), "sqlite:")
+	s, err := sqlite.Open(ctx, path)
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	if err := s.Migrate(ctx); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("migrate sqlite %s: %w", path, err)
+	}
+	return s, nil
+}
