@@ -1,9 +1,11 @@
 package api
 
 import (
+	"context"
 	"net/http"
 
 	"vaxbook"
+	"vaxbook/booking"
 )
 
 // placeJSON is the body of a booking or a change: where and when.
@@ -71,78 +73,53 @@ func place(w http.ResponseWriter, r *http.Request) (int64, placeJSON, vaxbook.Da
 	return id, p, d, err
 }
 
-func (s *Server) book(w http.ResponseWriter, r *http.Request) {
-	res, err := s.resident(r)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
+// placeAction is the shape of booking and change: a verified resident names a place.
+type placeAction func(ctx context.Context, r booking.Resident, campaignID, siteID int64, d vaxbook.Date) (vaxbook.Reservation, error)
+
+// withPlace serves a booking or a change: parse the resident and the place, act, and
+// answer with the reservation and status.
+func (s *Server) withPlace(status int, act placeAction) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		res, err := s.resident(r)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		id, p, d, err := place(w, r)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		rv, err := act(r.Context(), res, id, p.SiteID, d)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		s.writeJSON(w, status, s.withSite(r, rv))
 	}
-	id, p, d, err := place(w, r)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	rv, err := s.booking.Book(r.Context(), res, id, p.SiteID, d)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	s.writeJSON(w, http.StatusCreated, s.withSite(r, rv))
 }
 
-func (s *Server) getReservation(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	res, err := s.resident(r)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	rv, err := s.booking.Reservation(r.Context(), res, id)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	s.writeJSON(w, http.StatusOK, s.withSite(r, rv))
-}
+// ownAction is the shape of reading and cancelling: the resident's own reservation.
+type ownAction func(ctx context.Context, r booking.Resident, campaignID int64) (vaxbook.Reservation, error)
 
-func (s *Server) change(w http.ResponseWriter, r *http.Request) {
-	res, err := s.resident(r)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
+// withOwn serves a read or a cancel of the resident's own reservation.
+func (s *Server) withOwn(act ownAction) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		id, err := pathID(r, "id")
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		res, err := s.resident(r)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		rv, err := act(r.Context(), res, id)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		s.writeJSON(w, http.StatusOK, s.withSite(r, rv))
 	}
-	id, p, d, err := place(w, r)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	rv, err := s.booking.Change(r.Context(), res, id, p.SiteID, d)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	s.writeJSON(w, http.StatusOK, s.withSite(r, rv))
-}
-
-func (s *Server) cancel(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	res, err := s.resident(r)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	rv, err := s.booking.Cancel(r.Context(), res, id)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	s.writeJSON(w, http.StatusOK, s.withSite(r, rv))
 }

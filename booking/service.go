@@ -118,11 +118,7 @@ func (s *Service) request(c vaxbook.Campaign, p vaxbook.Person, siteID int64, d 
 // resident. It returns the reservation or an *Error: not_eligible, window_closed,
 // not_bookable, share_full, already_booked, device_locked.
 func (s *Service) Book(ctx context.Context, r Resident, campaignID, siteID int64, d vaxbook.Date) (vaxbook.Reservation, error) {
-	now := s.clock.Now()
-	if err := s.checkDevice(ctx, r, now); err != nil {
-		return vaxbook.Reservation{}, err
-	}
-	c, err := s.Campaign(ctx, campaignID)
+	c, now, err := s.prepare(ctx, r, campaignID)
 	if err != nil {
 		return vaxbook.Reservation{}, err
 	}
@@ -134,15 +130,22 @@ func (s *Service) Book(ctx context.Context, r Resident, campaignID, siteID int64
 	return res.Reservation, res.Err
 }
 
+// prepare reads the clock once for the whole request, refuses a device that lost the
+// person to another (rule 7) and returns the campaign.
+func (s *Service) prepare(ctx context.Context, r Resident, campaignID int64) (vaxbook.Campaign, time.Time, error) {
+	now := s.clock.Now()
+	if err := s.checkDevice(ctx, r, now); err != nil {
+		return vaxbook.Campaign{}, now, err
+	}
+	c, err := s.Campaign(ctx, campaignID)
+	return c, now, err
+}
+
 // Change moves the resident's active reservation to another site or date: one atomic
 // cancel-and-book that leaves the old place untouched if the new one cannot be had.
 // Besides Book's errors it returns no_reservation and change_locked.
 func (s *Service) Change(ctx context.Context, r Resident, campaignID, siteID int64, d vaxbook.Date) (vaxbook.Reservation, error) {
-	now := s.clock.Now()
-	if err := s.checkDevice(ctx, r, now); err != nil {
-		return vaxbook.Reservation{}, err
-	}
-	c, err := s.Campaign(ctx, campaignID)
+	c, now, err := s.prepare(ctx, r, campaignID)
 	if err != nil {
 		return vaxbook.Reservation{}, err
 	}

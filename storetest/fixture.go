@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"testing"
 	"time"
+	"vaxbook/demo"
 
 	"vaxbook"
 )
@@ -33,26 +34,10 @@ type fixture struct {
 	c vaxbook.Campaign
 }
 
-// campaign2021 returns the campaign of the source article: ages 18–49, rotation from
-// 08-09 to 08-18, then the open period until 09-18, second dose 42 days later.
-func campaign2021() vaxbook.Campaign {
-	windows := vaxbook.RotationWindows(vaxbook.MustDate("2021-08-09"), vaxbook.MustDate("2021-08-18"))
-	windows = append(windows, vaxbook.Window{
-		Group:  vaxbook.AllGroups,
-		Opens:  vaxbook.MustDate("2021-08-19").At(20, 0),
-		Closes: vaxbook.MustDate("2021-09-18").At(18, 0),
-	})
-	return vaxbook.Campaign{
-		Name:            "2021 만 18~49세",
-		CohortFrom:      vaxbook.MustDate("1972-01-01"),
-		CohortTo:        vaxbook.MustDate("2003-12-31"),
-		VaccinationFrom: vaxbook.MustDate("2021-08-26"),
-		VaccinationTo:   vaxbook.MustDate("2021-10-02"),
-		SecondDoseDays:  42,
-		Windows:         windows,
-		Weights:         vaxbook.EqualWeights(),
-	}
-}
+// campaign2021 returns the campaign of the source article (package demo holds the one
+// definition): ages 18–49, rotation from 08-09 to 08-18, then the open period until
+// 09-18, second dose 42 days later.
+func campaign2021() vaxbook.Campaign { return demo.Campaign2021() }
 
 // fixtureSites returns sites A, B and C.
 func fixtureSites() []vaxbook.Site {
