@@ -9,6 +9,7 @@ import (
 
 	"vaxbook"
 	"vaxbook/booking"
+	"vaxbook/congestion"
 	"vaxbook/identity"
 )
 
@@ -17,9 +18,11 @@ type Config struct {
 	Store   vaxbook.Store
 	Booking *booking.Service
 	Phone   PhoneMethod
-	Sealer  *identity.Sealer
-	Clock   vaxbook.Clock
-	Logger  *slog.Logger
+	// Line is the verification methods' congestion line, read for the lights.
+	Line   congestion.Line
+	Sealer *identity.Sealer
+	Clock  vaxbook.Clock
+	Logger *slog.Logger
 	// SecureCookies marks cookies Secure; on whenever the service is reached over TLS.
 	SecureCookies bool
 	// Demo mounts the demo pages (one-time codes of the development carrier, example
@@ -32,11 +35,14 @@ type Server struct {
 	store   vaxbook.Store
 	booking *booking.Service
 	phone   PhoneMethod
+	line    congestion.Line
 	sealer  *identity.Sealer
 	clock   vaxbook.Clock
 	log     *slog.Logger
 	secure  bool
 	demo    *Demo
+
+	lightsCache lightsCache
 }
 
 // New returns a Server for cfg.
@@ -46,7 +52,7 @@ func New(cfg Config) *Server {
 		log = slog.New(slog.DiscardHandler)
 	}
 	return &Server{
-		store: cfg.Store, booking: cfg.Booking, phone: cfg.Phone, sealer: cfg.Sealer,
+		store: cfg.Store, booking: cfg.Booking, phone: cfg.Phone, line: cfg.Line, sealer: cfg.Sealer,
 		clock: cfg.Clock, log: log, secure: cfg.SecureCookies, demo: cfg.Demo,
 	}
 }
@@ -73,6 +79,7 @@ func (s *Server) routes() []route {
 		{"GET", "/api/v1/campaigns/{id}/reservation", s.withOwn(s.booking.Reservation), true},
 		{"PUT", "/api/v1/campaigns/{id}/reservation", s.withPlace(http.StatusOK, s.booking.Change), true},
 		{"DELETE", "/api/v1/campaigns/{id}/reservation", s.withOwn(s.booking.Cancel), true},
+		{"GET", "/api/v1/identity/methods", s.methods, true},
 		{"POST", "/api/v1/identity/phone/start", s.phoneStart, true},
 		{"POST", "/api/v1/identity/phone/confirm", s.phoneConfirm, true},
 		{"GET", "/api/v1/session", s.getSession, true},

@@ -19,12 +19,21 @@ import (
 // that runs with no set-up (an SQLite file, in-process limits); flags and VAXBOOK_*
 // environment variables override it.
 type Config struct {
-	Addr      string
-	Database  string // a file path (SQLite) or a postgres:// URL
-	Demo      bool
-	DemoSites int
-	DemoSeed  int64
-	Now       time.Time // zero: the real clock
+	Addr     string
+	Database string // a file path (SQLite) or a postgres:// URL
+	// Redis, when set, holds the state shared by instances: limits, device locks,
+	// one-time codes, the verification lines (and the waiting room).
+	Redis       string
+	RedisPrefix string
+	// Phone is the mobile-phone method's capacity at the carrier.
+	PhoneMaxInFlight int
+	PhonePerSecond   float64
+	// DevCarrierLatency is how long the development carrier takes per call.
+	DevCarrierLatency time.Duration
+	Demo              bool
+	DemoSites         int
+	DemoSeed          int64
+	Now               time.Time // zero: the real clock
 	// PersonKeySecret keys the hash that turns a provider's identity into a person key.
 	PersonKeySecret []byte
 	// PhoneKey is the AES-256 key that seals phone numbers at rest.
@@ -53,6 +62,11 @@ func parseConfig(name string, args []string) (Config, *flag.FlagSet, error) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.StringVar(&c.Addr, "addr", "127.0.0.1:8080", "address to serve HTTP on")
 	fs.StringVar(&c.Database, "database", envOr("VAXBOOK_DATABASE_URL", "vaxbook.db"), "SQLite file path, or a postgres:// URL (env VAXBOOK_DATABASE_URL)")
+	fs.StringVar(&c.Redis, "redis", envOr("VAXBOOK_REDIS_URL", ""), "redis:// URL for state shared by several instances (env VAXBOOK_REDIS_URL); empty: in-process")
+	fs.StringVar(&c.RedisPrefix, "redis-prefix", "vaxbook:", "prefix of every Redis key, so that deployments can share a server")
+	fs.IntVar(&c.PhoneMaxInFlight, "phone-max-inflight", 200, "mobile-phone verifications in flight at the carrier at most")
+	fs.Float64Var(&c.PhonePerSecond, "phone-per-second", 500, "mobile-phone verifications started per second at most")
+	fs.DurationVar(&c.DevCarrierLatency, "dev-carrier-latency", 20*time.Millisecond, "latency of the development carrier (--demo)")
 	fs.BoolVar(&c.Demo, "demo", false, "load demo data and run the development identity providers")
 	fs.IntVar(&c.DemoSites, "demo-sites", 14000, "number of demo vaccination sites")
 	fs.Int64Var(&c.DemoSeed, "demo-seed", 2021, "seed of the synthetic demo data")
@@ -106,6 +120,9 @@ func (c Config) LogValue() slog.Value {
 	return slog.GroupValue(
 		slog.String("addr", c.Addr),
 		slog.String("database", maskURL(c.Database)),
+		slog.String("redis", maskURL(c.Redis)),
+		slog.Int("phone_max_inflight", c.PhoneMaxInFlight),
+		slog.Float64("phone_per_second", c.PhonePerSecond),
 		slog.Bool("demo", c.Demo),
 		slog.Int("demo_sites", c.DemoSites),
 		slog.Time("now", c.Now),

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/cookiejar"
 	"os"
@@ -15,7 +16,10 @@ import (
 	"time"
 
 	"vaxbook/demo"
+	"vaxbook/identity"
 	"vaxbook/postgres/pgtest"
+	"vaxbook/redis"
+	"vaxbook/redis/redistest"
 )
 
 // syncBuffer is a bytes.Buffer safe for the server goroutine and the test to share.
@@ -36,6 +40,109 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
+// instance is a running `vaxbook serve` started by a test.
+type instance struct {
+	base   string
+	stdout *syncBuffer
+	stderr *syncBuffer
+	stop   func() error
+}
+
+// startServe runs the real program's serve command with args and waits until it
+// listens; the test's cleanup stops it if the test did not.
+func startServe(t *testing.T, args ...string) *instance {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	in := &instance{stdout: &syncBuffer{}, stderr: &syncBuffer{}}
+	ready, errc := make(chan string, 1), make(chan error, 1)
+	go func() {
+		errc <- serve(ctx, append([]string{"--addr", "127.0.0.1:0"}, args...), in.stdout, in.stderr, ready)
+	}()
+	select {
+	case addr := <-ready:
+		in.base = "http://" + addr
+	case err := <-errc:
+		cancel()
+		t.Fatalf("serve: %v\n%s", err, in.stderr.String())
+	case <-time.After(60 * time.Second):
+		cancel()
+		t.Fatal("serve did not start")
+	}
+	var once sync.Once
+	var stopErr error
+	in.stop = func() error {
+		once.Do(func() {
+			cancel()
+			select {
+			case stopErr = <-errc:
+			case <-time.After(30 * time.Second):
+				stopErr = context.DeadlineExceeded
+			}
+		})
+		return stopErr
+	}
+	t.Cleanup(func() { in.stop() })
+	return in
+}
+
+// browser is one device talking to an instance: its own cookie jar.
+type browser struct {
+	t    *testing.T
+	http *http.Client
+}
+
+func newBrowser(t *testing.T) *browser {
+	jar, _ := cookiejar.New(nil)
+	return &browser{t: t, http: &http.Client{Jar: jar}}
+}
+
+// post sends body as JSON and returns the status and the decoded answer.
+func (b *browser) post(url string, body any) (int, map[string]any) {
+	b.t.Helper()
+	raw, _ := json.Marshal(body)
+	resp, err := b.http.Post(url, "application/json", bytes.NewReader(raw))
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	out := map[string]any{}
+	json.NewDecoder(resp.Body).Decode(&out)
+	return resp.StatusCode, out
+}
+
+// startPhone asks in for a one-time code for r.
+func (b *browser) startPhone(in *instance, r identity.Subscriber) (int, map[string]any) {
+	return b.post(in.base+"/api/v1/identity/phone/start", map[string]string{"name": r.Name, "birth": r.Birth.String(),
+		"digit7": string(rune('0' + r.Digit7)), "carrier": r.Carrier, "phone": r.Phone})
+}
+
+// verify runs the phone verification of r on in, reading the code from the demo sink.
+func (b *browser) verify(in *instance, r identity.Subscriber) {
+	b.t.Helper()
+	if st, body := b.startPhone(in, r); st != 200 {
+		b.t.Fatalf("phone start: %d %v", st, body)
+	}
+	resp, err := b.http.Get(in.base + "/demo/sms?phone=" + r.Phone)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	var sms struct{ Messages []struct{ Text string } }
+	json.NewDecoder(resp.Body).Decode(&sms)
+	resp.Body.Close()
+	if len(sms.Messages) == 0 {
+		b.t.Fatal("no one-time code in the demo SMS sink")
+	}
+	code := regexp.MustCompile(`\d{6}`).FindString(sms.Messages[0].Text)
+	if st, got := b.post(in.base+"/api/v1/identity/phone/confirm", map[string]string{"code": code}); st != 200 || got["verified"] != true {
+		b.t.Fatalf("confirm: %d %v", st, got)
+	}
+}
+
+// demoResident is the resident the start-up message and the README sign in as.
+func demoResident() identity.Subscriber {
+	return demo.NewPopulation(demo.FullPopulation, 2021, demo.Campaign2021()).Example()
+}
+
 // TestServeDemoLetsAResidentVerifyAndBook starts the real program as `vaxbook serve
 // --demo` on each database and plays the README's curl session through HTTP.
 func TestServeDemoLetsAResidentVerifyAndBook(t *testing.T) {
@@ -47,74 +154,65 @@ func TestServeDemoLetsAResidentVerifyAndBook(t *testing.T) {
 		{"postgres", func(t *testing.T) string { return pgtest.URL(t) }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			db := tc.db(t)
-			ctx, cancel := context.WithCancel(context.Background())
-			defer cancel()
-			var stdout, stderr syncBuffer
-			ready, errc := make(chan string, 1), make(chan error, 1)
-			go func() {
-				errc <- serve(ctx, []string{"--demo", "--demo-sites", "60", "--database", db,
-					"--addr", "127.0.0.1:0", "--now", "2021-08-12T20:01:00+09:00"}, &stdout, &stderr, ready)
-			}()
-			var addr string
-			select {
-			case addr = <-ready:
-			case err := <-errc:
-				t.Fatalf("serve: %v\n%s", err, stderr.String())
-			case <-time.After(60 * time.Second):
-				t.Fatal("serve did not start")
+			in := startServe(t, "--demo", "--demo-sites", "60", "--database", tc.db(t), "--now", "2021-08-12T20:01:00+09:00")
+			r := demoResident()
+			if !strings.Contains(in.stdout.String(), r.Phone) {
+				t.Errorf("start-up message does not say how to sign in:\n%s", in.stdout.String())
 			}
-			r := demo.NewPopulation(demo.FullPopulation, 2021, demo.Campaign2021()).Example()
-			if !strings.Contains(stdout.String(), r.Phone) {
-				t.Errorf("start-up message does not say how to sign in:\n%s", stdout.String())
+			b := newBrowser(t)
+			b.verify(in, r)
+			st, rv := b.post(in.base+"/api/v1/campaigns/1/reservation", map[string]any{"site_id": 1, "date": "2021-09-01"})
+			if st != 201 || rv["status"] != "booked" || rv["second_date"] != "2021-10-13" {
+				t.Errorf("reservation: %d %v", st, rv)
 			}
-			base := "http://" + addr
-			jar, _ := cookiejar.New(nil)
-			c := &http.Client{Jar: jar}
-			post := func(path string, body any) map[string]any {
-				b, _ := json.Marshal(body)
-				resp, err := c.Post(base+path, "application/json", bytes.NewReader(b))
-				if err != nil {
-					t.Fatal(err)
-				}
-				defer resp.Body.Close()
-				out := map[string]any{}
-				json.NewDecoder(resp.Body).Decode(&out)
-				if resp.StatusCode >= 300 {
-					t.Fatalf("POST %s: %d %v", path, resp.StatusCode, out)
-				}
-				return out
-			}
-			post("/api/v1/identity/phone/start", map[string]string{"name": r.Name, "birth": r.Birth.String(),
-				"digit7": string(rune('0' + r.Digit7)), "carrier": r.Carrier, "phone": r.Phone})
-			resp, err := c.Get(base + "/demo/sms?phone=" + r.Phone)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var sms struct{ Messages []struct{ Text string } }
-			json.NewDecoder(resp.Body).Decode(&sms)
-			resp.Body.Close()
-			if len(sms.Messages) == 0 {
-				t.Fatal("no one-time code in the demo SMS sink")
-			}
-			code := regexp.MustCompile(`\d{6}`).FindString(sms.Messages[0].Text)
-			if got := post("/api/v1/identity/phone/confirm", map[string]string{"code": code}); got["verified"] != true {
-				t.Fatalf("confirm: %v", got)
-			}
-			rv := post("/api/v1/campaigns/1/reservation", map[string]any{"site_id": 1, "date": "2021-09-01"})
-			if rv["status"] != "booked" || rv["second_date"] != "2021-10-13" {
-				t.Errorf("reservation: %v", rv)
-			}
-			cancel()
-			select {
-			case err := <-errc:
-				if err != nil {
-					t.Errorf("graceful shutdown: %v", err)
-				}
-			case <-time.After(30 * time.Second):
-				t.Error("serve did not stop")
+			if err := in.stop(); err != nil {
+				t.Errorf("graceful shutdown: %v", err)
 			}
 		})
+	}
+}
+
+// TestInstancesShareLimitsThroughRedis runs two instances on one database and one
+// Redis: a person verified on the first is refused on a second device at the other
+// instance, and the other instance's congestion lights read the same line.
+func TestInstancesShareLimitsThroughRedis(t *testing.T) {
+	url := redistest.URL(t)
+	prefix := fmt.Sprintf("vbtest:%d:", time.Now().UnixNano())
+	t.Cleanup(func() { cleanRedis(t, url, prefix) })
+	db := filepath.Join(t.TempDir(), "vaxbook.db")
+	args := []string{"--demo", "--demo-sites", "30", "--database", db, "--now", "2021-08-12T20:01:00+09:00", "--redis", url, "--redis-prefix", prefix}
+	a := startServe(t, args...)
+	b := startServe(t, args...)
+	r := demoResident()
+	newBrowser(t).verify(a, r)
+	st, body := newBrowser(t).startPhone(b, r)
+	if st != 403 || body["code"] != "device_locked" {
+		t.Errorf("second device on the other instance: %d %v, want 403 device_locked", st, body)
+	}
+	resp, err := http.Get(b.base + "/api/v1/identity/methods")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var m struct{ Methods []map[string]any }
+	json.NewDecoder(resp.Body).Decode(&m)
+	if len(m.Methods) != 1 || m.Methods[0]["method"] != "phone" || m.Methods[0]["color"] != "green" {
+		t.Errorf("lights: %v", m.Methods)
+	}
+}
+
+// cleanRedis deletes the keys a test wrote under prefix.
+func cleanRedis(t *testing.T, url, prefix string) {
+	rdb, err := redis.Open(context.Background(), url)
+	if err != nil {
+		t.Log(err)
+		return
+	}
+	defer rdb.Close()
+	ctx := context.Background()
+	iter := rdb.Scan(ctx, 0, prefix+"*", 1000).Iterator()
+	for iter.Next(ctx) {
+		rdb.Del(ctx, iter.Val())
 	}
 }
 
@@ -177,7 +275,7 @@ func TestReadmeNamesTheDemoResident(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := demo.NewPopulation(demo.FullPopulation, 2021, demo.Campaign2021()).Example()
+	r := demoResident()
 	for _, want := range []string{r.Name, r.Birth.String(), r.Phone, `"carrier":"` + r.Carrier + `"`} {
 		if !strings.Contains(string(readme), want) {
 			t.Errorf("README.md does not mention %q of the demo resident", want)

@@ -15,7 +15,6 @@ import (
 	"vaxbook/booking"
 	"vaxbook/demo"
 	"vaxbook/identity"
-	"vaxbook/inmem"
 	"vaxbook/phone"
 )
 
@@ -50,10 +49,14 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready c
 	if err != nil {
 		return err
 	}
-	guard := inmem.NewGuard()
+	sh, err := openShared(ctx, cfg, clock, sealer)
+	if err != nil {
+		return err
+	}
+	defer sh.Close()
 	apiCfg := api.Config{
-		Store: store, Booking: booking.New(store, nil, guard, clock), Sealer: sealer,
-		Clock: clock, Logger: log, SecureCookies: cfg.SecureCookies,
+		Store: store, Booking: booking.New(store, nil, sh.guard, clock), Sealer: sealer,
+		Line: sh.line, Clock: clock, Logger: log, SecureCookies: cfg.SecureCookies,
 	}
 	if cfg.Demo {
 		sum, err := demo.Load(ctx, store, demo.Options{Sites: cfg.DemoSites, Seed: cfg.DemoSeed, Logger: log})
@@ -63,8 +66,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready c
 		log.Info("demo data ready", "summary", sum)
 		pop := demo.NewPopulation(demo.FullPopulation, cfg.DemoSeed, demo.Campaign2021())
 		sms := phone.NewSMSSink(0, clock, log)
-		carrier := phone.NewDevCarrier(pop, sms, phone.DevCarrierConfig{})
-		apiCfg.Phone, err = phone.New(phone.Config{Secret: cfg.PersonKeySecret}, carrier, guard, nil, nil)
+		carrier := phone.WithLine(phone.NewDevCarrier(pop, sms, phone.DevCarrierConfig{Latency: cfg.DevCarrierLatency}), sh.line)
+		apiCfg.Phone, err = phone.New(phone.Config{Secret: cfg.PersonKeySecret}, carrier, sh.guard, sh.challenges, sh.limiter)
 		if err != nil {
 			return err
 		}

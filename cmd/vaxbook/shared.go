@@ -1,0 +1,75 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	goredis "github.com/redis/go-redis/v9"
+
+	"vaxbook"
+	"vaxbook/congestion"
+	"vaxbook/identity"
+	"vaxbook/inmem"
+	"vaxbook/phone"
+	"vaxbook/redis"
+)
+
+// Send limits for one-time codes, per device and per phone number.
+const (
+	phoneStarts      = 5
+	phoneStartWindow = 10 * time.Minute
+)
+
+// shared is the short-lived state that several instances must agree on. Without Redis
+// it lives in this process, which is right for one instance and wrong for two.
+type shared struct {
+	guard      vaxbook.Guard
+	challenges phone.Challenges
+	limiter    phone.Limiter
+	line       congestion.Line
+	rdb        *goredis.Client // nil in-process
+}
+
+// openShared builds the shared state in Redis when cfg.Redis is set, else in-process.
+func openShared(ctx context.Context, cfg Config, clock vaxbook.Clock, sealer *identity.Sealer) (*shared, error) {
+	lines := map[string]congestion.MethodConfig{
+		phone.Name: {MaxInFlight: cfg.PhoneMaxInFlight, PerSecond: cfg.PhonePerSecond},
+	}
+	if cfg.Redis == "" {
+		line, err := congestion.NewMem(lines, clock)
+		if err != nil {
+			return nil, err
+		}
+		return &shared{
+			guard: inmem.NewGuard(), challenges: phone.NewMemChallenges(),
+			limiter: phone.NewMemLimiter(phoneStarts, phoneStartWindow), line: line,
+		}, nil
+	}
+	rdb, err := redis.Open(ctx, cfg.Redis)
+	if err != nil {
+		return nil, fmt.Errorf("open redis: %w", err)
+	}
+	limiter, err := redis.NewLimiter(rdb, cfg.RedisPrefix, phoneStarts, phoneStartWindow)
+	if err != nil {
+		rdb.Close()
+		return nil, err
+	}
+	line, err := redis.NewLines(rdb, cfg.RedisPrefix, lines, clock)
+	if err != nil {
+		rdb.Close()
+		return nil, err
+	}
+	return &shared{
+		guard: redis.NewGuard(rdb, cfg.RedisPrefix), challenges: redis.NewChallenges(rdb, cfg.RedisPrefix, sealer),
+		limiter: limiter, line: line, rdb: rdb,
+	}, nil
+}
+
+// Close releases the Redis connection, if any.
+func (s *shared) Close() error {
+	if s.rdb != nil {
+		return s.rdb.Close()
+	}
+	return nil
+}
