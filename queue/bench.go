@@ -1,0 +1,111 @@
+package queue
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"strconv"
+	"time"
+
+	"vaxbook"
+)
+
+// BenchResult reports BenchTickets: what n joins and polls cost in time and in heap.
+type BenchResult struct {
+	Tickets, Polls     int
+	JoinTime, PollTime time.Duration
+	// HeapGrowth is the live heap after the joins (after a GC) minus before, the
+	// growth the 2-million-person requirement bounds at 50 MB; HeapAfterPolls the same
+	// after the polls.
+	HeapBefore, HeapAfterJoins, HeapAfterPolls uint64
+}
+
+// HeapGrowth returns the heap growth over the joins, in bytes (0 if it shrank).
+func (b BenchResult) HeapGrowth() uint64 {
+	return b.HeapAfterJoins - min(b.HeapBefore, b.HeapAfterJoins)
+}
+
+// String reports the figures in one line.
+func (b BenchResult) String() string {
+	return fmt.Sprintf("%d tickets in %v (%.0f/s), %d polls in %v (%.0f/s), heap %+.1f MB after joins, %+.1f MB after polls",
+		b.Tickets, b.JoinTime.Round(time.Millisecond), float64(b.Tickets)/b.JoinTime.Seconds(),
+		b.Polls, b.PollTime.Round(time.Millisecond), float64(b.Polls)/b.PollTime.Seconds(),
+		(float64(b.HeapAfterJoins)-float64(b.HeapBefore))/1e6, (float64(b.HeapAfterPolls)-float64(b.HeapBefore))/1e6)
+}
+
+// BenchTickets joins n people through Room.Join on MemCounters with the in-process
+// limits (each a cookie request, then the confirming join a second later), spread over
+// the 20 minutes around a 20:00 opening, then polls the status of one in every hundred
+// a hundred times. It keeps only those tickets, so the heap measured is the server's.
+// It is what `vaxbook bench queue` runs.
+func BenchTickets(ctx context.Context, n int) (BenchResult, error) {
+	opens := time.Date(2021, 8, 12, 20, 0, 0, 0, vaxbook.Seoul)
+	start := opens.Add(-10 * time.Minute)
+	signer, err := NewSigner(Key{ID: 1, Secret: []byte("bench secret, not for production use")})
+	if err != nil {
+		return BenchResult{}, err
+	}
+	cfg := DefaultConfig()
+	cfg.Signer, cfg.Counters, cfg.Clock = signer, NewMemCounters(), vaxbook.NewManualClock(start)
+	cfg.Windows = []vaxbook.Window{{Group: 2, Opens: opens, Closes: opens.Add(22 * time.Hour)}}
+	cfg.DeviceLimit = NewSketchLimiter(3, time.Minute, 1<<22)
+	cfg.AddrLimit = NewSketchLimiter(30, time.Minute, 1<<20)
+	r, err := New(cfg)
+	if err != nil {
+		return BenchResult{}, err
+	}
+	type kept struct{ device, ticket string }
+	var polled []kept
+	res := BenchResult{Tickets: n}
+	res.HeapBefore = liveHeap()
+	t0 := time.Now()
+	step := 20 * time.Minute / time.Duration(max(n, 1))
+	for i := range n {
+		now := start.Add(time.Duration(i) * step)
+		if i%1000 == 0 {
+			if _, err := r.Advance(ctx, now); err != nil {
+				return res, err
+			}
+		}
+		addr := "10." + strconv.Itoa(i>>16&255) + "." + strconv.Itoa(i>>8&255) + "." + strconv.Itoa(i&255)
+		a, err := r.Join(ctx, JoinRequest{ClientAddr: addr}, now)
+		if err != nil {
+			return res, err
+		}
+		b, err := r.Join(ctx, JoinRequest{Device: a.Device, ClientAddr: addr}, now.Add(time.Second))
+		if err != nil || b.Ticket == "" {
+			return res, fmt.Errorf("join %d: %v", i, err)
+		}
+		if i%100 == 0 {
+			polled = append(polled, kept{b.Device, b.Ticket})
+		}
+	}
+	res.JoinTime = time.Since(t0)
+	res.HeapAfterJoins = liveHeap()
+	now := start.Add(20 * time.Minute)
+	if _, err := r.Advance(ctx, now); err != nil {
+		return res, err
+	}
+	t0 = time.Now()
+	for range 100 {
+		for _, k := range polled {
+			// Early tickets were admitted and let their turn pass: a valid answer too.
+			if _, err := r.Status(ctx, k.ticket, k.device, now); err != nil && err != errTurnPassed {
+				return res, fmt.Errorf("poll: %w", err)
+			}
+			res.Polls++
+		}
+	}
+	res.PollTime = time.Since(t0)
+	res.HeapAfterPolls = liveHeap()
+	runtime.KeepAlive(polled)
+	runtime.KeepAlive(r)
+	return res, nil
+}
+
+func liveHeap() uint64 {
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.HeapAlloc
+}

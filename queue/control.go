@@ -1,0 +1,114 @@
+package queue
+
+import (
+	"sync"
+	"time"
+)
+
+// ControlConfig tunes the admission controller.
+type ControlConfig struct {
+	Target    time.Duration // healthy while the p95 downstream latency is below this
+	MaxErrors float64       // and the share of failed calls below this
+	Step      float64       // admissions/s added per healthy second
+	Cut       float64       // the rate is multiplied by this on an unhealthy second
+	Min, Max  float64       // the rate stays within [Min, Max]
+}
+
+// DefaultControlConfig returns 250 ms, 1 %, +20/s, ×0.7 within [10, 5000]/s. The old
+// system served about 2M bookings an hour (≈ 550/s), so 5000/s leaves ample headroom.
+func DefaultControlConfig() ControlConfig {
+	return ControlConfig{Target: 250 * time.Millisecond, MaxErrors: 0.01, Step: 20, Cut: 0.7, Min: 10, Max: 5000}
+}
+
+// Load is what the controller knows about the line when it decides.
+type Load struct {
+	Waiting   uint64
+	Active    int
+	MaxActive int
+}
+
+// bucketWidth and buckets make a fixed histogram of latencies (10 ms resolution up to
+// 5 s): memory stays constant whatever the request rate.
+const (
+	bucketWidth = 10 * time.Millisecond
+	buckets     = 500
+)
+
+// Controller is the AIMD admission controller: it raises the rate by a step while
+// verification and booking answer fast and without errors and cuts it sharply when
+// they do not, like TCP congestion control. It is safe for concurrent use: Observe is
+// called from request handlers, Tick once a second by the lease holder.
+type Controller struct {
+	cfg    ControlConfig
+	mu     sync.Mutex
+	hist   [buckets + 1]uint32
+	n      int
+	failed int
+}
+
+// NewController returns a controller; zero fields of cfg take the defaults.
+func NewController(cfg ControlConfig) *Controller {
+	def := DefaultControlConfig()
+	if cfg.Target <= 0 {
+		cfg.Target = def.Target
+	}
+	if cfg.MaxErrors <= 0 {
+		cfg.MaxErrors = def.MaxErrors
+	}
+	if cfg.Step <= 0 {
+		cfg.Step = def.Step
+	}
+	if cfg.Cut <= 0 || cfg.Cut >= 1 {
+		cfg.Cut = def.Cut
+	}
+	if cfg.Max <= 0 {
+		cfg.Max = def.Max
+	}
+	cfg.Min = min(max(cfg.Min, 0), cfg.Max)
+	return &Controller{cfg: cfg}
+}
+
+// Observe records one downstream call (a verification or booking step) of an admitted
+// person: how long it took and whether it failed for reasons of load (timeouts, 5xx),
+// not because of the person's input.
+func (c *Controller) Observe(latency time.Duration, failed bool) {
+	b := min(max(int(latency/bucketWidth), 0), buckets)
+	c.mu.Lock()
+	c.hist[b]++
+	c.n++
+	if failed {
+		c.failed++
+	}
+	c.mu.Unlock()
+}
+
+// Tick returns the rate for the next second from the current one and forgets the
+// observations. The rate rises only while people wait and the active bound is not
+// reached (otherwise more rate would admit nobody), and falls whenever the downstream
+// is unhealthy. A second without calls counts as healthy.
+func (c *Controller) Tick(rate float64, l Load) float64 {
+	c.mu.Lock()
+	healthy := c.n == 0 || (c.p95() < c.cfg.Target && float64(c.failed) < c.cfg.MaxErrors*float64(c.n))
+	c.hist, c.n, c.failed = [buckets + 1]uint32{}, 0, 0
+	c.mu.Unlock()
+	switch {
+	case !healthy:
+		rate *= c.cfg.Cut
+	case l.Waiting > 0 && (l.MaxActive == 0 || l.Active < l.MaxActive):
+		rate += c.cfg.Step
+	}
+	return min(max(rate, c.cfg.Min), c.cfg.Max)
+}
+
+// p95 returns the upper edge of the bucket holding the 95th percentile.
+func (c *Controller) p95() time.Duration {
+	want := (c.n*95 + 99) / 100
+	seen := 0
+	for i, v := range c.hist {
+		seen += int(v)
+		if seen >= want {
+			return time.Duration(i+1) * bucketWidth
+		}
+	}
+	return buckets * bucketWidth
+}

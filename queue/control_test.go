@@ -1,0 +1,83 @@
+package queue_test
+
+import (
+	"testing"
+	"time"
+
+	"vaxbook/queue"
+)
+
+func TestControllerIsAIMD(t *testing.T) {
+	busy := queue.Load{Waiting: 1000, Active: 10, MaxActive: 100}
+	for _, c := range []struct {
+		name      string
+		latencies []time.Duration
+		failures  int
+		load      queue.Load
+		want      float64
+	}{
+		{"healthy and people waiting: +20", []time.Duration{100 * time.Millisecond, 120 * time.Millisecond}, 0, busy, 120},
+		{"no calls at all counts as healthy", nil, 0, busy, 120},
+		{"slow p95: ×0.7", append(make([]time.Duration, 90), repeat(300*time.Millisecond, 10)...), 0, busy, 70},
+		{"a few slow calls under p95 stay healthy", append(make([]time.Duration, 97), repeat(time.Second, 3)...), 0, busy, 120},
+		{"1 % errors: ×0.7", make([]time.Duration, 100), 1, busy, 70},
+		{"nobody waiting: unchanged", []time.Duration{time.Millisecond}, 0, queue.Load{}, 100},
+		{"active bound reached: unchanged", nil, 0, queue.Load{Waiting: 5, Active: 100, MaxActive: 100}, 100},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			ctl := queue.NewController(queue.DefaultControlConfig())
+			for i, l := range c.latencies {
+				ctl.Observe(l, i < c.failures)
+			}
+			if got := ctl.Tick(100, c.load); got != c.want {
+				t.Errorf("rate %v, want %v", got, c.want)
+			}
+			if got := ctl.Tick(100, queue.Load{}); got != 100 {
+				t.Errorf("next tick %v, want 100: observations are forgotten each tick", got)
+			}
+		})
+	}
+	t.Run("the rate stays within bounds", func(t *testing.T) {
+		ctl := queue.NewController(queue.ControlConfig{Min: 50, Max: 110})
+		if got := ctl.Tick(100, busy); got != 110 {
+			t.Errorf("raised to %v, want the max 110", got)
+		}
+		ctl.Observe(time.Second, true)
+		if got := ctl.Tick(60, busy); got != 50 {
+			t.Errorf("cut to %v, want the min 50", got)
+		}
+	})
+}
+
+func TestRoomControlRunsOnlyOnTheLeaderInAutoMode(t *testing.T) {
+	h := mustRoom(t, func(c *queue.Config) { c.Auto, c.Instance = true, "a" })
+	other, err := queue.New(queue.Config{Signer: mustSigner(t, secret), Counters: h.counters, Instance: "b", Clock: h.clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 50 {
+		h.join(t, "x")
+	}
+	h.advance(t, 100*time.Millisecond)
+	rate := func() float64 { s, _ := h.Counters().State(t.Context()); return s.Rate }
+	if err := h.Control(t.Context(), h.clock.Now()); err != nil || rate() != 30 {
+		t.Fatalf("leader step: rate %v, %v; want 10+20", rate(), err)
+	}
+	if err := other.Control(t.Context(), h.clock.Now()); err != nil || rate() != 30 {
+		t.Fatalf("follower step changed the rate to %v, %v", rate(), err)
+	}
+	if err := h.SetRate(t.Context(), 15); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.Control(t.Context(), h.clock.Now()); err != nil || rate() != 15 {
+		t.Errorf("after a manual rate the controller moved it to %v", rate())
+	}
+}
+
+func repeat(d time.Duration, n int) []time.Duration {
+	s := make([]time.Duration, n)
+	for i := range s {
+		s[i] = d
+	}
+	return s
+}
