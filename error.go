@@ -32,6 +32,7 @@ const (
 	CodeTooManyAttempts Code = "too_many_attempts" // one-time code attempts used up
 	CodeConflict        Code = "conflict"          // the state changed under the request; retry
 	CodeRateLimited     Code = "rate_limited"      // too many requests from this client
+	CodePassRequired    Code = "pass_required"     // the waiting room has not admitted this device
 	CodeUnavailable     Code = "unavailable"       // a dependency is down; retry later
 	CodeInternal        Code = "internal"          // a bug or an unexpected failure
 )

@@ -63,6 +63,13 @@ func backends(t *testing.T, fn func(t *testing.T, s vaxbook.Store)) {
 // five minutes into group 2's rotation window.
 func newHarness(t *testing.T, s vaxbook.Store) *harness {
 	t.Helper()
+	return newHarnessWith(t, s, nil)
+}
+
+// newHarnessWith is newHarness with the API's configuration adjusted by adjust (a
+// waiting room, an operator token) before the server starts.
+func newHarnessWith(t *testing.T, s vaxbook.Store, adjust func(*api.Config, vaxbook.Clock)) *harness {
+	t.Helper()
 	ctx := context.Background()
 	sum, err := demo.Load(ctx, s, demo.Options{Sites: 40, Seed: 7})
 	if err != nil {
@@ -80,10 +87,14 @@ func newHarness(t *testing.T, s vaxbook.Store) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(api.New(api.Config{
+	cfg := api.Config{
 		Store: s, Booking: booking.New(s, nil, guard, clock), Phone: method, Sealer: sealer,
 		Clock: clock, Demo: &api.Demo{SMS: sms, Residents: []identity.Subscriber{pop.Example()}},
-	}).Handler())
+	}
+	if adjust != nil {
+		adjust(&cfg, clock)
+	}
+	srv := httptest.NewServer(api.New(cfg).Handler())
 	t.Cleanup(srv.Close)
 	return &harness{t: t, srv: srv, clock: clock, sms: sms, pop: pop, store: s, campaignID: sum.CampaignID}
 }

@@ -3,7 +3,6 @@ package api
 import (
 	"encoding/json"
 	"net/http"
-	"strconv"
 	"time"
 
 	"vaxbook"
@@ -14,6 +13,7 @@ import (
 var statusOf = map[vaxbook.Code]int{
 	vaxbook.CodeInvalidInput:    http.StatusBadRequest,
 	vaxbook.CodeUnauthorized:    http.StatusUnauthorized,
+	vaxbook.CodePassRequired:    http.StatusUnauthorized,
 	vaxbook.CodeForbidden:       http.StatusForbidden,
 	vaxbook.CodeDeviceLocked:    http.StatusForbidden,
 	vaxbook.CodeNotFound:        http.StatusNotFound,
@@ -67,8 +67,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	var e *vaxbook.Error
 	if asError(err, &e) && !e.RetryAt.IsZero() {
 		p.RetryAt = e.RetryAt.Format(time.RFC3339)
-		secs := int(e.RetryAt.Sub(s.clock.Now()).Seconds() + 0.999)
-		w.Header().Set("Retry-After", strconv.Itoa(max(secs, 1)))
+		w.Header().Set("Retry-After", retryAfter(e.RetryAt, s.clock.Now()))
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.Header().Set("Cache-Control", "no-store")

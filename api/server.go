@@ -11,6 +11,7 @@ import (
 	"vaxbook/booking"
 	"vaxbook/congestion"
 	"vaxbook/identity"
+	"vaxbook/queue"
 )
 
 // Config is what the API needs from the outside, wired by cmd/vaxbook.
@@ -19,10 +20,14 @@ type Config struct {
 	Booking *booking.Service
 	Phone   PhoneMethod
 	// Line is the verification methods' congestion line, read for the lights.
-	Line   congestion.Line
-	Sealer *identity.Sealer
-	Clock  vaxbook.Clock
-	Logger *slog.Logger
+	Line congestion.Line
+	// Room is the waiting room; nil serves verification and booking without one.
+	Room *queue.Room
+	// OperatorToken is the bearer credential of the operator routes; empty refuses all.
+	OperatorToken string
+	Sealer        *identity.Sealer
+	Clock         vaxbook.Clock
+	Logger        *slog.Logger
 	// SecureCookies marks cookies Secure; on whenever the service is reached over TLS.
 	SecureCookies bool
 	// Demo mounts the demo pages (one-time codes of the development carrier, example
@@ -36,11 +41,14 @@ type Server struct {
 	booking *booking.Service
 	phone   PhoneMethod
 	line    congestion.Line
-	sealer  *identity.Sealer
-	clock   vaxbook.Clock
-	log     *slog.Logger
-	secure  bool
-	demo    *Demo
+	room    *queue.Room
+	// operatorToken guards the operator routes.
+	operatorToken string
+	sealer        *identity.Sealer
+	clock         vaxbook.Clock
+	log           *slog.Logger
+	secure        bool
+	demo          *Demo
 
 	lightsCache lightsCache
 }
@@ -52,7 +60,7 @@ func New(cfg Config) *Server {
 		log = slog.New(slog.DiscardHandler)
 	}
 	return &Server{
-		store: cfg.Store, booking: cfg.Booking, phone: cfg.Phone, line: cfg.Line, sealer: cfg.Sealer,
+		store: cfg.Store, booking: cfg.Booking, phone: cfg.Phone, line: cfg.Line, room: cfg.Room, operatorToken: cfg.OperatorToken, sealer: cfg.Sealer,
 		clock: cfg.Clock, log: log, secure: cfg.SecureCookies, demo: cfg.Demo,
 	}
 }
@@ -67,6 +75,7 @@ type route struct {
 }
 
 func (s *Server) routes() []route {
+	book, change := s.withPlace(http.StatusCreated, s.booking.Book), s.withPlace(http.StatusOK, s.booking.Change)
 	rs := []route{
 		{"GET", "/healthz", s.health, false},
 		{"GET", "/openapi.yaml", s.openAPI, false},
@@ -75,15 +84,27 @@ func (s *Server) routes() []route {
 		{"GET", "/api/v1/campaigns/{id}/eligibility", s.eligibility, true},
 		{"GET", "/api/v1/campaigns/{id}/sites", s.searchSites, true},
 		{"GET", "/api/v1/campaigns/{id}/me", s.me, true},
-		{"POST", "/api/v1/campaigns/{id}/reservation", s.withPlace(http.StatusCreated, s.booking.Book), true},
+		{"POST", "/api/v1/campaigns/{id}/reservation", s.admitted(book), true},
 		{"GET", "/api/v1/campaigns/{id}/reservation", s.withOwn(s.booking.Reservation), true},
-		{"PUT", "/api/v1/campaigns/{id}/reservation", s.withPlace(http.StatusOK, s.booking.Change), true},
-		{"DELETE", "/api/v1/campaigns/{id}/reservation", s.withOwn(s.booking.Cancel), true},
+		{"PUT", "/api/v1/campaigns/{id}/reservation", s.admitted(change), true},
+		{"DELETE", "/api/v1/campaigns/{id}/reservation", s.admitted(s.withOwn(s.booking.Cancel)), true},
 		{"GET", "/api/v1/identity/methods", s.methods, true},
-		{"POST", "/api/v1/identity/phone/start", s.phoneStart, true},
-		{"POST", "/api/v1/identity/phone/confirm", s.phoneConfirm, true},
+		{"POST", "/api/v1/identity/phone/start", s.admitted(s.phoneStart), true},
+		{"POST", "/api/v1/identity/phone/confirm", s.admitted(s.phoneConfirm), true},
 		{"GET", "/api/v1/session", s.getSession, true},
 		{"DELETE", "/api/v1/session", s.logout, true},
+	}
+	if s.room != nil {
+		rs = append(rs,
+			route{"POST", "/api/v1/queue/join", s.queueJoin, true},
+			route{"GET", "/api/v1/queue/status", s.queueStatus, true},
+			route{"POST", "/api/v1/queue/claim", s.queueClaim, true},
+			route{"GET", "/api/v1/queue/openings", s.queueOpenings, true},
+			route{"GET", "/api/v1/admin/queue", s.operator(s.adminQueue), true},
+			route{"PUT", "/api/v1/admin/queue/rate", s.operator(s.adminRate), true},
+			route{"POST", "/api/v1/admin/queue/pause", s.operator(s.adminPause), true},
+			route{"POST", "/api/v1/admin/queue/resume", s.operator(s.adminResume), true},
+		)
 	}
 	if s.demo != nil {
 		rs = append(rs,

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"crypto/rand"
 	"encoding/hex"
 	"errors"
 	"flag"
@@ -28,6 +29,16 @@ type Config struct {
 	// Phone is the mobile-phone method's capacity at the carrier.
 	PhoneMaxInFlight int
 	PhonePerSecond   float64
+	// WaitingRoom puts verification and booking behind the waiting room.
+	WaitingRoom bool
+	// QueueRate is the admission rate at first start; QueueAuto lets the controller
+	// move it; QueueMaxActive bounds admitted people active at once.
+	QueueRate      float64
+	QueueAuto      bool
+	QueueMaxActive int
+	// QueueSecret signs waiting-room tokens; OperatorToken guards the operator API.
+	QueueSecret   []byte
+	OperatorToken string
 	// DevCarrierLatency is how long the development carrier takes per call.
 	DevCarrierLatency time.Duration
 	Demo              bool
@@ -43,7 +54,7 @@ type Config struct {
 
 	// rawPersonKey and rawPhoneKey are the secrets as given, checked by loadSecrets
 	// only in the commands that need them.
-	rawPersonKey, rawPhoneKey string
+	rawPersonKey, rawPhoneKey, rawQueueSecret string
 }
 
 // Demo keys are public by design: they exist so that `serve --demo` starts with no
@@ -51,6 +62,7 @@ type Config struct {
 const (
 	demoPersonKeySecret = "vaxbook-demo-person-key-secret-not-for-production"
 	demoPhoneKey        = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"
+	demoQueueSecret     = "vaxbook-demo-queue-secret-not-for-production"
 )
 
 // parseConfig reads the flags of a subcommand, then the environment.
@@ -67,6 +79,12 @@ func parseConfig(name string, args []string) (Config, *flag.FlagSet, error) {
 	fs.IntVar(&c.PhoneMaxInFlight, "phone-max-inflight", 200, "mobile-phone verifications in flight at the carrier at most")
 	fs.Float64Var(&c.PhonePerSecond, "phone-per-second", 500, "mobile-phone verifications started per second at most")
 	fs.DurationVar(&c.DevCarrierLatency, "dev-carrier-latency", 20*time.Millisecond, "latency of the development carrier (--demo)")
+	fs.BoolVar(&c.WaitingRoom, "waiting-room", true, "put verification and booking behind the waiting room")
+	fs.Float64Var(&c.QueueRate, "queue-rate", 500, "admissions per second at first start")
+	fs.BoolVar(&c.QueueAuto, "queue-auto", true, "let the controller set the admission rate from downstream latency and errors")
+	fs.IntVar(&c.QueueMaxActive, "queue-max-active", 20000, "admitted people active at once, at most")
+	fs.StringVar(&c.rawQueueSecret, "queue-secret", "", "secret (≥ 32 characters) signing waiting-room tokens (required outside --demo)")
+	fs.StringVar(&c.OperatorToken, "operator-token", "", "bearer token of the operator API (≥ 32 characters; --demo makes one up and prints it)")
 	fs.BoolVar(&c.Demo, "demo", false, "load demo data and run the development identity providers")
 	fs.IntVar(&c.DemoSites, "demo-sites", 14000, "number of demo vaccination sites")
 	fs.Int64Var(&c.DemoSeed, "demo-seed", 2021, "seed of the synthetic demo data")
@@ -101,6 +119,25 @@ func (c *Config) loadSecrets() error {
 	if phoneKey == "" && c.Demo {
 		phoneKey = demoPhoneKey
 	}
+	queueSecret := c.rawQueueSecret
+	if queueSecret == "" && c.Demo {
+		queueSecret = demoQueueSecret
+	}
+	if !c.Demo && queueSecret == demoQueueSecret {
+		return errors.New("the demo keys may only be used with --demo")
+	}
+	if len(queueSecret) < 32 {
+		return errors.New("--queue-secret (VAXBOOK_QUEUE_SECRET) must be at least 32 characters")
+	}
+	c.QueueSecret = []byte(queueSecret)
+	if c.OperatorToken == "" && c.Demo {
+		var b [24]byte
+		rand.Read(b[:])
+		c.OperatorToken = hex.EncodeToString(b[:])
+	}
+	if c.OperatorToken != "" && len(c.OperatorToken) < 32 {
+		return errors.New("--operator-token (VAXBOOK_OPERATOR_TOKEN) must be at least 32 characters")
+	}
 	if !c.Demo && (personKey == demoPersonKeySecret || phoneKey == demoPhoneKey) {
 		return errors.New("the demo keys may only be used with --demo")
 	}
@@ -128,6 +165,11 @@ func (c Config) LogValue() slog.Value {
 		slog.Time("now", c.Now),
 		slog.String("person_key_secret", "***"),
 		slog.String("phone_key", "***"),
+		slog.String("queue_secret", "***"),
+		slog.String("operator_token", "***"),
+		slog.Bool("waiting_room", c.WaitingRoom),
+		slog.Float64("queue_rate", c.QueueRate),
+		slog.Bool("queue_auto", c.QueueAuto),
 		slog.Bool("secure_cookies", c.SecureCookies),
 	)
 }

@@ -138,6 +138,42 @@ func (b *browser) verify(in *instance, r identity.Subscriber) {
 	}
 }
 
+// enterQueue takes a place in the waiting room of in, waits to be admitted and claims
+// the pass, as a browser on the waiting page does.
+func (b *browser) enterQueue(in *instance) {
+	b.t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		st, body := b.post(in.base+"/api/v1/queue/join", nil)
+		if st == 200 {
+			break
+		}
+		if st != 202 || time.Now().After(deadline) {
+			b.t.Fatalf("join: %d %v", st, body)
+		}
+		time.Sleep(300 * time.Millisecond)
+	}
+	for {
+		resp, err := b.http.Get(in.base + "/api/v1/queue/status")
+		if err != nil {
+			b.t.Fatal(err)
+		}
+		var st map[string]any
+		json.NewDecoder(resp.Body).Decode(&st)
+		resp.Body.Close()
+		if st["admitted"] == true {
+			break
+		}
+		if time.Now().After(deadline) {
+			b.t.Fatalf("not admitted: %v", st)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if st, body := b.post(in.base+"/api/v1/queue/claim", nil); st != 200 {
+		b.t.Fatalf("claim: %d %v", st, body)
+	}
+}
+
 // demoResident is the resident the start-up message and the README sign in as.
 func demoResident() identity.Subscriber {
 	return demo.NewPopulation(demo.FullPopulation, 2021, demo.Campaign2021()).Example()
@@ -160,6 +196,10 @@ func TestServeDemoLetsAResidentVerifyAndBook(t *testing.T) {
 				t.Errorf("start-up message does not say how to sign in:\n%s", in.stdout.String())
 			}
 			b := newBrowser(t)
+			if st, body := b.startPhone(in, r); st != 401 || body["code"] != "pass_required" {
+				t.Errorf("verification before the waiting room: %d %v, want 401 pass_required", st, body)
+			}
+			b.enterQueue(in)
 			b.verify(in, r)
 			st, rv := b.post(in.base+"/api/v1/campaigns/1/reservation", map[string]any{"site_id": 1, "date": "2021-09-01"})
 			if st != 201 || rv["status"] != "booked" || rv["second_date"] != "2021-10-13" {
@@ -184,8 +224,11 @@ func TestInstancesShareLimitsThroughRedis(t *testing.T) {
 	a := startServe(t, args...)
 	b := startServe(t, args...)
 	r := demoResident()
-	newBrowser(t).verify(a, r)
-	st, body := newBrowser(t).startPhone(b, r)
+	pc, mobile := newBrowser(t), newBrowser(t)
+	pc.enterQueue(a)
+	pc.verify(a, r)
+	mobile.enterQueue(b)
+	st, body := mobile.startPhone(b, r)
 	if st != 403 || body["code"] != "device_locked" {
 		t.Errorf("second device on the other instance: %d %v, want 403 device_locked", st, body)
 	}
@@ -280,5 +323,72 @@ func TestReadmeNamesTheDemoResident(t *testing.T) {
 		if !strings.Contains(string(readme), want) {
 			t.Errorf("README.md does not mention %q of the demo resident", want)
 		}
+	}
+}
+
+// TestInstancesShareOneQueue joins browsers alternately at two instances that share
+// Redis and checks they stand in one line in arrival order and are admitted in it.
+func TestInstancesShareOneQueue(t *testing.T) {
+	url := redistest.URL(t)
+	prefix := fmt.Sprintf("vbtest:%d:", time.Now().UnixNano())
+	t.Cleanup(func() { cleanRedis(t, url, prefix) })
+	token := strings.Repeat("t", 40)
+	args := []string{"--demo", "--demo-sites", "30", "--database", filepath.Join(t.TempDir(), "vaxbook.db"),
+		"--now", "2021-08-12T20:01:00+09:00", "--redis", url, "--redis-prefix", prefix, "--operator-token", token}
+	a := startServe(t, args...)
+	b := startServe(t, args...)
+	admin := func(in *instance, method, path string, body string) {
+		req, _ := http.NewRequest(method, in.base+path, strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+token)
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil || resp.StatusCode != 200 {
+			t.Fatalf("%s %s: %v %v", method, path, resp.StatusCode, err)
+		}
+		resp.Body.Close()
+	}
+	admin(a, "PUT", "/api/v1/admin/queue/rate", `{"rate":3,"auto":false}`)
+	admin(b, "POST", "/api/v1/admin/queue/pause", "")
+	instances := []*instance{a, b}
+	var line []*browser
+	for i := range 6 {
+		br, in := newBrowser(t), instances[i%2]
+		br.post(in.base+"/api/v1/queue/join", nil)
+		line = append(line, br)
+	}
+	time.Sleep(1100 * time.Millisecond) // the confirming join comes after a delay
+	for i, br := range line {
+		st, body := br.post(instances[i%2].base+"/api/v1/queue/join", nil)
+		if st != 200 || body["position"] != float64(i+1) {
+			t.Fatalf("browser %d joined at %s: %d %v, want position %d", i, instances[i%2].base, st, body, i+1)
+		}
+	}
+	admin(a, "POST", "/api/v1/admin/queue/resume", "")
+	// At 3 admissions per second the admitted must always be a prefix of the line.
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		admitted := 0
+		for i, br := range line {
+			resp, err := br.http.Get(instances[(i+1)%2].base + "/api/v1/queue/status")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var st map[string]any
+			json.NewDecoder(resp.Body).Decode(&st)
+			resp.Body.Close()
+			if st["admitted"] == true {
+				if admitted != i {
+					t.Fatalf("browser %d admitted before browser %d", i, admitted)
+				}
+				admitted++
+			}
+		}
+		if admitted == len(line) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("only %d of %d admitted", admitted, len(line))
+		}
+		time.Sleep(150 * time.Millisecond)
 	}
 }

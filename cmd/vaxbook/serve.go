@@ -78,6 +78,20 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready c
 		apiCfg.Phone = unavailablePhone{}
 	}
 
+	if cfg.WaitingRoom {
+		room, err := openRoom(ctx, cfg, clock, sh, store, log)
+		if err != nil {
+			return fmt.Errorf("waiting room: %w", err)
+		}
+		apiCfg.Room = room
+		go func() {
+			if err := room.Run(ctx); err != nil && ctx.Err() == nil {
+				log.Error("waiting room stopped", "err", err)
+			}
+		}()
+	}
+	apiCfg.OperatorToken = cfg.OperatorToken
+
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return err
@@ -90,7 +104,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready c
 		IdleTimeout:       90 * time.Second,
 	}
 	addr := ln.Addr().String()
-	printWelcome(stdout, addr, cfg, apiCfg.Demo)
+	printWelcome(stdout, addr, cfg, apiCfg.Demo, apiCfg.Room != nil)
 	if ready != nil {
 		ready <- addr
 	}
@@ -129,10 +143,17 @@ func exampleResidents(pop demo.Population) []identity.Subscriber {
 
 // printWelcome tells the person who started the service where it is and, in demo mode,
 // how to sign in as a demo resident.
-func printWelcome(w io.Writer, addr string, cfg Config, d *api.Demo) {
+func printWelcome(w io.Writer, addr string, cfg Config, d *api.Demo, room bool) {
 	fmt.Fprintf(w, "vaxbook is serving on http://%s (database %s)\n", addr, maskURL(cfg.Database))
 	if d == nil {
 		return
+	}
+	if room {
+		fmt.Fprintf(w, `
+The waiting room is on: POST /api/v1/queue/join twice (the first sets a device cookie),
+poll GET /api/v1/queue/status, then POST /api/v1/queue/claim once admitted.
+Operator API token (this run only): %s
+`, cfg.OperatorToken)
 	}
 	r := d.Residents[0]
 	fmt.Fprintf(w, `

@@ -1,0 +1,184 @@
+package api
+
+import (
+	"crypto/subtle"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"vaxbook"
+	"vaxbook/queue"
+)
+
+// The waiting room's cookies. They carry signed tokens; the server keeps nothing per
+// waiting person.
+const (
+	deviceCookie = "vb_device"
+	ticketCookie = "vb_ticket"
+	passCookie   = "vb_pass"
+)
+
+// setToken sets one of the waiting room's cookies for maxAge.
+func (s *Server) setToken(w http.ResponseWriter, name, value string, maxAge time.Duration) {
+	http.SetCookie(w, &http.Cookie{
+		Name: name, Value: value, Path: "/", MaxAge: int(maxAge.Seconds()), HttpOnly: true,
+		Secure: s.secure, SameSite: http.SameSiteLaxMode,
+	})
+}
+
+// cookie returns a cookie's value or "".
+func cookie(r *http.Request, name string) string {
+	c, err := r.Cookie(name)
+	if err != nil {
+		return ""
+	}
+	return c.Value
+}
+
+// clientAddr is the peer's address, for the per-address join limit. X-Forwarded-For is
+// not trusted here: behind a load balancer the limit applies per proxy until trusted
+// proxies are configured, which errs on the side of letting people in.
+func clientAddr(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// queueJoin places the device in line. A device seen for the first time gets only a
+// device cookie and is asked to come back shortly: a client that keeps no cookies
+// never gets a place. Joining again with the same cookies keeps the place.
+func (s *Server) queueJoin(w http.ResponseWriter, r *http.Request) {
+	now := s.clock.Now()
+	res, err := s.room.Join(r.Context(), queue.JoinRequest{
+		Device: cookie(r, deviceCookie), Ticket: cookie(r, ticketCookie), ClientAddr: clientAddr(r),
+	}, now)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.setToken(w, deviceCookie, res.Device, 24*time.Hour)
+	if res.Ticket == "" {
+		w.Header().Set("Retry-After", retryAfter(res.RetryAt, now))
+		s.writeJSON(w, http.StatusAccepted, map[string]any{"joined": false, "confirm_at": res.RetryAt.Format(time.RFC3339Nano)})
+		return
+	}
+	s.setToken(w, ticketCookie, res.Ticket, 12*time.Hour)
+	st, err := s.room.Status(r.Context(), res.Ticket, res.Device, now)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	out := statusView(st)
+	out["joined"], out["kept"] = true, res.Kept
+	s.writeJSON(w, http.StatusOK, out)
+}
+
+// queueStatus tells a waiting device its position, expected wait and when to ask again.
+func (s *Server) queueStatus(w http.ResponseWriter, r *http.Request) {
+	st, err := s.room.Status(r.Context(), cookie(r, ticketCookie), cookie(r, deviceCookie), s.clock.Now())
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.writeJSON(w, http.StatusOK, statusView(st))
+}
+
+// queueClaim exchanges an admitted ticket for the pass that verification and booking
+// require.
+func (s *Server) queueClaim(w http.ResponseWriter, r *http.Request) {
+	pass, err := s.room.Claim(r.Context(), cookie(r, ticketCookie), cookie(r, deviceCookie), s.clock.Now())
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.setToken(w, passCookie, pass, 10*time.Minute)
+	s.writeJSON(w, http.StatusOK, map[string]any{"admitted": true})
+}
+
+// queueOpenings publishes the recorded openings with their seeds, so that anyone can
+// recompute the order in which people present at an opening were placed.
+func (s *Server) queueOpenings(w http.ResponseWriter, r *http.Request) {
+	st, err := s.room.Snapshot(r.Context())
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	out := []map[string]any{}
+	for _, o := range st.Openings {
+		out = append(out, map[string]any{"at": o.At.Format(time.RFC3339), "lo": o.Lo, "hi": o.Hi, "seed": o.Seed})
+	}
+	s.writeJSON(w, http.StatusOK, map[string]any{"openings": out})
+}
+
+func statusView(st queue.Status) map[string]any {
+	v := map[string]any{
+		"position": st.Position, "waiting": st.Waiting, "admitted": st.Admitted,
+		"wait_min_s": int(st.WaitMin.Seconds()), "wait_max_s": int(st.WaitMax.Seconds() + 0.999),
+		"rate": st.Rate, "paused": st.Paused, "pre_opening": st.PreOpening,
+		"poll_after_s": st.PollAfter.Seconds(),
+	}
+	if !st.ClaimBy.IsZero() {
+		v["claim_by"] = st.ClaimBy.Format(time.RFC3339)
+	}
+	if !st.OpensAt.IsZero() {
+		v["opens_at"] = st.OpensAt.Format(time.RFC3339)
+	}
+	return v
+}
+
+// retryAfter renders the seconds from now to at, at least 1.
+func retryAfter(at, now time.Time) string {
+	secs := int(at.Sub(now).Seconds() + 0.999)
+	return strconv.Itoa(max(secs, 1))
+}
+
+// admitted wraps a handler of verification or booking: without the waiting room's pass
+// for this device the request is refused before it costs anything downstream, and the
+// handler's latency and failures feed the admission controller.
+func (s *Server) admitted(next http.HandlerFunc) http.HandlerFunc {
+	if s.room == nil {
+		return next
+	}
+	return func(w http.ResponseWriter, r *http.Request) {
+		err := s.room.CheckPass(r.Context(), cookie(r, passCookie), cookie(r, deviceCookie), s.clock.Now())
+		if err != nil {
+			if vaxbook.ErrorCode(err) == vaxbook.CodeUnauthorized {
+				err = vaxbook.Errorf(vaxbook.CodePassRequired, "please enter through the waiting room first")
+			}
+			s.writeError(w, r, err)
+			return
+		}
+		start := time.Now()
+		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		next(rec, r)
+		s.room.Controller().Observe(time.Since(start), rec.status >= 500)
+	}
+}
+
+// statusRecorder remembers the status a handler wrote.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	r.status = code
+	r.ResponseWriter.WriteHeader(code)
+}
+
+// operator wraps an operator route: the request must carry the operator token as a
+// bearer credential, compared in constant time.
+func (s *Server) operator(next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if s.operatorToken == "" || !ok || subtle.ConstantTimeCompare([]byte(got), []byte(s.operatorToken)) != 1 {
+			s.writeError(w, r, vaxbook.Errorf(vaxbook.CodeUnauthorized, "operator credentials required"))
+			return
+		}
+		next(w, r)
+	}
+}

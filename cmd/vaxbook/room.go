@@ -1,0 +1,61 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"time"
+
+	"vaxbook"
+	"vaxbook/phone"
+	"vaxbook/queue"
+	"vaxbook/redis"
+)
+
+// Join limits of the waiting room. A device joins a few times at most (a refresh, a
+// second tab); an address is shared by many people behind a carrier's NAT, so its bound
+// stays generous and only stops a script hammering from one machine.
+const (
+	deviceJoins = 3
+	addrJoins   = 240
+	joinWindow  = time.Minute
+)
+
+// openRoom builds the waiting room in front of verification and booking, its counters
+// in Redis when the instances share one, and the campaigns' windows as its openings.
+func openRoom(ctx context.Context, cfg Config, clock vaxbook.Clock, sh *shared, store vaxbook.Store, log *slog.Logger) (*queue.Room, error) {
+	signer, err := queue.NewSigner(queue.Key{ID: 1, Secret: cfg.QueueSecret})
+	if err != nil {
+		return nil, err
+	}
+	qc := queue.DefaultConfig()
+	qc.Signer, qc.Clock, qc.Log = signer, clock, log
+	qc.Rate, qc.Auto, qc.MaxActive = cfg.QueueRate, cfg.QueueAuto, cfg.QueueMaxActive
+	host, _ := os.Hostname()
+	qc.Instance = fmt.Sprintf("%s-%d", host, os.Getpid())
+	var devices, addrs phone.Limiter
+	if sh.rdb != nil {
+		qc.Counters = redis.NewQueueCounters(sh.rdb, cfg.RedisPrefix)
+		if devices, err = redis.NewLimiter(sh.rdb, cfg.RedisPrefix+"qdev:", deviceJoins, joinWindow); err != nil {
+			return nil, err
+		}
+		if addrs, err = redis.NewLimiter(sh.rdb, cfg.RedisPrefix+"qaddr:", addrJoins, joinWindow); err != nil {
+			return nil, err
+		}
+	} else {
+		// Fixed-memory sketches: a list per device would grow with the crowd.
+		qc.Counters = queue.NewMemCounters()
+		devices = queue.NewSketchLimiter(deviceJoins, joinWindow, 1<<22)
+		addrs = queue.NewSketchLimiter(addrJoins, joinWindow, 1<<18)
+	}
+	qc.DeviceLimit, qc.AddrLimit = devices, addrs
+	campaigns, err := store.Campaigns(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range campaigns {
+		qc.Windows = append(qc.Windows, c.Windows...)
+	}
+	return queue.New(qc)
+}
