@@ -271,7 +271,9 @@ func TestSecretsAreRequiredOutsideDemo(t *testing.T) {
 		{"short person secret", []string{"--person-key-secret", "short", "--phone-key", strings.Repeat("ab", 32)}, false},
 		{"phone key not hex", []string{"--person-key-secret", strings.Repeat("s", 40), "--phone-key", strings.Repeat("zz", 32)}, false},
 		{"phone key too short", []string{"--person-key-secret", strings.Repeat("s", 40), "--phone-key", "abcd"}, false},
-		{"proper keys", []string{"--person-key-secret", strings.Repeat("s", 40), "--phone-key", strings.Repeat("ab", 32)}, true},
+		{"no queue secret outside demo", []string{"--person-key-secret", strings.Repeat("s", 40), "--phone-key", strings.Repeat("ab", 32)}, false},
+		{"short operator token", []string{"--person-key-secret", strings.Repeat("s", 40), "--phone-key", strings.Repeat("ab", 32), "--queue-secret", strings.Repeat("q", 40), "--operator-token", "short"}, false},
+		{"proper keys", []string{"--person-key-secret", strings.Repeat("s", 40), "--phone-key", strings.Repeat("ab", 32), "--queue-secret", strings.Repeat("q", 40)}, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg, _, err := parseConfig("serve", tc.args)
@@ -286,7 +288,8 @@ func TestSecretsAreRequiredOutsideDemo(t *testing.T) {
 }
 
 func TestConfigLogMasksSecrets(t *testing.T) {
-	cfg, _, err := parseConfig("serve", []string{"--database", "postgres://u:hunter2@db/x", "--person-key-secret", strings.Repeat("q", 40), "--phone-key", strings.Repeat("ab", 32)})
+	cfg, _, err := parseConfig("serve", []string{"--database", "postgres://u:hunter2@db/x", "--person-key-secret", strings.Repeat("q", 40),
+		"--phone-key", strings.Repeat("ab", 32), "--queue-secret", strings.Repeat("w", 40), "--operator-token", strings.Repeat("o", 40), "--redis", "redis://:redispw@r:6379/0"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -294,7 +297,7 @@ func TestConfigLogMasksSecrets(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := cfg.LogValue().String()
-	for _, secret := range []string{"hunter2", strings.Repeat("q", 40), strings.Repeat("ab", 32)} {
+	for _, secret := range []string{"hunter2", strings.Repeat("q", 40), strings.Repeat("ab", 32), strings.Repeat("w", 40), strings.Repeat("o", 40), "redispw"} {
 		if strings.Contains(got, secret) {
 			t.Errorf("logged configuration shows a secret: %s", got)
 		}
