@@ -33,29 +33,32 @@ func (b BenchResult) String() string {
 		(float64(b.HeapAfterJoins)-float64(b.HeapBefore))/1e6, (float64(b.HeapAfterPolls)-float64(b.HeapBefore))/1e6)
 }
 
-// BenchTickets joins n people through Room.Join on MemCounters with the in-process
-// limits (each a cookie request, then the confirming join a second later), spread over
-// the 20 minutes around a 20:00 opening, then polls the status of one in every hundred
-// a hundred times. It keeps only those tickets, so the heap measured is the server's.
-// It is what `vaxbook bench queue` runs.
-func BenchTickets(ctx context.Context, n int) (BenchResult, error) {
+// Held is a ticket kept by a benchmark for polling, with its device token.
+type Held struct{ Device, Ticket string }
+
+// FillRoom joins n people through Room.Join on MemCounters with the in-process limits
+// (each a cookie request, then the confirming join a second later), spread over the 20
+// minutes before a 20:00 opening, and keeps every keepEvery-th ticket for polling. It
+// returns the room with its clock set after the opening, and the heap before and after
+// the joins (after a GC), which is what the 2-million-person requirement bounds.
+func FillRoom(ctx context.Context, n, keepEvery int) (*Room, *vaxbook.ManualClock, []Held, BenchResult, error) {
 	opens := time.Date(2021, 8, 12, 20, 0, 0, 0, vaxbook.Seoul)
-	start := opens.Add(-10 * time.Minute)
+	start := opens.Add(-20 * time.Minute)
 	signer, err := NewSigner(Key{ID: 1, Secret: []byte("bench secret, not for production use")})
 	if err != nil {
-		return BenchResult{}, err
+		return nil, nil, nil, BenchResult{}, err
 	}
+	clock := vaxbook.NewManualClock(start)
 	cfg := DefaultConfig()
-	cfg.Signer, cfg.Counters, cfg.Clock = signer, NewMemCounters(), vaxbook.NewManualClock(start)
+	cfg.Signer, cfg.Counters, cfg.Clock = signer, NewMemCounters(), clock
 	cfg.Windows = []vaxbook.Window{{Group: 2, Opens: opens, Closes: opens.Add(22 * time.Hour)}}
 	cfg.DeviceLimit = NewSketchLimiter(3, time.Minute, 1<<22)
 	cfg.AddrLimit = NewSketchLimiter(30, time.Minute, 1<<20)
 	r, err := New(cfg)
 	if err != nil {
-		return BenchResult{}, err
+		return nil, nil, nil, BenchResult{}, err
 	}
-	type kept struct{ device, ticket string }
-	var polled []kept
+	var held []Held
 	res := BenchResult{Tickets: n}
 	res.HeapBefore = liveHeap()
 	t0 := time.Now()
@@ -64,33 +67,46 @@ func BenchTickets(ctx context.Context, n int) (BenchResult, error) {
 		now := start.Add(time.Duration(i) * step)
 		if i%1000 == 0 {
 			if _, err := r.Advance(ctx, now); err != nil {
-				return res, err
+				return nil, nil, nil, res, err
 			}
 		}
 		addr := "10." + strconv.Itoa(i>>16&255) + "." + strconv.Itoa(i>>8&255) + "." + strconv.Itoa(i&255)
 		a, err := r.Join(ctx, JoinRequest{ClientAddr: addr}, now)
 		if err != nil {
-			return res, err
+			return nil, nil, nil, res, err
 		}
 		b, err := r.Join(ctx, JoinRequest{Device: a.Device, ClientAddr: addr}, now.Add(time.Second))
 		if err != nil || b.Ticket == "" {
-			return res, fmt.Errorf("join %d: %v", i, err)
+			return nil, nil, nil, res, fmt.Errorf("join %d: %v", i, err)
 		}
-		if i%100 == 0 {
-			polled = append(polled, kept{b.Device, b.Ticket})
+		if i%keepEvery == 0 {
+			held = append(held, Held{b.Device, b.Ticket})
 		}
 	}
 	res.JoinTime = time.Since(t0)
 	res.HeapAfterJoins = liveHeap()
-	now := start.Add(20 * time.Minute)
-	if _, err := r.Advance(ctx, now); err != nil {
+	clock.Set(opens.Add(time.Second))
+	if _, err := r.Advance(ctx, clock.Now()); err != nil {
+		return nil, nil, nil, res, err
+	}
+	return r, clock, held, res, nil
+}
+
+// BenchTickets fills a room with n people (FillRoom), then polls the status of one in
+// every hundred a hundred times, in process. It keeps only those tickets, so the heap
+// measured is the server's.
+func BenchTickets(ctx context.Context, n int) (BenchResult, error) {
+	r, clock, held, res, err := FillRoom(ctx, n, 100)
+	if err != nil {
 		return res, err
 	}
-	t0 = time.Now()
+	now := clock.Now()
+	t0 := time.Now()
 	for range 100 {
-		for _, k := range polled {
-			// Early tickets were admitted and let their turn pass: a valid answer too.
-			if _, err := r.Status(ctx, k.ticket, k.device, now); err != nil && err != errTurnPassed {
+		for _, k := range held {
+			// Early tickets may have been admitted and let their turn pass: a valid
+			// answer too.
+			if _, err := r.Status(ctx, k.Ticket, k.Device, now); err != nil && err != errTurnPassed {
 				return res, fmt.Errorf("poll: %w", err)
 			}
 			res.Polls++
@@ -98,7 +114,7 @@ func BenchTickets(ctx context.Context, n int) (BenchResult, error) {
 	}
 	res.PollTime = time.Since(t0)
 	res.HeapAfterPolls = liveHeap()
-	runtime.KeepAlive(polled)
+	runtime.KeepAlive(held)
 	runtime.KeepAlive(r)
 	return res, nil
 }
