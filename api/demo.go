@@ -1,11 +1,13 @@
 package api
 
 import (
+	"context"
 	"html/template"
 	"net/http"
 	"slices"
 	"time"
 
+	"vaxbook"
 	"vaxbook/identity"
 	"vaxbook/phone"
 )
@@ -16,6 +18,9 @@ import (
 type Demo struct {
 	SMS       *phone.SMSSink
 	Residents []identity.Subscriber
+	// IssueCert issues a development certificate and PKCS#8 key (PEM) for the demo
+	// resident with a phone number, for certificate sign-in in the browser.
+	IssueCert func(ctx context.Context, phone string) (certPEM, keyPEM []byte, err error)
 }
 
 var demoTmpl = template.Must(template.New("demo").Parse(`<!doctype html>
@@ -72,4 +77,19 @@ func (s *Server) demoSMS(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.writeJSON(w, http.StatusOK, map[string]any{"messages": out})
+}
+
+// demoCert issues a development certificate and key for a demo resident, so that the
+// demo page (or a script) can sign a challenge with it.
+func (s *Server) demoCert(w http.ResponseWriter, r *http.Request) {
+	if s.demo.IssueCert == nil {
+		s.writeError(w, r, vaxbook.Errorf(vaxbook.CodeNotFound, "no development CA"))
+		return
+	}
+	certPEM, keyPEM, err := s.demo.IssueCert(r.Context(), r.URL.Query().Get("phone"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.writeJSON(w, http.StatusOK, map[string]string{"certificate": string(certPEM), "private_key": string(keyPEM)})
 }

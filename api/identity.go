@@ -81,11 +81,17 @@ func (s *Server) phoneConfirm(w http.ResponseWriter, r *http.Request) {
 // Every method ends here, so that the verified identity is the only one that can book
 // in that session (rule 5).
 func (s *Server) bindPerson(ctx context.Context, sess vaxbook.Session, id identity.Identity, key, method string, now time.Time) error {
-	sealed, err := s.sealer.Seal(id.Phone)
-	if err != nil {
-		return err
+	p := vaxbook.Person{Key: key, Name: id.Name, Birth: id.Birth, Foreign: id.Foreign}
+	if id.Phone != "" {
+		sealed, err := s.sealer.Seal(id.Phone)
+		if err != nil {
+			return err
+		}
+		p.PhoneEnc = sealed
+	} else if old, err := s.store.Person(ctx, key); err == nil {
+		// A certificate carries no phone number: keep the one a method gave before.
+		p.PhoneEnc = old.PhoneEnc
 	}
-	p := vaxbook.Person{Key: key, Name: id.Name, Birth: id.Birth, PhoneEnc: sealed, Foreign: id.Foreign}
 	if err := s.store.PutPerson(ctx, p); err != nil {
 		return err
 	}

@@ -1,12 +1,18 @@
 package api
 
 import (
+	"context"
+	"crypto/x509"
 	"slices"
 	"strings"
 	"testing"
 
 	"go.yaml.in/yaml/v3"
 
+	"vaxbook/cert"
+	"vaxbook/identity"
+	"vaxbook/inmem"
+	"vaxbook/oidc"
 	"vaxbook/queue"
 )
 
@@ -42,7 +48,21 @@ func TestOpenAPIDescribesEveryRoute(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := New(Config{Demo: &Demo{}, Room: room})
+	guard := inmem.NewGuard()
+	secret := []byte(strings.Repeat("s", 32))
+	certs, err := cert.New(cert.Config{Roots: x509.NewCertPool(), Secret: secret}, guard, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sealer, _ := identity.NewSealer(make([]byte, 32))
+	oidcs, err := oidc.New(context.Background(), []oidc.ProviderConfig{{
+		Name: "kakao", Label: "Kakao", Issuer: "http://127.0.0.1:9/kakao", ClientID: "vaxbook",
+		RedirectURL: "http://127.0.0.1:9/cb", KeyClaim: "ci",
+	}}, guard, secret, sealer, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := New(Config{Demo: &Demo{}, Room: room, Cert: certs, OIDC: oidcs})
 	for _, rt := range s.routes() {
 		if rt.public {
 			served = append(served, rt.method+" "+rt.path)

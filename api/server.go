@@ -9,8 +9,10 @@ import (
 
 	"vaxbook"
 	"vaxbook/booking"
+	"vaxbook/cert"
 	"vaxbook/congestion"
 	"vaxbook/identity"
+	"vaxbook/oidc"
 	"vaxbook/queue"
 )
 
@@ -21,6 +23,14 @@ type Config struct {
 	Phone   PhoneMethod
 	// Line is the verification methods' congestion line, read for the lights.
 	Line congestion.Line
+	// OIDC and Cert are the simple-authentication and certificate methods; nil leaves
+	// their routes out.
+	OIDC *oidc.Method
+	Cert *cert.Method
+	// LineMethods names the methods the congestion line knows.
+	LineMethods []string
+	// Mounts are extra handlers by path prefix, such as the development issuers.
+	Mounts map[string]http.Handler
 	// Room is the waiting room; nil serves verification and booking without one.
 	Room *queue.Room
 	// OperatorToken is the bearer credential of the operator routes; empty refuses all.
@@ -42,6 +52,11 @@ type Server struct {
 	phone   PhoneMethod
 	line    congestion.Line
 	room    *queue.Room
+	oidc    *oidc.Method
+	cert    *cert.Method
+	mounts  map[string]http.Handler
+	// lineMethods are the methods whose provider calls go through the line.
+	lineMethods []string
 	// operatorToken guards the operator routes.
 	operatorToken string
 	sealer        *identity.Sealer
@@ -60,7 +75,7 @@ func New(cfg Config) *Server {
 		log = slog.New(slog.DiscardHandler)
 	}
 	return &Server{
-		store: cfg.Store, booking: cfg.Booking, phone: cfg.Phone, line: cfg.Line, room: cfg.Room, operatorToken: cfg.OperatorToken, sealer: cfg.Sealer,
+		store: cfg.Store, booking: cfg.Booking, phone: cfg.Phone, line: cfg.Line, lineMethods: cfg.LineMethods, room: cfg.Room, oidc: cfg.OIDC, cert: cfg.Cert, mounts: cfg.Mounts, operatorToken: cfg.OperatorToken, sealer: cfg.Sealer,
 		clock: cfg.Clock, log: log, secure: cfg.SecureCookies, demo: cfg.Demo,
 	}
 }
@@ -94,6 +109,18 @@ func (s *Server) routes() []route {
 		{"GET", "/api/v1/session", s.getSession, true},
 		{"DELETE", "/api/v1/session", s.logout, true},
 	}
+	if s.oidc != nil {
+		rs = append(rs,
+			route{"GET", "/api/v1/identity/oidc/{provider}/start", s.admitted(s.oidcStart), true},
+			route{"GET", "/api/v1/identity/oidc/{provider}/callback", s.admitted(s.oidcCallback), true},
+		)
+	}
+	if s.cert != nil {
+		rs = append(rs,
+			route{"POST", "/api/v1/identity/cert/challenge", s.admitted(s.certChallenge), true},
+			route{"POST", "/api/v1/identity/cert/verify", s.admitted(s.certVerify), true},
+		)
+	}
 	if s.room != nil {
 		rs = append(rs,
 			route{"POST", "/api/v1/queue/join", s.queueJoin, true},
@@ -110,6 +137,7 @@ func (s *Server) routes() []route {
 		rs = append(rs,
 			route{"GET", "/demo", s.demoPage, false},
 			route{"GET", "/demo/sms", s.demoSMS, false},
+			route{"GET", "/demo/cert", s.demoCert, false},
 		)
 	}
 	return rs
@@ -123,6 +151,9 @@ func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	for _, rt := range s.routes() {
 		mux.HandleFunc(rt.method+" "+rt.path, rt.handler)
+	}
+	for prefix, h := range s.mounts {
+		mux.Handle(prefix, h)
 	}
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, vaxbook.Errorf(vaxbook.CodeNotFound, "no such page or API route"))

@@ -39,6 +39,19 @@ type Config struct {
 	// QueueSecret signs waiting-room tokens; OperatorToken guards the operator API.
 	QueueSecret   []byte
 	OperatorToken string
+	// ProviderMaxInFlight and ProviderPerSecond are the capacity of each certificate and
+	// simple-authentication provider.
+	ProviderMaxInFlight int
+	ProviderPerSecond   float64
+	// CertRoots is a PEM file of the CAs trusted for certificate sign-in; OIDCProviders
+	// a JSON file of the simple-authentication providers (oidc.ProviderConfig).
+	CertRoots     string
+	OIDCProviders string
+	// PublicURL is the address browsers reach this service at (redirects come back
+	// there); empty: http://<addr>.
+	PublicURL string
+	// DevProviderLatency is the latency of the development issuers and CA check.
+	DevProviderLatency time.Duration
 	// DevCarrierLatency is how long the development carrier takes per call.
 	DevCarrierLatency time.Duration
 	Demo              bool
@@ -78,6 +91,12 @@ func parseConfig(name string, args []string) (Config, *flag.FlagSet, error) {
 	fs.StringVar(&c.RedisPrefix, "redis-prefix", "vaxbook:", "prefix of every Redis key, so that deployments can share a server")
 	fs.IntVar(&c.PhoneMaxInFlight, "phone-max-inflight", 200, "mobile-phone verifications in flight at the carrier at most")
 	fs.Float64Var(&c.PhonePerSecond, "phone-per-second", 500, "mobile-phone verifications started per second at most")
+	fs.IntVar(&c.ProviderMaxInFlight, "provider-max-inflight", 200, "verifications in flight at each certificate or simple-authentication provider")
+	fs.Float64Var(&c.ProviderPerSecond, "provider-per-second", 500, "verifications started per second at each such provider")
+	fs.StringVar(&c.CertRoots, "cert-roots", "", "PEM file of the CAs trusted for certificate sign-in (--demo: a development CA)")
+	fs.StringVar(&c.OIDCProviders, "oidc-providers", "", "JSON file of the simple-authentication providers (--demo: development issuers)")
+	fs.StringVar(&c.PublicURL, "public-url", "", "URL browsers reach this service at, e.g. https://vaxbook.example; empty: http://<addr>")
+	fs.DurationVar(&c.DevProviderLatency, "dev-provider-latency", 30*time.Millisecond, "latency of the development issuers and CA check (--demo)")
 	fs.DurationVar(&c.DevCarrierLatency, "dev-carrier-latency", 20*time.Millisecond, "latency of the development carrier (--demo)")
 	fs.BoolVar(&c.WaitingRoom, "waiting-room", true, "put verification and booking behind the waiting room")
 	fs.Float64Var(&c.QueueRate, "queue-rate", 500, "admissions per second at first start")

@@ -12,6 +12,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"vaxbook/devca"
 )
 
 const usage = `vaxbook — national vaccination pre-reservation
@@ -20,6 +22,7 @@ Usage:
   vaxbook serve   [flags]   serve the API (add --demo for demo data and development providers)
   vaxbook migrate [flags]   apply database migrations and exit
   vaxbook demo    [flags]   load the demo campaign, sites and capacities and exit
+  vaxbook devca init|issue   create a development CA and certificates for demo residents
   vaxbook bench queue       fill the waiting room with 2,000,000 people and measure status polls
 
 Run "vaxbook <command> -h" for a command's flags. Every flag can also be set through the
@@ -49,6 +52,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return migrate(ctx, args[1:], stdout, stderr)
 	case "demo":
 		return loadDemo(ctx, args[1:], stdout, stderr)
+	case "devca":
+		return devca.Command(ctx, args[1:], stdout, stderr)
 	case "bench":
 		return runBench(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":

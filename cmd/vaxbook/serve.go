@@ -13,6 +13,7 @@ import (
 	"vaxbook"
 	"vaxbook/api"
 	"vaxbook/booking"
+	"vaxbook/congestion"
 	"vaxbook/demo"
 	"vaxbook/identity"
 	"vaxbook/phone"
@@ -49,14 +50,35 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready c
 	if err != nil {
 		return err
 	}
+	// Listen first: the development issuers and the redirects need the address.
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
+	addr := ln.Addr().String()
+	base := cfg.PublicURL
+	if base == "" {
+		base = "http://" + addr
+	}
+	// The Guard comes first and the lines after: providers name the lines, and the
+	// shared state holds both.
 	sh, err := openShared(ctx, cfg, clock, sealer)
 	if err != nil {
 		return err
 	}
 	defer sh.Close()
+	prov, err := openProviders(ctx, cfg, base, sh.guard, sealer)
+	if err != nil {
+		return err
+	}
+	if err := sh.openLines(cfg, prov.lines, clock); err != nil {
+		return err
+	}
 	apiCfg := api.Config{
 		Store: store, Booking: booking.New(store, nil, sh.guard, clock), Sealer: sealer,
-		Line: sh.line, Clock: clock, Logger: log, SecureCookies: cfg.SecureCookies,
+		Line: sh.line, LineMethods: names(prov.lines), OIDC: prov.oidc, Cert: prov.cert, Mounts: prov.mounts,
+		Clock: clock, Logger: log, SecureCookies: cfg.SecureCookies,
 	}
 	if cfg.Demo {
 		sum, err := demo.Load(ctx, store, demo.Options{Sites: cfg.DemoSites, Seed: cfg.DemoSeed, Logger: log})
@@ -71,7 +93,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready c
 		if err != nil {
 			return err
 		}
-		apiCfg.Demo = &api.Demo{SMS: sms, Residents: exampleResidents(pop)}
+		apiCfg.Demo = &api.Demo{SMS: sms, Residents: exampleResidents(pop), IssueCert: issueDemoCert(prov.ca, pop)}
 	} else {
 		// A real carrier integration is configured per deployment; without one the
 		// phone method answers "unavailable" rather than pretending.
@@ -92,10 +114,6 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready c
 	}
 	apiCfg.OperatorToken = cfg.OperatorToken
 
-	ln, err := net.Listen("tcp", cfg.Addr)
-	if err != nil {
-		return err
-	}
 	srv := &http.Server{
 		Handler:           api.New(apiCfg).Handler(),
 		ReadHeaderTimeout: 5 * time.Second,
@@ -103,7 +121,6 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready c
 		WriteTimeout:      30 * time.Second,
 		IdleTimeout:       90 * time.Second,
 	}
-	addr := ln.Addr().String()
 	printWelcome(stdout, addr, cfg, apiCfg.Demo, apiCfg.Room != nil)
 	if ready != nil {
 		ready <- addr
@@ -126,6 +143,15 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready c
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// names returns the keys of a method map.
+func names(m map[string]congestion.MethodConfig) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
 }
 
 // exampleResidents picks residents of the synthetic population, one per rotation group,

@@ -32,18 +32,12 @@ type shared struct {
 }
 
 // openShared builds the shared state in Redis when cfg.Redis is set, else in-process.
+// The congestion lines come later, from openLines, once the methods are known.
 func openShared(ctx context.Context, cfg Config, clock vaxbook.Clock, sealer *identity.Sealer) (*shared, error) {
-	lines := map[string]congestion.MethodConfig{
-		phone.Name: {MaxInFlight: cfg.PhoneMaxInFlight, PerSecond: cfg.PhonePerSecond},
-	}
 	if cfg.Redis == "" {
-		line, err := congestion.NewMem(lines, clock)
-		if err != nil {
-			return nil, err
-		}
 		return &shared{
 			guard: inmem.NewGuard(), challenges: phone.NewMemChallenges(),
-			limiter: phone.NewMemLimiter(phoneStarts, phoneStartWindow), line: line,
+			limiter: phone.NewMemLimiter(phoneStarts, phoneStartWindow),
 		}, nil
 	}
 	rdb, err := redis.Open(ctx, cfg.Redis)
@@ -55,15 +49,22 @@ func openShared(ctx context.Context, cfg Config, clock vaxbook.Clock, sealer *id
 		rdb.Close()
 		return nil, err
 	}
-	line, err := redis.NewLines(rdb, cfg.RedisPrefix, lines, clock)
-	if err != nil {
-		rdb.Close()
-		return nil, err
-	}
 	return &shared{
 		guard: redis.NewGuard(rdb, cfg.RedisPrefix), challenges: redis.NewChallenges(rdb, cfg.RedisPrefix, sealer),
-		limiter: limiter, line: line, rdb: rdb,
+		limiter: limiter, rdb: rdb,
 	}, nil
+}
+
+// openLines builds the verification methods' congestion lines, shared through Redis
+// when the instances share one.
+func (s *shared) openLines(cfg Config, methods map[string]congestion.MethodConfig, clock vaxbook.Clock) error {
+	var err error
+	if s.rdb == nil {
+		s.line, err = congestion.NewMem(methods, clock)
+	} else {
+		s.line, err = redis.NewLines(s.rdb, cfg.RedisPrefix, methods, clock)
+	}
+	return err
 }
 
 // Close releases the Redis connection, if any.

@@ -1,0 +1,63 @@
+package api
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"vaxbook/cert"
+	"vaxbook/identity"
+)
+
+// certChallenge issues a single-use challenge for the resident's certificate to sign.
+func (s *Server) certChallenge(w http.ResponseWriter, r *http.Request) {
+	sess, err := s.ensureSession(w, r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	ch, err := s.cert.Challenge(r.Context(), sess.IDHash, s.clock.Now())
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.writeJSON(w, http.StatusOK, map[string]string{"challenge": ch.Value, "expires_at": ch.ExpiresAt.Format(time.RFC3339)})
+}
+
+// certVerify checks the signature over the challenge, the certificate's chain, dates,
+// usage and revocation, and binds the person it names to the session.
+func (s *Server) certVerify(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		Challenge string `json:"challenge"`
+		Chain     string `json:"chain"`     // PEM, leaf first
+		Signature []byte `json:"signature"` // base64: DER or WebCrypto's raw r||s
+	}
+	if err := decode(w, r, &in); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	sess, err := s.session(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	now := s.clock.Now()
+	ctx, cancel := context.WithTimeout(r.Context(), verifyTimeout)
+	defer cancel()
+	var id identity.Identity
+	var key string
+	err = s.throughLine(ctx, cert.Name, func(ctx context.Context) error {
+		var err error
+		id, key, err = s.cert.Verify(ctx, sess.IDHash, in.Challenge, []byte(in.Chain), in.Signature, now)
+		return err
+	})
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if err := s.bindPerson(r.Context(), sess, id, key, cert.Name, now); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.getSession(w, r)
+}
