@@ -9,10 +9,13 @@ import (
 	"vaxbook"
 )
 
-// Book runs each request in its own transaction and returns one result per request.
-// The body of a request is book, which takes a transaction, so that a later group
-// commit can run many requests in one transaction with a savepoint around each.
+// Book books the requests and returns one result per request, in order. A single
+// request runs in a transaction of its own (the path of one booking at a time); several
+// run in one transaction, a group commit, through bookBatch.
 func (s *Store) Book(ctx context.Context, reqs []vaxbook.BookRequest) []vaxbook.BookResult {
+	if len(reqs) > 1 {
+		return s.bookBatch(ctx, reqs)
+	}
 	out := make([]vaxbook.BookResult, len(reqs))
 	for i, req := range reqs {
 		var r vaxbook.Reservation

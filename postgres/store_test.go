@@ -15,6 +15,11 @@ func TestStore(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) vaxbook.Store { return pgtest.OpenStore(t) })
 }
 
+// TestStoreBatched runs the booking and concurrency tables through a group committer.
+func TestStoreBatched(t *testing.T) {
+	storetest.RunBatched(t, func(t *testing.T) vaxbook.Store { return pgtest.OpenStore(t) })
+}
+
 // The tests of this package cover what is particular to PostgreSQL (lock waits, the
 // pooled pick with SKIP LOCKED, the bulk capacity load); the rules every engine shares
 // live in storetest.

@@ -9,21 +9,68 @@ import (
 	"vaxbook"
 )
 
-// Book performs each request in its own transaction and returns one result per request,
-// in order. The body of a booking, book, takes a *sql.Tx so that a group commit can run
-// many of them in one transaction, each under its own SAVEPOINT.
+// Book performs the requests and returns one result per request, in order. A single
+// request runs in a transaction of its own. Several run in one write transaction (a
+// group commit: one fsync for all of them), each under a SAVEPOINT that is rolled back
+// when that request fails, so that one person's share_full or already_booked leaves the
+// others' bookings in the transaction. Results are given only after the commit: if the
+// COMMIT fails, every request that had succeeded gets that error, so nothing is
+// acknowledged that is not durable.
 func (s *Store) Book(ctx context.Context, reqs []vaxbook.BookRequest) []vaxbook.BookResult {
 	out := make([]vaxbook.BookResult, len(reqs))
-	for i, req := range reqs {
+	if len(reqs) == 1 {
 		var r vaxbook.Reservation
 		err := s.inWrite(ctx, func(tx *sql.Tx) error {
 			var err error
-			r, err = book(ctx, tx, req)
+			r, err = book(ctx, tx, reqs[0])
 			return err
 		})
-		out[i] = vaxbook.BookResult{Reservation: r, Err: err}
+		out[0] = vaxbook.BookResult{Reservation: r, Err: err}
+		return out
+	}
+	if len(reqs) == 0 {
+		return out
+	}
+	err := s.inWrite(ctx, func(tx *sql.Tx) error {
+		for i, req := range reqs {
+			var err error
+			if out[i], err = bookSaved(ctx, tx, req); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		for i := range out {
+			if out[i].Err == nil {
+				out[i] = vaxbook.BookResult{Err: err}
+			}
+		}
 	}
 	return out
+}
+
+// bookSaved runs book under a savepoint and rolls back to it if the request fails, so
+// that the transaction goes on as if the request had never been tried; the request's
+// outcome is the first result. The savepoint name is reused: each is released before
+// the next is taken. The error result is one that leaves the transaction in an
+// unknown state (a savepoint that could not be taken or rolled back): the whole batch
+// must then be rolled back, never committed.
+func bookSaved(ctx context.Context, tx *sql.Tx, req vaxbook.BookRequest) (vaxbook.BookResult, error) {
+	if _, err := tx.ExecContext(ctx, `SAVEPOINT book`); err != nil {
+		return vaxbook.BookResult{}, fmt.Errorf("savepoint: %w", err)
+	}
+	r, err := book(ctx, tx, req)
+	if err != nil {
+		if _, rerr := tx.ExecContext(ctx, `ROLLBACK TO book`); rerr != nil {
+			return vaxbook.BookResult{}, fmt.Errorf("roll back booking of %s: %w (after %w)", req.PersonKey, rerr, err)
+		}
+		r, err = vaxbook.Reservation{}, translate(err)
+	}
+	if _, rerr := tx.ExecContext(ctx, `RELEASE book`); rerr != nil {
+		return vaxbook.BookResult{}, fmt.Errorf("release savepoint: %w", rerr)
+	}
+	return vaxbook.BookResult{Reservation: r, Err: err}, nil
 }
 
 // book inserts the reservation of req and takes its place from a share. The insert comes

@@ -40,6 +40,7 @@ func Run(t *testing.T, open func(t *testing.T) vaxbook.Store) {
 		{"Person", personTests},
 		{"Session", sessionTests},
 		{"Book", bookTests},
+		{"Batch", batchTests},
 		{"Change", changeTests},
 		{"Cancel", cancelTests},
 		{"Concurrency", concurrencyTests},
