@@ -2,9 +2,11 @@ package api
 
 import (
 	"context"
+	"embed"
 	"html/template"
 	"net/http"
 	"slices"
+	"strings"
 	"time"
 
 	"vaxbook"
@@ -34,6 +36,7 @@ var demoTmpl = template.Must(template.New("demo").Parse(`<!doctype html>
 <thead><tr><th>이름 Name</th><th>생년월일 Birth</th><th>주민번호 7번째 자리 7th digit</th><th>통신사 Carrier</th><th>휴대폰 Phone</th></tr></thead>
 <tbody>{{range .Residents}}<tr><td>{{.Name}}</td><td>{{.Birth}}</td><td>{{.Digit7}}</td><td>{{.Carrier}}</td><td>{{.Phone}}</td></tr>{{end}}</tbody>
 </table>
+<p><a href="/demo/cert.html">인증서 로그인 데모 / Certificate sign-in in the browser</a></p>
 <h2>문자 메시지 / Text messages (newest first)</h2>
 <table>
 <thead><tr><th>시각 Time</th><th>휴대폰 Phone</th><th>내용 Text</th></tr></thead>
@@ -92,4 +95,25 @@ func (s *Server) demoCert(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.writeJSON(w, http.StatusOK, map[string]string{"certificate": string(certPEM), "private_key": string(keyPEM)})
+}
+
+// demoFiles are the demo's certificate sign-in page and its script, served from the
+// binary (the Content-Security-Policy allows scripts from this origin only).
+//
+//go:embed static/cert.html static/cert.js
+var demoFiles embed.FS
+
+func (s *Server) demoCertPage(w http.ResponseWriter, r *http.Request) {
+	name := "static/cert.html"
+	ctype := "text/html; charset=utf-8"
+	if strings.HasSuffix(r.URL.Path, ".js") {
+		name, ctype = "static/cert.js", "text/javascript; charset=utf-8"
+	}
+	b, err := demoFiles.ReadFile(name)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", ctype)
+	w.Write(b)
 }

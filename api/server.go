@@ -138,6 +138,8 @@ func (s *Server) routes() []route {
 			route{"GET", "/demo", s.demoPage, false},
 			route{"GET", "/demo/sms", s.demoSMS, false},
 			route{"GET", "/demo/cert", s.demoCert, false},
+			route{"GET", "/demo/cert.html", s.demoCertPage, false},
+			route{"GET", "/demo/cert.js", s.demoCertPage, false},
 		)
 	}
 	return rs

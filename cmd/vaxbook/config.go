@@ -52,6 +52,9 @@ type Config struct {
 	PublicURL string
 	// DevProviderLatency is the latency of the development issuers and CA check.
 	DevProviderLatency time.Duration
+	// BatchMax and BatchWait bound the group commit of bookings.
+	BatchMax  int
+	BatchWait time.Duration
 	// DevCarrierLatency is how long the development carrier takes per call.
 	DevCarrierLatency time.Duration
 	Demo              bool
@@ -97,6 +100,8 @@ func parseConfig(name string, args []string) (Config, *flag.FlagSet, error) {
 	fs.StringVar(&c.OIDCProviders, "oidc-providers", "", "JSON file of the simple-authentication providers (--demo: development issuers)")
 	fs.StringVar(&c.PublicURL, "public-url", "", "URL browsers reach this service at, e.g. https://vaxbook.example; empty: http://<addr>")
 	fs.DurationVar(&c.DevProviderLatency, "dev-provider-latency", 30*time.Millisecond, "latency of the development issuers and CA check (--demo)")
+	fs.IntVar(&c.BatchMax, "batch-max", 256, "bookings committed in one transaction, at most")
+	fs.DurationVar(&c.BatchWait, "batch-wait", 2*time.Millisecond, "how long a booking waits for others to share its transaction")
 	fs.DurationVar(&c.DevCarrierLatency, "dev-carrier-latency", 20*time.Millisecond, "latency of the development carrier (--demo)")
 	fs.BoolVar(&c.WaitingRoom, "waiting-room", true, "put verification and booking behind the waiting room")
 	fs.Float64Var(&c.QueueRate, "queue-rate", 500, "admissions per second at first start")

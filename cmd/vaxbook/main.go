@@ -24,6 +24,7 @@ Usage:
   vaxbook demo    [flags]   load the demo campaign, sites and capacities and exit
   vaxbook devca init|issue   create a development CA and certificates for demo residents
   vaxbook bench queue       fill the waiting room with 2,000,000 people and measure status polls
+  vaxbook bench booking     group-committed bookings against one transaction each
 
 Run "vaxbook <command> -h" for a command's flags. Every flag can also be set through the
 environment as VAXBOOK_<FLAG> (for example VAXBOOK_DATABASE_URL, VAXBOOK_ADDR).

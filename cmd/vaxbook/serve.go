@@ -12,6 +12,7 @@ import (
 
 	"vaxbook"
 	"vaxbook/api"
+	"vaxbook/batch"
 	"vaxbook/booking"
 	"vaxbook/congestion"
 	"vaxbook/demo"
@@ -75,8 +76,12 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready c
 	if err := sh.openLines(cfg, prov.lines, clock); err != nil {
 		return err
 	}
+	// Concurrent bookings share transactions; each caller still gets its own outcome,
+	// only after the commit.
+	committer := batch.New(store, batch.Config{MaxBatch: cfg.BatchMax, MaxWait: cfg.BatchWait})
+	defer committer.Close()
 	apiCfg := api.Config{
-		Store: store, Booking: booking.New(store, nil, sh.guard, clock), Sealer: sealer,
+		Store: store, Booking: booking.New(store, committer, sh.guard, clock), Sealer: sealer,
 		Line: sh.line, LineMethods: names(prov.lines), OIDC: prov.oidc, Cert: prov.cert, Mounts: prov.mounts,
 		Clock: clock, Logger: log, SecureCookies: cfg.SecureCookies,
 	}

@@ -10,10 +10,18 @@ import (
 	"vaxbook/sqlite"
 )
 
+// engineName names the engine a database setting selects.
+func engineName(database string) string {
+	if strings.HasPrefix(database, "postgres://") || strings.HasPrefix(database, "postgresql://") {
+		return "postgres"
+	}
+	return "sqlite"
+}
+
 // openStore opens the store named by the database setting and applies the embedded
 // migrations: a postgres:// URL opens PostgreSQL, anything else is an SQLite file.
 func openStore(ctx context.Context, database string) (vaxbook.Store, error) {
-	if strings.HasPrefix(database, "postgres://") || strings.HasPrefix(database, "postgresql://") {
+	if engineName(database) == "postgres" {
 		s, err := postgres.Open(ctx, database)
 		if err != nil {
 			return nil, fmt.Errorf("open postgres: %w", err)
