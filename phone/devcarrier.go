@@ -7,6 +7,8 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/time/rate"
+
 	"vaxbook"
 	"vaxbook/identity"
 )
@@ -21,6 +23,7 @@ type DevCarrier struct {
 	sink    *SMSSink
 	latency time.Duration
 	slots   chan struct{} // nil for unlimited capacity
+	pace    *rate.Limiter // nil for no per-second bound
 }
 
 var _ Carrier = (*DevCarrier)(nil)
@@ -32,6 +35,9 @@ type DevCarrierConfig struct {
 	// Capacity is the number of checks served at once; 0 means unlimited. Checks
 	// beyond it wait for a free slot until their context ends.
 	Capacity int
+	// PerSecond bounds the checks started per second; 0 means unlimited. Checks beyond
+	// it wait their turn until their context ends.
+	PerSecond float64
 }
 
 // NewDevCarrier returns a development carrier over dir, delivering to sink.
@@ -39,6 +45,9 @@ func NewDevCarrier(dir identity.Directory, sink *SMSSink, cfg DevCarrierConfig) 
 	c := &DevCarrier{dir: dir, sink: sink, latency: cfg.Latency}
 	if cfg.Capacity > 0 {
 		c.slots = make(chan struct{}, cfg.Capacity)
+	}
+	if cfg.PerSecond > 0 {
+		c.pace = rate.NewLimiter(rate.Limit(cfg.PerSecond), max(1, int(cfg.PerSecond/10)))
 	}
 	return c
 }
@@ -48,6 +57,9 @@ func NewDevCarrier(dir identity.Directory, sink *SMSSink, cfg DevCarrierConfig) 
 // birth date and 7th digit. Every mismatch, including an unknown number, is the same
 // CodeVerifyFailed; a check that runs out of time waiting is CodeUnavailable.
 func (c *DevCarrier) Verify(ctx context.Context, claim Claim) (identity.Identity, error) {
+	if c.pace != nil && c.pace.Wait(ctx) != nil {
+		return identity.Identity{}, busy()
+	}
 	if c.slots != nil {
 		select {
 		case c.slots <- struct{}{}:

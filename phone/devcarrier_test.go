@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"vaxbook"
+	"vaxbook/identity"
 	"vaxbook/phone"
 )
 
@@ -105,4 +106,28 @@ func TestStartWhenSMSFailsIsUnavailableAndLeavesNoChallenge(t *testing.T) {
 	if _, ok, _ := m.Pending(t.Context(), "pc", t0); ok {
 		t.Error("a challenge whose code was never sent is pending")
 	}
+}
+
+// TestDevCarrierPacesChecksPerSecond checks the per-second capacity: with 20 checks a
+// second and a burst of 2, twelve checks cannot all finish within a quarter second.
+func TestDevCarrierPacesChecksPerSecond(t *testing.T) {
+	c := phone.NewDevCarrier(emptyDirectory{}, phone.NewSMSSink(0, nil, nil), phone.DevCarrierConfig{PerSecond: 20})
+	ctx, cancel := context.WithTimeout(context.Background(), 250*time.Millisecond)
+	defer cancel()
+	busy := 0
+	for range 12 {
+		if _, err := c.Verify(ctx, phone.Claim{Phone: "01000000000"}); vaxbook.ErrorCode(err) == vaxbook.CodeUnavailable {
+			busy++
+		}
+	}
+	if busy == 0 {
+		t.Error("twelve checks within a quarter second at 20 per second: none was held back")
+	}
+}
+
+// emptyDirectory has no subscribers.
+type emptyDirectory struct{}
+
+func (emptyDirectory) LookupPhone(context.Context, string) (identity.Subscriber, bool, error) {
+	return identity.Subscriber{}, false, nil
 }

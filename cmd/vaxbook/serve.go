@@ -93,7 +93,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready c
 		log.Info("demo data ready", "summary", sum)
 		pop := demo.NewPopulation(demo.FullPopulation, cfg.DemoSeed, demo.Campaign2021())
 		sms := phone.NewSMSSink(0, clock, log)
-		carrier := phone.WithLine(phone.NewDevCarrier(pop, sms, phone.DevCarrierConfig{Latency: cfg.DevCarrierLatency}), sh.line)
+		carrier := phone.WithLine(phone.NewDevCarrier(pop, sms, phone.DevCarrierConfig{
+			Latency: cfg.DevCarrierLatency, Capacity: cfg.PhoneMaxInFlight, PerSecond: cfg.PhonePerSecond,
+		}), sh.line)
 		apiCfg.Phone, err = phone.New(phone.Config{Secret: cfg.PersonKeySecret}, carrier, sh.guard, sh.challenges, sh.limiter)
 		if err != nil {
 			return err
