@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"net/http"
+	"strings"
 	"time"
 
 	"vaxbook/congestion"
@@ -64,6 +65,12 @@ func (s *Server) oidcCallback(w http.ResponseWriter, r *http.Request) {
 	}
 	if err := s.bindPerson(r.Context(), sess, id, key, provider, now); err != nil {
 		s.writeError(w, r, err)
+		return
+	}
+	// A browser that followed the provider's redirect goes on to the site search; an
+	// API client gets the session as JSON.
+	if r.Header.Get("Sec-Fetch-Dest") == "document" || strings.Contains(r.Header.Get("Accept"), "text/html") {
+		http.Redirect(w, r, "/sites", http.StatusSeeOther)
 		return
 	}
 	s.getSession(w, r)

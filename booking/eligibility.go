@@ -76,5 +76,14 @@ func (s *Service) Search(ctx context.Context, r *Resident, q vaxbook.SiteQuery) 
 	if q.To.Before(q.From) {
 		return nil, nil
 	}
-	return s.store.SearchSites(ctx, q)
+	// The cache's age is wall time, not the (possibly shifted) service clock.
+	now := time.Now()
+	if sites, ok := s.searches.get(q, now); ok {
+		return sites, nil
+	}
+	sites, err := s.store.SearchSites(ctx, q)
+	if err == nil {
+		s.searches.put(q, sites, now)
+	}
+	return sites, err
 }

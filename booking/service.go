@@ -27,6 +27,7 @@ type Service struct {
 
 	mu        sync.Mutex
 	campaigns map[int64]cachedCampaign
+	searches  searchCache
 }
 
 // campaignTTL bounds how stale a cached campaign may be. Campaign definitions change

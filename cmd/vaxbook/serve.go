@@ -18,6 +18,7 @@ import (
 	"vaxbook/demo"
 	"vaxbook/identity"
 	"vaxbook/phone"
+	"vaxbook/web"
 )
 
 // demoResidents is how many example residents the demo page lists.
@@ -120,6 +121,13 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready c
 		}()
 	}
 	apiCfg.OperatorToken = cfg.OperatorToken
+	pages, err := web.New(web.Config{Demo: cfg.Demo, Logger: log})
+	if err != nil {
+		return fmt.Errorf("pages: %w", err)
+	}
+	for _, pattern := range web.Patterns {
+		apiCfg.Mounts[pattern] = pages
+	}
 
 	srv := &http.Server{
 		Handler:           api.New(apiCfg).Handler(),

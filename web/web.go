@@ -1,0 +1,153 @@
+// Package web serves vaxbook's pages for residents and operators: server-rendered shells
+// (html/template, Korean by default, English by a switch) plus small same-origin scripts
+// that call the JSON API under /api/v1. The API enforces every rule; the pages explain
+// them in plain words. Scripts and styles are files, never inline, so the API's
+// Content-Security-Policy (default-src 'self') applies unchanged.
+package web
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"vaxbook/demo"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// Patterns are the routes the handler answers, for mounting it next to the API (each
+// pattern is a key of api.Config.Mounts). They are exact paths, so the API's catch-all
+// "/" still answers every unknown path with a problem.
+var Patterns = []string{
+	"GET /{$}", "GET /wait", "GET /verify", "GET /sites", "GET /done", "GET /mine", "GET /ops", "GET /assets/",
+}
+
+// Config is what the pages need from the outside.
+type Config struct {
+	// CampaignID is the campaign the resident pages book in; 0 means 1.
+	CampaignID int64
+	// Demo shows the demo's certificate page among the methods and a hint where the
+	// development carrier's codes are read. Never on in production.
+	Demo   bool
+	Logger *slog.Logger
+}
+
+// Handler serves the pages. Create it with New.
+type Handler struct {
+	cfg     Config
+	log     *slog.Logger
+	pages   map[string]*template.Template
+	catalog *catalog
+	mux     *http.ServeMux
+	// districts maps each province to its districts, for the search form's second select.
+	districts map[string][]string
+}
+
+// page is one resident or operator page: its template and the catalog key of its title.
+type page struct{ path, name, title, script string }
+
+var pages = []page{
+	{"/{$}", "home", "home.title", "home.js"},
+	{"/wait", "wait", "wait.title", "wait.js"},
+	{"/verify", "verify", "verify.title", "verify.js"},
+	{"/sites", "sites", "sites.title", "sites.js"},
+	{"/done", "done", "done.title", "done.js"},
+	{"/mine", "mine", "mine.title", "mine.js"},
+	{"/ops", "ops", "ops.title", "ops.js"},
+}
+
+// New parses the templates and catalogs; an error means the binary was built with a
+// broken template or catalog.
+func New(cfg Config) (*Handler, error) {
+	if cfg.CampaignID == 0 {
+		cfg.CampaignID = 1
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	cat, err := loadCatalog()
+	if err != nil {
+		return nil, err
+	}
+	h := &Handler{cfg: cfg, log: cfg.Logger, catalog: cat, pages: map[string]*template.Template{}, mux: http.NewServeMux(),
+		districts: map[string][]string{}}
+	for _, p := range demo.Provinces() {
+		h.districts[p] = demo.Districts(p)
+	}
+	for _, p := range pages {
+		t, err := template.ParseFS(templateFS, "templates/layout.html", "templates/"+p.name+".html")
+		if err != nil {
+			return nil, fmt.Errorf("parse page %s: %w", p.name, err)
+		}
+		h.pages[p.name] = t
+		h.mux.HandleFunc("GET "+p.path, h.render(p))
+	}
+	static, err := fs.Sub(staticFS, "static")
+	if err != nil {
+		return nil, err
+	}
+	files := http.StripPrefix("/assets/", http.FileServerFS(static))
+	h.mux.Handle("GET /assets/", cacheFor(time.Hour, files))
+	return h, nil
+}
+
+// ServeHTTP serves a page or an asset.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.mux.ServeHTTP(w, r) }
+
+// view is what a page template sees.
+type view struct {
+	Lang, Other, Path string
+	TitleKey, Script  string
+	Campaign          int64
+	Demo              bool
+	Provinces         []string
+	// Messages and Districts are rendered into JSON data blocks the page's script reads.
+	Messages  map[string]string
+	Districts map[string][]string
+	cat       *catalog
+}
+
+// T returns the message id in the page's language.
+func (v view) T(id string) string { return v.cat.text(v.Lang, id) }
+
+// render writes page p in the language the request asks for. The page is rendered into
+// a buffer first so that a template error becomes a clean 500, not half a page.
+func (h *Handler) render(p page) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		lang := chooseLang(w, r)
+		v := view{Lang: lang, Other: otherLang(lang), Path: r.URL.Path, TitleKey: p.title, Script: p.script,
+			Campaign: h.cfg.CampaignID, Demo: h.cfg.Demo, Messages: h.catalog.all(lang), cat: h.catalog}
+		if p.name == "sites" {
+			v.Provinces, v.Districts = demo.Provinces(), h.districts
+		}
+		var buf bytes.Buffer
+		if err := h.pages[p.name].ExecuteTemplate(&buf, "layout", v); err != nil {
+			h.log.Error("render page", "page", p.name, "err", err)
+			http.Error(w, "internal error", http.StatusInternalServerError)
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		// Pages carry no personal data (the scripts fetch it), but the language varies.
+		w.Header().Set("Cache-Control", "no-cache")
+		w.Header().Set("Vary", "Cookie")
+		w.Write(buf.Bytes())
+	}
+}
+
+// cacheFor lets browsers keep the assets for d, so a waiting room of millions does not
+// download the stylesheet on every refresh.
+func cacheFor(d time.Duration, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", fmt.Sprintf("public, max-age=%d", int(d.Seconds())))
+		next.ServeHTTP(w, r)
+	})
+}

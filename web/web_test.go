@@ -1,0 +1,136 @@
+package web
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+func mustHandler(tb testing.TB) *Handler {
+	tb.Helper()
+	h, err := New(Config{Demo: true})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return h
+}
+
+// get fetches path from h and returns the status, headers and body.
+func get(tb testing.TB, h http.Handler, path string, cookies ...*http.Cookie) (int, http.Header, string) {
+	tb.Helper()
+	req := httptest.NewRequest("GET", path, nil)
+	for _, c := range cookies {
+		req.AddCookie(c)
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	body, _ := io.ReadAll(rec.Result().Body)
+	return rec.Code, rec.Result().Header, string(body)
+}
+
+var assetRef = regexp.MustCompile(`(?:src|href)="(/assets/[^"]+)"`)
+
+// TestWebPagesAreSmallAndAccessible checks each page, in both languages, weighs under
+// 100 KB with its stylesheet and scripts (the issue's budget for phones on a busy
+// network), declares its language, has a title, a skip link and a label for every
+// input and select.
+func TestWebPagesAreSmallAndAccessible(t *testing.T) {
+	h := mustHandler(t)
+	for _, p := range pages {
+		path := strings.TrimSuffix(p.path, "{$}")
+		for _, lang := range []string{"ko", "en"} {
+			t.Run(p.name+"/"+lang, func(t *testing.T) {
+				st, hdr, body := get(t, h, path+"?lang="+lang)
+				if st != 200 || !strings.HasPrefix(hdr.Get("Content-Type"), "text/html") {
+					t.Fatalf("GET %s: %d %s", path, st, hdr.Get("Content-Type"))
+				}
+				total := len(body)
+				for _, m := range assetRef.FindAllStringSubmatch(body, -1) {
+					ast, _, asset := get(t, h, m[1])
+					if ast != 200 {
+						t.Errorf("asset %s: %d", m[1], ast)
+					}
+					total += len(asset)
+				}
+				if total >= 100_000 {
+					t.Errorf("page with assets is %d bytes, want under 100 KB", total)
+				}
+				checkAccessible(t, body, lang)
+			})
+		}
+	}
+}
+
+var (
+	htmlLang  = regexp.MustCompile(`<html lang="([a-z]+)">`)
+	titleText = regexp.MustCompile(`<title>([^<]+)</title>`)
+	labelFor  = regexp.MustCompile(`<label for="([^"]+)"`)
+	control   = regexp.MustCompile(`<(?:input|select|textarea)\b[^>]*\bid="([^"]+)"`)
+	anyInput  = regexp.MustCompile(`<(?:input|select|textarea)\b`)
+)
+
+// checkAccessible reads our own templates' output, so patterns suffice: every control
+// is written with an id, and a label names it.
+func checkAccessible(t *testing.T, body, lang string) {
+	t.Helper()
+	if m := htmlLang.FindStringSubmatch(body); m == nil || m[1] != lang {
+		t.Errorf("html lang = %v, want %q", m, lang)
+	}
+	if m := titleText.FindStringSubmatch(body); m == nil || strings.TrimSpace(m[1]) == "" {
+		t.Error("no title")
+	}
+	if !strings.Contains(body, `href="#main"`) || !strings.Contains(body, `id="main"`) {
+		t.Error("no skip link to #main")
+	}
+	labels := map[string]bool{}
+	for _, m := range labelFor.FindAllStringSubmatch(body, -1) {
+		labels[m[1]] = true
+	}
+	ids := control.FindAllStringSubmatch(body, -1)
+	if len(ids) != len(anyInput.FindAllString(body, -1)) {
+		t.Error("a form control has no id, so no label can name it")
+	}
+	for _, m := range ids {
+		if !labels[m[1]] {
+			t.Errorf("control %q has no label", m[1])
+		}
+	}
+}
+
+// TestWebLanguageSwitchIsRemembered checks ?lang=en sets a cookie that later pages follow,
+// and that Korean is the default.
+func TestWebLanguageSwitchIsRemembered(t *testing.T) {
+	h := mustHandler(t)
+	if _, _, body := get(t, h, "/"); !strings.Contains(body, `<html lang="ko">`) || !strings.Contains(body, "사전예약") {
+		t.Error("the default page is not Korean")
+	}
+	_, hdr, body := get(t, h, "/?lang=en")
+	if !strings.Contains(body, `<html lang="en">`) || !strings.Contains(body, "Find my booking day") {
+		t.Error("?lang=en did not give English")
+	}
+	cookies := (&http.Response{Header: hdr}).Cookies()
+	if len(cookies) != 1 || cookies[0].Name != langCookie || cookies[0].Value != "en" {
+		t.Fatalf("language cookie: %v", cookies)
+	}
+	if _, _, body := get(t, h, "/wait", cookies[0]); !strings.Contains(body, "Waiting room") {
+		t.Error("the cookie's language was not used on the next page")
+	}
+}
+
+// TestWebCatalogsHaveTheSameMessages keeps the two languages in step: a message only in
+// Korean would show Korean on an English page.
+func TestWebCatalogsHaveTheSameMessages(t *testing.T) {
+	c, err := loadCatalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ko, en := c.all("ko"), c.all("en")
+	for id, k := range ko {
+		if en[id] == k && !strings.HasPrefix(id, "time.") {
+			t.Errorf("message %s is not translated: %q", id, k)
+		}
+	}
+}
