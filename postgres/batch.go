@@ -173,6 +173,7 @@ func bookRound(ctx context.Context, tx pgx.Tx, reqs []vaxbook.BookRequest, round
 			r.Group = g
 		}
 		out[i].Reservation = r
+		w.booked = append(w.booked, r)
 	}
 	return w.apply(ctx, tx)
 }

@@ -58,6 +58,9 @@ type writes struct {
 	movedIDs    []int64
 	movedGroups []int16
 	losers      []int64
+	// booked are the reservations that found a place; their "booked" messages go to
+	// the outbox in one multi-row insert of the same round trip.
+	booked []vaxbook.Reservation
 }
 
 func (w *writes) taken(d shareDay, g int) {
@@ -102,6 +105,7 @@ func (w *writes) apply(ctx context.Context, tx pgx.Tx) error {
 	if len(w.losers) > 0 {
 		b.Queue(`DELETE FROM reservations WHERE id = ANY($1)`, w.losers)
 	}
+	queueBooked(b, w.booked)
 	if b.Len() == 0 {
 		return nil
 	}

@@ -21,8 +21,10 @@ func (s *Store) Book(ctx context.Context, reqs []vaxbook.BookRequest) []vaxbook.
 		var r vaxbook.Reservation
 		err := s.inTx(ctx, "book", func(tx pgx.Tx) error {
 			var err error
-			r, err = book(ctx, tx, req)
-			return err
+			if r, err = book(ctx, tx, req); err != nil {
+				return err
+			}
+			return enqueue(ctx, tx, vaxbook.KindBooked, r, "", req.At)
 		})
 		out[i] = vaxbook.BookResult{Reservation: r, Err: err}
 	}

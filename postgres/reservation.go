@@ -49,8 +49,10 @@ func (s *Store) Change(ctx context.Context, req vaxbook.ChangeRequest) (vaxbook.
 		if _, err := release(ctx, tx, old, req.New.At); err != nil {
 			return err
 		}
-		r, err = book(ctx, tx, req.New)
-		return err
+		if r, err = book(ctx, tx, req.New); err != nil {
+			return err
+		}
+		return enqueue(ctx, tx, vaxbook.KindChanged, r, "", req.New.At)
 	})
 	return r, err
 }
@@ -64,8 +66,10 @@ func (s *Store) Cancel(ctx context.Context, personKey string, reservationID int6
 		if err != nil {
 			return err
 		}
-		r, err = release(ctx, tx, old, at)
-		return err
+		if r, err = release(ctx, tx, old, at); err != nil {
+			return err
+		}
+		return enqueue(ctx, tx, vaxbook.KindCancelled, r, "", at)
 	})
 	return r, err
 }

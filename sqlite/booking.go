@@ -22,8 +22,10 @@ func (s *Store) Book(ctx context.Context, reqs []vaxbook.BookRequest) []vaxbook.
 		var r vaxbook.Reservation
 		err := s.inWrite(ctx, func(tx *sql.Tx) error {
 			var err error
-			r, err = book(ctx, tx, reqs[0])
-			return err
+			if r, err = book(ctx, tx, reqs[0]); err != nil {
+				return err
+			}
+			return enqueue(ctx, tx, vaxbook.KindBooked, r, "", reqs[0].At)
 		})
 		out[0] = vaxbook.BookResult{Reservation: r, Err: err}
 		return out
@@ -61,6 +63,11 @@ func bookSaved(ctx context.Context, tx *sql.Tx, req vaxbook.BookRequest) (vaxboo
 		return vaxbook.BookResult{}, fmt.Errorf("savepoint: %w", err)
 	}
 	r, err := book(ctx, tx, req)
+	if err == nil {
+		// The notification is written under the same savepoint, so a request that
+		// fails leaves no message behind and one that commits always has one.
+		err = enqueue(ctx, tx, vaxbook.KindBooked, r, "", req.At)
+	}
 	if err != nil {
 		if _, rerr := tx.ExecContext(ctx, `ROLLBACK TO book`); rerr != nil {
 			return vaxbook.BookResult{}, fmt.Errorf("roll back booking of %s: %w (after %w)", req.PersonKey, rerr, err)
@@ -176,8 +183,10 @@ func (s *Store) Change(ctx context.Context, req vaxbook.ChangeRequest) (vaxbook.
 		if err := release(ctx, tx, old, req.New.At); err != nil {
 			return err
 		}
-		r, err = book(ctx, tx, req.New)
-		return err
+		if r, err = book(ctx, tx, req.New); err != nil {
+			return err
+		}
+		return enqueue(ctx, tx, vaxbook.KindChanged, r, "", req.New.At)
 	})
 	if err != nil {
 		return vaxbook.Reservation{}, err

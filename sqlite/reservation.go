@@ -28,7 +28,7 @@ func (s *Store) Cancel(ctx context.Context, personKey string, reservationID int6
 			return err
 		}
 		r.Status, r.UpdatedAt = vaxbook.StatusCancelled, at.In(vaxbook.Seoul)
-		return nil
+		return enqueue(ctx, tx, vaxbook.KindCancelled, r, "", at)
 	})
 	if err != nil {
 		return vaxbook.Reservation{}, err

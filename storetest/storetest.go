@@ -44,6 +44,9 @@ func Run(t *testing.T, open func(t *testing.T) vaxbook.Store) {
 		{"Change", changeTests},
 		{"Cancel", cancelTests},
 		{"Concurrency", concurrencyTests},
+		{"Outbox", outboxTests},
+		{"Jobs", jobTests},
+		{"Stats", statsTests},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) { runTable(t, open, g.tests) })
