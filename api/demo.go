@@ -11,6 +11,7 @@ import (
 
 	"vaxbook"
 	"vaxbook/identity"
+	"vaxbook/notify"
 	"vaxbook/phone"
 )
 
@@ -23,6 +24,9 @@ type Demo struct {
 	// IssueCert issues a development certificate and PKCS#8 key (PEM) for the demo
 	// resident with a phone number, for certificate sign-in in the browser.
 	IssueCert func(ctx context.Context, phone string) (certPEM, keyPEM []byte, err error)
+	// Notices is the development notification sink: booking, change, cancellation,
+	// confirmation and reminder messages as residents would receive them.
+	Notices *notify.Sink
 }
 
 var demoTmpl = template.Must(template.New("demo").Parse(`<!doctype html>
@@ -116,4 +120,17 @@ func (s *Server) demoCertPage(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", ctype)
 	w.Write(b)
+}
+
+// demoNotices lists the notifications the development sink received, newest first.
+func (s *Server) demoNotices(w http.ResponseWriter, r *http.Request) {
+	out := []map[string]string{}
+	if s.demo.Notices != nil {
+		ds := s.demo.Notices.Deliveries()
+		for i := len(ds) - 1; i >= 0; i-- {
+			d := ds[i]
+			out = append(out, map[string]string{"at": d.At.Format(time.RFC3339), "phone": d.Phone, "kind": string(d.Kind), "text": d.Text})
+		}
+	}
+	s.writeJSON(w, http.StatusOK, map[string]any{"notices": out})
 }

@@ -77,6 +77,11 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	}
 }
 
+// writeBody encodes v as the body of an answer whose header is already written.
+func writeBody(w http.ResponseWriter, v any) {
+	json.NewEncoder(w).Encode(v)
+}
+
 // writeJSON sends v as JSON with status.
 func (s *Server) writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")

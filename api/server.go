@@ -133,11 +133,18 @@ func (s *Server) routes() []route {
 			route{"POST", "/api/v1/admin/queue/resume", s.operator(s.adminResume), true},
 		)
 	}
+	rs = append(rs,
+		route{"POST", "/api/v1/admin/campaigns/{id}/imports/{kind}", s.operator(s.adminImport), true},
+		route{"GET", "/api/v1/admin/campaigns/{id}/stats", s.operator(s.adminStats), true},
+		route{"GET", "/api/v1/admin/outbox", s.operator(s.adminOutbox), true},
+		route{"POST", "/api/v1/admin/outbox/{id}/retry", s.operator(s.adminOutboxRetry), true},
+	)
 	if s.demo != nil {
 		rs = append(rs,
 			route{"GET", "/demo", s.demoPage, false},
 			route{"GET", "/demo/sms", s.demoSMS, false},
 			route{"GET", "/demo/cert", s.demoCert, false},
+			route{"GET", "/demo/notices", s.demoNotices, false},
 			route{"GET", "/demo/cert.html", s.demoCertPage, false},
 			route{"GET", "/demo/cert.js", s.demoCertPage, false},
 		)

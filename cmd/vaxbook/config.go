@@ -52,6 +52,9 @@ type Config struct {
 	PublicURL string
 	// DevProviderLatency is the latency of the development issuers and CA check.
 	DevProviderLatency time.Duration
+	// SMSGateway is the URL notifications are posted to; SMSGatewayToken its bearer.
+	SMSGateway      string
+	SMSGatewayToken string
 	// BatchMax and BatchWait bound the group commit of bookings.
 	BatchMax  int
 	BatchWait time.Duration
@@ -100,6 +103,8 @@ func parseConfig(name string, args []string) (Config, *flag.FlagSet, error) {
 	fs.StringVar(&c.OIDCProviders, "oidc-providers", "", "JSON file of the simple-authentication providers (--demo: development issuers)")
 	fs.StringVar(&c.PublicURL, "public-url", "", "URL browsers reach this service at, e.g. https://vaxbook.example; empty: http://<addr>")
 	fs.DurationVar(&c.DevProviderLatency, "dev-provider-latency", 30*time.Millisecond, "latency of the development issuers and CA check (--demo)")
+	fs.StringVar(&c.SMSGateway, "sms-gateway", "", "URL of the SMS/messenger gateway notifications are posted to (--demo: a development sink)")
+	fs.StringVar(&c.SMSGatewayToken, "sms-gateway-token", "", "bearer token of the SMS gateway")
 	fs.IntVar(&c.BatchMax, "batch-max", 256, "bookings committed in one transaction, at most")
 	fs.DurationVar(&c.BatchWait, "batch-wait", 2*time.Millisecond, "how long a booking waits for others to share its transaction")
 	fs.DurationVar(&c.DevCarrierLatency, "dev-carrier-latency", 20*time.Millisecond, "latency of the development carrier (--demo)")
@@ -191,6 +196,8 @@ func (c Config) LogValue() slog.Value {
 		slog.String("phone_key", "***"),
 		slog.String("queue_secret", "***"),
 		slog.String("operator_token", "***"),
+		slog.String("sms_gateway", maskURL(c.SMSGateway)),
+		slog.String("sms_gateway_token", "***"),
 		slog.Bool("waiting_room", c.WaitingRoom),
 		slog.Float64("queue_rate", c.QueueRate),
 		slog.Bool("queue_auto", c.QueueAuto),

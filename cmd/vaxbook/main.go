@@ -22,6 +22,8 @@ Usage:
   vaxbook serve   [flags]   serve the API (add --demo for demo data and development providers)
   vaxbook migrate [flags]   apply database migrations and exit
   vaxbook demo    [flags]   load the demo campaign, sites and capacities and exit
+  vaxbook jobs fix|remind --date D   confirm the reservations of date D / write its reminders
+  vaxbook import KIND FILE  apply a CSV: sites, capacities, delivery-plans or eligible
   vaxbook devca init|issue   create a development CA and certificates for demo residents
   vaxbook bench queue       fill the waiting room with 2,000,000 people and measure status polls
   vaxbook bench booking     group-committed bookings against one transaction each
@@ -53,6 +55,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return migrate(ctx, args[1:], stdout, stderr)
 	case "demo":
 		return loadDemo(ctx, args[1:], stdout, stderr)
+	case "jobs":
+		return runJobs(ctx, args[1:], stdout, stderr)
+	case "import":
+		return runImport(ctx, args[1:], stdout, stderr)
 	case "devca":
 		return devca.Command(ctx, args[1:], stdout, stderr)
 	case "bench":

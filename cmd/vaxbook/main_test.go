@@ -174,6 +174,26 @@ func (b *browser) enterQueue(in *instance) {
 	}
 }
 
+// waitNotice waits until the demo notification sink has a message of kind for phone.
+func waitNotice(t *testing.T, in *instance, phone, kind string) {
+	t.Helper()
+	for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
+		resp, err := http.Get(in.base + "/demo/notices")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got struct{ Notices []map[string]string }
+		json.NewDecoder(resp.Body).Decode(&got)
+		resp.Body.Close()
+		for _, n := range got.Notices {
+			if n["phone"] == phone && n["kind"] == kind {
+				return
+			}
+		}
+	}
+	t.Errorf("no %s notification to %s", kind, phone)
+}
+
 // demoResident is the resident the start-up message and the README sign in as.
 func demoResident() identity.Subscriber {
 	return demo.NewPopulation(demo.FullPopulation, 2021, demo.Campaign2021()).Example()
@@ -205,6 +225,8 @@ func TestServeDemoLetsAResidentVerifyAndBook(t *testing.T) {
 			if st != 201 || rv["status"] != "booked" || rv["second_date"] != "2021-10-13" {
 				t.Errorf("reservation: %d %v", st, rv)
 			}
+			// The booking's notification leaves through the outbox to the demo sink.
+			waitNotice(t, in, r.Phone, "booked")
 			if err := in.stop(); err != nil {
 				t.Errorf("graceful shutdown: %v", err)
 			}

@@ -121,6 +121,10 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready c
 		}()
 	}
 	apiCfg.OperatorToken = cfg.OperatorToken
+	notices := startLifecycle(ctx, cfg, store, clock, sealer, log)
+	if apiCfg.Demo != nil {
+		apiCfg.Demo.Notices = notices
+	}
 	pages, err := web.New(web.Config{Demo: cfg.Demo, Logger: log})
 	if err != nil {
 		return fmt.Errorf("pages: %w", err)

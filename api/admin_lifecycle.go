@@ -1,0 +1,140 @@
+package api
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"time"
+
+	"vaxbook"
+	"vaxbook/imports"
+	"vaxbook/stats"
+)
+
+// maxImport bounds an uploaded CSV file: the national site list is a few MB.
+const maxImport = 64 << 20
+
+// adminImport applies an uploaded CSV (sites, capacities, delivery plans, eligible
+// counts). The file is validated whole; with any error nothing is applied and the
+// answer lists every error with its line.
+func (s *Server) adminImport(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	kind := imports.Kind(r.PathValue("kind"))
+	target := imports.Target{Store: s.store, CampaignID: id}
+	target.Jobs, _ = s.store.(vaxbook.Jobs)
+	target.Population, _ = s.store.(vaxbook.Population)
+	n, err := imports.Import(r.Context(), kind, http.MaxBytesReader(w, r.Body, maxImport), target)
+	var lines imports.Errors
+	if errors.As(err, &lines) {
+		out := []string{}
+		for _, l := range lines {
+			out = append(out, l.Error())
+		}
+		w.Header().Set("Content-Type", "application/problem+json")
+		w.WriteHeader(http.StatusUnprocessableEntity)
+		writeBody(w, map[string]any{
+			"type": "https://vaxbook.example/problems/invalid_input", "title": "Unprocessable Entity",
+			"status": http.StatusUnprocessableEntity, "code": vaxbook.CodeInvalidInput,
+			"detail": "the file has errors; nothing was applied", "errors": out,
+		})
+		return
+	}
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.audit(r, "import", string(kind))
+	s.writeJSON(w, http.StatusOK, map[string]any{"kind": kind, "applied": n})
+}
+
+// adminStats answers the booking rates against the eligible population, per group,
+// province and age band, with bookings per hour: JSON, or CSV with ?format=csv.
+func (s *Server) adminStats(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	pop, ok := s.store.(vaxbook.Population)
+	if !ok {
+		s.writeError(w, r, vaxbook.Errorf(vaxbook.CodeNotFound, "statistics are not available on this store"))
+		return
+	}
+	c, err := s.booking.Campaign(r.Context(), id)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	rep, err := stats.Load(r.Context(), pop, c)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if r.URL.Query().Get("format") == "csv" {
+		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+		w.Header().Set("Content-Disposition", `attachment; filename="vaxbook-stats-`+strconv.FormatInt(id, 10)+`.csv"`)
+		if err := stats.WriteCSV(w, rep); err != nil {
+			s.log.Debug("write stats csv", "err", err)
+		}
+		return
+	}
+	s.writeJSON(w, http.StatusOK, rep)
+}
+
+// adminOutbox lists notifications by status (dead letters by default), so that an
+// operator sees what could not be delivered.
+func (s *Server) adminOutbox(w http.ResponseWriter, r *http.Request) {
+	ob, ok := s.store.(vaxbook.Outbox)
+	if !ok {
+		s.writeError(w, r, vaxbook.Errorf(vaxbook.CodeNotFound, "no outbox on this store"))
+		return
+	}
+	status := vaxbook.OutboxStatus(r.URL.Query().Get("status"))
+	if status == "" {
+		status = vaxbook.OutboxDead
+	}
+	msgs, err := ob.OutboxMessages(r.Context(), status, 200)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	out := []map[string]any{}
+	for _, m := range msgs {
+		out = append(out, map[string]any{
+			"id": m.ID, "kind": m.Kind, "reservation_id": m.ReservationID, "status": m.Status,
+			"attempts": m.Attempts, "last_error": m.LastError, "idempotency_key": m.IdempotencyKey,
+			"created_at": m.CreatedAt.Format(time.RFC3339), "next_attempt_at": m.NextAttemptAt.Format(time.RFC3339),
+		})
+	}
+	s.writeJSON(w, http.StatusOK, map[string]any{"messages": out})
+}
+
+// adminOutboxRetry puts a dead notification back in line.
+func (s *Server) adminOutboxRetry(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	ob, ok := s.store.(vaxbook.Outbox)
+	if !ok {
+		s.writeError(w, r, vaxbook.Errorf(vaxbook.CodeNotFound, "no outbox on this store"))
+		return
+	}
+	if err := ob.RetryDead(r.Context(), id, s.clock.Now()); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.audit(r, "outbox_retry", strconv.FormatInt(id, 10))
+	s.writeJSON(w, http.StatusOK, map[string]any{"id": id, "status": vaxbook.OutboxPending})
+}
+
+// audit records an operator action in the log. (A persistent audit log of reads of
+// personal data comes with staff accounts.)
+func (s *Server) audit(r *http.Request, action, what string) {
+	s.log.Info("operator action", "action", action, "what", what, "route", r.Pattern, "addr", clientAddr(r))
+}

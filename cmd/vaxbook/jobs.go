@@ -1,0 +1,87 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"vaxbook"
+	"vaxbook/imports"
+	"vaxbook/jobs"
+)
+
+// runJobs runs a lifecycle job once: `jobs fix --date D` confirms the reservations of
+// vaccination date D (fixed 14 days ahead), `jobs remind --date D` writes the reminders
+// for D. Both are idempotent and resume where a crashed run stopped.
+func runJobs(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || (args[0] != "fix" && args[0] != "remind") {
+		fmt.Fprintln(stderr, "usage: vaxbook jobs fix|remind --date YYYY-MM-DD [--database …]")
+		return flag.ErrHelp
+	}
+	fs := flag.NewFlagSet("jobs "+args[0], flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	database := fs.String("database", envOr("VAXBOOK_DATABASE_URL", "vaxbook.db"), "SQLite file path, or a postgres:// URL")
+	date := fs.String("date", "", "vaccination date, YYYY-MM-DD")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	d, err := vaxbook.ParseDate(*date)
+	if err != nil {
+		return err
+	}
+	s, err := openStore(ctx, *database)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	run := jobs.Fix
+	if args[0] == "remind" {
+		run = jobs.Remind
+	}
+	res, err := run(ctx, s.(vaxbook.Jobs), d, vaxbook.SystemClock{})
+	if err != nil {
+		return err
+	}
+	return json.NewEncoder(stdout).Encode(res)
+}
+
+// runImport applies a CSV file: `import sites|capacities|delivery-plans|eligible FILE`.
+// The file is validated whole; any error applies nothing and names its line.
+func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) < 2 {
+		fmt.Fprintln(stderr, "usage: vaxbook import sites|capacities|delivery-plans|eligible FILE [--campaign 1] [--database …]")
+		return flag.ErrHelp
+	}
+	kind, file := imports.Kind(args[0]), args[1]
+	fs := flag.NewFlagSet("import", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	database := fs.String("database", envOr("VAXBOOK_DATABASE_URL", "vaxbook.db"), "SQLite file path, or a postgres:// URL")
+	campaign := fs.Int64("campaign", 1, "campaign the capacities or counts belong to")
+	if err := fs.Parse(args[2:]); err != nil {
+		return err
+	}
+	f, err := os.Open(file)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	s, err := openStore(ctx, *database)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	n, err := imports.Import(ctx, kind, f, importTarget(s, *campaign))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%s: %d lines applied from %s\n", kind, n, file)
+	return nil
+}
+
+// importTarget is where imports go in a store that implements every interface.
+func importTarget(s vaxbook.Store, campaign int64) imports.Target {
+	return imports.Target{Store: s, Jobs: s.(vaxbook.Jobs), Population: s.(vaxbook.Population), CampaignID: campaign}
+}

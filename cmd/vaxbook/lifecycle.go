@@ -1,0 +1,48 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"vaxbook"
+	"vaxbook/identity"
+	"vaxbook/jobs"
+	"vaxbook/notify"
+)
+
+// startLifecycle runs, until ctx ends, the notification worker (the outbox is drained
+// through the configured sender) and the fixing-and-reminder runner (one instance at a
+// time, by a lease row). It returns the development sink in --demo.
+func startLifecycle(ctx context.Context, cfg Config, store vaxbook.Store, clock vaxbook.Clock, sealer *identity.Sealer, log *slog.Logger) *notify.Sink {
+	var sender notify.Sender
+	var sink *notify.Sink
+	switch {
+	case cfg.SMSGateway != "":
+		sender = notify.NewGatewaySender(cfg.SMSGateway, sealer, notify.GatewayConfig{
+			Client: &http.Client{Timeout: 10 * time.Second}, Token: cfg.SMSGatewayToken,
+		})
+	case cfg.Demo:
+		sink = notify.NewSink(sealer, 200, clock)
+		sender = sink
+	default:
+		// Messages wait in the outbox until a gateway is configured; nothing is lost.
+		log.Warn("no --sms-gateway: notifications stay in the outbox")
+	}
+	if sender != nil {
+		w := notify.NewWorker(store.(vaxbook.Outbox), sender, clock, log, notify.WorkerConfig{})
+		go func() {
+			if err := w.Run(ctx); err != nil && ctx.Err() == nil {
+				log.Error("notification worker stopped", "err", err)
+			}
+		}()
+	}
+	r := &jobs.Runner{Store: store.(vaxbook.Jobs), Clock: clock, Log: log}
+	go func() {
+		if err := r.Run(ctx); err != nil && ctx.Err() == nil {
+			log.Error("lifecycle jobs stopped", "err", err)
+		}
+	}()
+	return sink
+}
