@@ -32,7 +32,7 @@ var (
 // harness is a real API over a real store, the development carrier and a small
 // synthetic population, with a clock the test moves.
 type harness struct {
-	t          *testing.T
+	t          testing.TB
 	srv        *httptest.Server
 	clock      *vaxbook.ManualClock
 	sms        *phone.SMSSink
@@ -68,7 +68,7 @@ func newHarness(t *testing.T, s vaxbook.Store) *harness {
 
 // newHarnessWith is newHarness with the API's configuration adjusted by adjust (a
 // waiting room, an operator token) before the server starts.
-func newHarnessWith(t *testing.T, s vaxbook.Store, adjust func(*api.Config, vaxbook.Clock)) *harness {
+func newHarnessWith(t testing.TB, s vaxbook.Store, adjust func(*api.Config, vaxbook.Clock)) *harness {
 	t.Helper()
 	ctx := context.Background()
 	sum, err := demo.Load(ctx, s, demo.Options{Sites: 40, Seed: 7})
