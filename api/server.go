@@ -171,13 +171,18 @@ func (s *Server) Handler() http.Handler {
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, vaxbook.Errorf(vaxbook.CodeForbidden, "cross-origin request refused"))
 	}))
-	return securityHeaders(cop.Handler(mux))
+	return securityHeaders(cop.Handler(mux), s.secure)
 }
 
 // securityHeaders sets headers that cost nothing and close whole classes of attack.
-func securityHeaders(next http.Handler) http.Handler {
+// Strict-Transport-Security goes out when the request came over TLS or the service is
+// configured as served behind TLS (secure cookies), never over plain HTTP on its own.
+func securityHeaders(next http.Handler, behindTLS bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
+		if r.TLS != nil || behindTLS {
+			h.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+		}
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "same-origin")
 		h.Set("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")

@@ -39,6 +39,8 @@ type Config struct {
 	// QueueSecret signs waiting-room tokens; OperatorToken guards the operator API.
 	QueueSecret   []byte
 	OperatorToken string
+	// madeUpToken is set when --demo made the operator token up; only then is it shown.
+	madeUpToken bool
 	// ProviderMaxInFlight and ProviderPerSecond are the capacity of each certificate and
 	// simple-authentication provider.
 	ProviderMaxInFlight int
@@ -162,7 +164,7 @@ func (c *Config) loadSecrets() error {
 	if c.OperatorToken == "" && c.Demo {
 		var b [24]byte
 		rand.Read(b[:])
-		c.OperatorToken = hex.EncodeToString(b[:])
+		c.OperatorToken, c.madeUpToken = hex.EncodeToString(b[:]), true
 	}
 	if c.OperatorToken != "" && len(c.OperatorToken) < 32 {
 		return errors.New("--operator-token (VAXBOOK_OPERATOR_TOKEN) must be at least 32 characters")

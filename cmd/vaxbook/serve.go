@@ -194,11 +194,15 @@ func printWelcome(w io.Writer, addr string, cfg Config, d *api.Demo, room bool) 
 		return
 	}
 	if room {
-		fmt.Fprintf(w, `
+		fmt.Fprint(w, `
 The waiting room is on: POST /api/v1/queue/join twice (the first sets a device cookie),
 poll GET /api/v1/queue/status, then POST /api/v1/queue/claim once admitted.
-Operator API token (this run only): %s
-`, cfg.OperatorToken)
+`)
+	}
+	if cfg.madeUpToken {
+		// A token the operator chose is never printed; one made up for this demo run
+		// must be, or nobody could use the operator API.
+		fmt.Fprintf(w, "Operator API token (this demo run only): %s\n", cfg.OperatorToken)
 	}
 	r := d.Residents[0]
 	fmt.Fprintf(w, `
