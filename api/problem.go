@@ -68,6 +68,9 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if asError(err, &e) && !e.RetryAt.IsZero() {
 		p.RetryAt = e.RetryAt.Format(time.RFC3339)
 		w.Header().Set("Retry-After", retryAfter(e.RetryAt, s.clock.Now()))
+	} else if status == http.StatusServiceUnavailable {
+		// A dependency is down (a database restart): come back in a moment.
+		w.Header().Set("Retry-After", "2")
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.Header().Set("Cache-Control", "no-store")

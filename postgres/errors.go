@@ -3,6 +3,10 @@ package postgres
 import (
 	"errors"
 	"fmt"
+	"io"
+	"net"
+	"strings"
+	"syscall"
 
 	"github.com/jackc/pgx/v5/pgconn"
 
@@ -35,6 +39,9 @@ func dbError(err error, doing string) error {
 	if errors.As(err, &de) {
 		return err
 	}
+	if unavailable(err) {
+		return errors.Join(vaxbook.Errorf(vaxbook.CodeUnavailable, "the service is briefly unavailable; please retry in a moment"), fmt.Errorf("%s: %w", doing, err))
+	}
 	var pe *pgconn.PgError
 	if !errors.As(err, &pe) {
 		return fmt.Errorf("%s: %w", doing, err)
@@ -64,4 +71,22 @@ func dbError(err error, doing string) error {
 func retryable(err error) bool {
 	var pe *pgconn.PgError
 	return errors.As(err, &pe) && (pe.Code == sqlSerialization || pe.Code == sqlDeadlock)
+}
+
+// unavailable reports whether err means the database cannot be reached or is shutting
+// down or starting (a restart, a failover): the request may succeed on a retry, so the
+// client gets 503 with Retry-After rather than a 500.
+func unavailable(err error) bool {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		// Class 08: connection exceptions; 57P01–57P03: admin shutdown, crash
+		// shutdown, cannot connect now.
+		return strings.HasPrefix(pe.Code, "08") || strings.HasPrefix(pe.Code, "57P0")
+	}
+	var ce *pgconn.ConnectError
+	var ne net.Error
+	return errors.As(err, &ce) || errors.As(err, &ne) || pgconn.Timeout(err) ||
+		errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) ||
+		errors.Is(err, syscall.EPIPE)
 }
