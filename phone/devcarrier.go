@@ -128,6 +128,9 @@ type SMSSink struct {
 	buf  []SMS // ring buffer
 	next int   // index of the next write
 	full bool
+	// last indexes the ring by phone: the slot of each number's newest message, so
+	// reading one code costs a lookup, not a copy of the ring.
+	last map[string]int
 }
 
 // NewSMSSink returns a sink keeping the last keep messages (DefaultSMSKeep if keep is
@@ -140,13 +143,17 @@ func NewSMSSink(keep int, clock vaxbook.Clock, log *slog.Logger) *SMSSink {
 	if clock == nil {
 		clock = vaxbook.SystemClock{}
 	}
-	return &SMSSink{clock: clock, log: log, buf: make([]SMS, keep)}
+	return &SMSSink{clock: clock, log: log, buf: make([]SMS, keep), last: map[string]int{}}
 }
 
 func (s *SMSSink) deliver(ctx context.Context, phone, text string) {
 	m := SMS{At: s.clock.Now(), Phone: phone, Text: text}
 	s.mu.Lock()
+	if old := s.buf[s.next]; old.Phone != "" && s.last[old.Phone] == s.next {
+		delete(s.last, old.Phone) // its newest message is being overwritten
+	}
 	s.buf[s.next] = m
+	s.last[phone] = s.next
 	s.next = (s.next + 1) % len(s.buf)
 	s.full = s.full || s.next == 0
 	s.mu.Unlock()
@@ -168,11 +175,11 @@ func (s *SMSSink) Messages() []SMS {
 // Last returns the newest kept message to phone (digits only), for the demo and load
 // generator to read a code without scanning the list.
 func (s *SMSSink) Last(phone string) (SMS, bool) {
-	msgs := s.Messages()
-	for i := len(msgs) - 1; i >= 0; i-- {
-		if msgs[i].Phone == phone {
-			return msgs[i], true
-		}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	i, ok := s.last[phone]
+	if !ok {
+		return SMS{}, false
 	}
-	return SMS{}, false
+	return s.buf[i], true
 }

@@ -131,3 +131,17 @@ type emptyDirectory struct{}
 func (emptyDirectory) LookupPhone(context.Context, string) (identity.Subscriber, bool, error) {
 	return identity.Subscriber{}, false, nil
 }
+
+func TestSMSSinkLastForgetsOverwrittenMessages(t *testing.T) {
+	sink := phone.NewSMSSink(2, nil, nil)
+	c := phone.NewDevCarrier(emptyDirectory{}, sink, phone.DevCarrierConfig{})
+	for _, m := range []struct{ phone, text string }{{"01011110000", "a1"}, {"01022220000", "b1"}, {"01022220000", "b2"}} {
+		c.SendSMS(context.Background(), m.phone, m.text)
+	}
+	if _, ok := sink.Last("01011110000"); ok {
+		t.Error("a message pushed out of the ring is still found")
+	}
+	if m, ok := sink.Last("01022220000"); !ok || m.Text != "b2" {
+		t.Errorf("newest message: %v %v, want b2", m, ok)
+	}
+}

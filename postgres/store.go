@@ -8,6 +8,7 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"strings"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
@@ -35,6 +36,12 @@ func Open(ctx context.Context, url string) (*Store, error) {
 	}
 	// The default extended protocol with a statement cache stays on: the simple
 	// protocol would interpolate arguments on the client.
+	if !strings.Contains(url, "pool_max_conns") {
+		// pgx's default (4 on 2 cores) leaves requests queueing for a connection in a
+		// surge while the server idles; sessions, searches and the group committer's
+		// batches all need their own.
+		cfg.MaxConns = defaultMaxConns
+	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("open postgres pool: %w", err)
@@ -45,6 +52,12 @@ func Open(ctx context.Context, url string) (*Store, error) {
 	}
 	return &Store{pool: pool}, nil
 }
+
+// defaultMaxConns is the pool size unless the URL sets pool_max_conns.
+const defaultMaxConns = 32
+
+// PoolStat reports the connection pool's state, for metrics.
+func (s *Store) PoolStat() *pgxpool.Stat { return s.pool.Stat() }
 
 // Migrate applies the embedded migrations that have not run yet.
 func (s *Store) Migrate(ctx context.Context) error {

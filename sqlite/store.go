@@ -77,6 +77,9 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	return s, nil
 }
 
+// WriteDB returns the single-writer pool, for metrics.
+func (s *Store) WriteDB() *sql.DB { return s.write }
+
 // Migrate applies the embedded migrations that have not been applied yet, each in its
 // own transaction.
 func (s *Store) Migrate(ctx context.Context) error {

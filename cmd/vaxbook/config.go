@@ -57,6 +57,8 @@ type Config struct {
 	// SMSGateway is the URL notifications are posted to; SMSGatewayToken its bearer.
 	SMSGateway      string
 	SMSGatewayToken string
+	// PprofAddr, when set, serves Go's profiling endpoints on that (private) address.
+	PprofAddr string
 	// BatchMax and BatchWait bound the group commit of bookings.
 	BatchMax  int
 	BatchWait time.Duration
@@ -107,6 +109,7 @@ func parseConfig(name string, args []string) (Config, *flag.FlagSet, error) {
 	fs.DurationVar(&c.DevProviderLatency, "dev-provider-latency", 30*time.Millisecond, "latency of the development issuers and CA check (--demo)")
 	fs.StringVar(&c.SMSGateway, "sms-gateway", "", "URL of the SMS/messenger gateway notifications are posted to (--demo: a development sink)")
 	fs.StringVar(&c.SMSGatewayToken, "sms-gateway-token", "", "bearer token of the SMS gateway")
+	fs.StringVar(&c.PprofAddr, "pprof-addr", "", "serve Go's profiling endpoints on this private address (operators only), e.g. 127.0.0.1:6060")
 	fs.IntVar(&c.BatchMax, "batch-max", 256, "bookings committed in one transaction, at most")
 	fs.DurationVar(&c.BatchWait, "batch-wait", 2*time.Millisecond, "how long a booking waits for others to share its transaction")
 	fs.DurationVar(&c.DevCarrierLatency, "dev-carrier-latency", 20*time.Millisecond, "latency of the development carrier (--demo)")

@@ -25,6 +25,7 @@ Usage:
   vaxbook jobs fix|remind --date D   confirm the reservations of date D / write its reminders
   vaxbook import KIND FILE  apply a CSV: sites, capacities, delivery-plans or eligible
   vaxbook devca init|issue   create a development CA and certificates for demo residents
+  vaxbook loadgen --target URL --users N   play N residents through a running server
   vaxbook bench queue       fill the waiting room with 2,000,000 people and measure status polls
   vaxbook bench booking     group-committed bookings against one transaction each
 
@@ -61,6 +62,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runImport(ctx, args[1:], stdout, stderr)
 	case "devca":
 		return devca.Command(ctx, args[1:], stdout, stderr)
+	case "loadgen":
+		return loadgenCmd(ctx, args[1:], stdout, stderr)
 	case "bench":
 		return runBench(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":

@@ -17,9 +17,13 @@ import (
 	"vaxbook/congestion"
 	"vaxbook/demo"
 	"vaxbook/identity"
+	"vaxbook/metrics"
 	"vaxbook/phone"
 	"vaxbook/web"
 )
+
+// demoSMSKeep is how many text messages the demo sink keeps (about 100 bytes each).
+const demoSMSKeep = 200_000
 
 // demoResidents is how many example residents the demo page lists.
 const demoResidents = 10
@@ -81,8 +85,10 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready c
 	// only after the commit.
 	committer := batch.New(store, batch.Config{MaxBatch: cfg.BatchMax, MaxWait: cfg.BatchWait})
 	defer committer.Close()
+	m := metrics.New()
+	m.RegisterBatch(committer.Stats)
 	apiCfg := api.Config{
-		Store: store, Booking: booking.New(store, committer, sh.guard, clock), Sealer: sealer,
+		Store: store, Booking: booking.New(store, m.Booker(committer), sh.guard, clock), Sealer: sealer,
 		Line: sh.line, LineMethods: names(prov.lines), OIDC: prov.oidc, Cert: prov.cert, Mounts: prov.mounts,
 		Clock: clock, Logger: log, SecureCookies: cfg.SecureCookies,
 	}
@@ -93,7 +99,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready c
 		}
 		log.Info("demo data ready", "summary", sum)
 		pop := demo.NewPopulation(demo.FullPopulation, cfg.DemoSeed, demo.Campaign2021())
-		sms := phone.NewSMSSink(0, clock, log)
+		// The demo sink keeps enough messages for a load test's surge of codes.
+		sms := phone.NewSMSSink(demoSMSKeep, clock, log)
 		carrier := phone.WithLine(phone.NewDevCarrier(pop, sms, phone.DevCarrierConfig{
 			Latency: cfg.DevCarrierLatency, Capacity: cfg.PhoneMaxInFlight, PerSecond: cfg.PhonePerSecond,
 		}), sh.line)
@@ -132,9 +139,23 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready c
 	for _, pattern := range web.Patterns {
 		apiCfg.Mounts[pattern] = pages
 	}
+	apiCfg.Mounts["GET /metrics"] = m.Handler()
+	m.RegisterLines(func(ctx context.Context) ([]congestion.Light, error) { return sh.line.Lights(ctx, clock.Now()) })
+	if apiCfg.Room != nil {
+		m.RegisterQueue(apiCfg.Room.Snapshot)
+	}
+	registerPool(m, store)
+	if cfg.PprofAddr != "" {
+		// Profiling is an operator's tool: on its own listener, never the public one.
+		go func() {
+			if err := http.ListenAndServe(cfg.PprofAddr, metrics.Pprof()); err != nil {
+				log.Error("pprof listener", "err", err)
+			}
+		}()
+	}
 
 	srv := &http.Server{
-		Handler:           api.New(apiCfg).Handler(),
+		Handler:           m.Wrap(api.New(apiCfg).Handler()),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       15 * time.Second,
 		WriteTimeout:      30 * time.Second,

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"vaxbook"
+	"vaxbook/metrics"
 	"vaxbook/postgres"
 	"vaxbook/sqlite"
 )
@@ -42,4 +43,14 @@ func openStore(ctx context.Context, database string) (vaxbook.Store, error) {
 		return nil, fmt.Errorf("migrate sqlite %s: %w", path, err)
 	}
 	return s, nil
+}
+
+// registerPool exports the database pool's state to the metrics.
+func registerPool(m *metrics.Metrics, s vaxbook.Store) {
+	switch st := s.(type) {
+	case *postgres.Store:
+		m.RegisterPGPool(st.PoolStat)
+	case *sqlite.Store:
+		m.RegisterSQLDB("sqlite_write", st.WriteDB())
+	}
 }

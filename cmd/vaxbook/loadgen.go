@@ -1,0 +1,45 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"io"
+
+	"vaxbook/loadgen"
+)
+
+// loadgenCmd plays residents through the HTTP flow of a running server and prints the
+// result as one JSON object (see package loadgen).
+func loadgenCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("loadgen", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var o loadgen.Options
+	fs.StringVar(&o.Target, "target", "http://127.0.0.1:8080", "base URL of the running server")
+	fs.IntVar(&o.Users, "users", 1000, "residents arriving")
+	fs.StringVar(&o.Arrival, "arrival", "burst", "burst, ramp or day (40 % in the first 30 minutes, the rest over the window)")
+	fs.DurationVar(&o.Spread, "spread", 0, "length of the burst (default 1s) or ramp (default 1m)")
+	fs.Float64Var(&o.Compress, "compress", 1, "divide the day's time scale by this factor (--arrival day)")
+	fs.IntVar(&o.Concurrency, "concurrency", 4096, "residents in progress at once, at most")
+	fs.Int64Var(&o.Seed, "seed", 1, "seed of the residents' random choices")
+	fs.Int64Var(&o.PopulationSeed, "demo-seed", 2021, "the server's --demo-seed, so that residents exist at the development providers")
+	fs.StringVar(&o.Database, "database", "", "the server's database (SQLite path or postgres:// URL), audited after the run")
+	fs.Float64Var(&o.SecondVerification, "second-verification", 0.5, "share of residents who verify twice (a failed attempt first)")
+	fs.Float64Var(&o.ChangeCancel, "change-cancel", 0.1, "share of booked residents who then change or cancel")
+	fs.DurationVar(&o.PollCap, "poll-cap", 0, "cap on the sleep between waiting-room polls (default 2s)")
+	fs.IntVar(&o.SourceAddrs, "source-addrs", 1024, "loopback source addresses to spread residents over (negative: none)")
+	fs.IntVar(&o.Sites, "sites", 14000, "about how many sites the server has (spreads searches)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	res, err := loadgen.Run(ctx, o)
+	if err != nil && res.Users == 0 {
+		return err
+	}
+	enc := json.NewEncoder(stdout)
+	enc.SetIndent("", "  ")
+	if encErr := enc.Encode(res); encErr != nil {
+		return encErr
+	}
+	return err
+}
