@@ -169,11 +169,15 @@ func (r *Room) SetRate(ctx context.Context, rate float64) error {
 // SetAuto hands the rate to the controller (on) or freezes it where it is (off).
 func (r *Room) SetAuto(ctx context.Context, on bool) error {
 	now := r.cfg.Clock.Now()
-	s, err := r.snapshot(ctx, now)
-	if err != nil {
-		return err
-	}
-	return r.retry(ctx, now, func() error { return r.cfg.Counters.SetRate(ctx, s.Rate, on) })
+	return r.retry(ctx, now, func() error {
+		// The rate is read afresh: the snapshot may predate a SetRate just made (PUT
+		// {"rate": R, "auto": false} calls both), and writing it back would undo it.
+		s, err := r.cfg.Counters.State(ctx)
+		if err != nil {
+			return err
+		}
+		return r.cfg.Counters.SetRate(ctx, s.Rate, on)
+	})
 }
 
 // Pause stops admission; people keep their places.
