@@ -133,8 +133,15 @@ func (s *Server) adminOutboxRetry(w http.ResponseWriter, r *http.Request) {
 	s.writeJSON(w, http.StatusOK, map[string]any{"id": id, "status": vaxbook.OutboxPending})
 }
 
-// audit records an operator action in the log. (A persistent audit log of reads of
-// personal data comes with staff accounts.)
+// audit records an operator action in the service log and, when the store keeps one,
+// in the persistent audit log. The action has already happened, so a failure to write
+// the entry is logged, not returned.
 func (s *Server) audit(r *http.Request, action, what string) {
 	s.log.Info("operator action", "action", action, "what", what, "route", r.Pattern, "addr", clientAddr(r))
+	if s.clinics == nil {
+		return
+	}
+	if err := s.recordAudit(r, "operator", action, 0, what); err != nil {
+		s.log.Error("audit log", "action", action, "err", err)
+	}
 }

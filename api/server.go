@@ -13,6 +13,7 @@ import (
 	"vaxbook/congestion"
 	"vaxbook/identity"
 	"vaxbook/oidc"
+	"vaxbook/phone"
 	"vaxbook/queue"
 )
 
@@ -40,6 +41,9 @@ type Config struct {
 	Logger        *slog.Logger
 	// SecureCookies marks cookies Secure; on whenever the service is reached over TLS.
 	SecureCookies bool
+	// StaffKey signs clinic staff session tokens (HMAC-SHA-256, at least 32 bytes);
+	// empty turns clinic sign-in off.
+	StaffKey []byte
 	// Demo mounts the demo pages (one-time codes of the development carrier, example
 	// residents). Never on in production.
 	Demo *Demo
@@ -64,6 +68,11 @@ type Server struct {
 	log           *slog.Logger
 	secure        bool
 	demo          *Demo
+	// clinics is the store's clinic side, nil when the store has none.
+	clinics       vaxbook.Clinics
+	staffKey      []byte
+	loginsByLogin phone.Limiter
+	loginsByAddr  phone.Limiter
 
 	lightsCache lightsCache
 }
@@ -74,7 +83,10 @@ func New(cfg Config) *Server {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	clinics, _ := cfg.Store.(vaxbook.Clinics)
+	byLogin, byAddr := newLoginLimiters()
 	return &Server{
+		clinics: clinics, staffKey: cfg.StaffKey, loginsByLogin: byLogin, loginsByAddr: byAddr,
 		store: cfg.Store, booking: cfg.Booking, phone: cfg.Phone, line: cfg.Line, lineMethods: cfg.LineMethods, room: cfg.Room, oidc: cfg.OIDC, cert: cfg.Cert, mounts: cfg.Mounts, operatorToken: cfg.OperatorToken, sealer: cfg.Sealer,
 		clock: cfg.Clock, log: log, secure: cfg.SecureCookies, demo: cfg.Demo,
 	}
@@ -138,6 +150,11 @@ func (s *Server) routes() []route {
 		route{"GET", "/api/v1/admin/campaigns/{id}/stats", s.operator(s.adminStats), true},
 		route{"GET", "/api/v1/admin/outbox", s.operator(s.adminOutbox), true},
 		route{"POST", "/api/v1/admin/outbox/{id}/retry", s.operator(s.adminOutboxRetry), true},
+		route{"GET", "/api/v1/admin/audit", s.operator(s.adminAudit), true},
+		route{"POST", "/api/v1/clinic/login", s.clinicLogin, true},
+		route{"POST", "/api/v1/clinic/logout", s.staffOnly(s.clinicLogout), true},
+		route{"GET", "/api/v1/clinic/appointments", s.staffOnly(s.clinicAppointments), true},
+		route{"POST", "/api/v1/clinic/appointments/{id}/attendance", s.staffOnly(s.clinicAttendance), true},
 	)
 	if s.demo != nil {
 		rs = append(rs,

@@ -8,13 +8,14 @@ import (
 
 // Audit counts invariant violations in a campaign from the rows themselves: it compares
 // each share's counter and capacity with the active reservations drawn from it, so a
-// bug in the counters cannot hide itself. It reads one snapshot (one statement).
+// bug in the counters cannot hide itself. A vaccinated or no-show reservation keeps its
+// place in the count: the dose was used or wasted, and the counter stays. It reads one snapshot (one statement).
 func (s *Store) Audit(ctx context.Context, campaignID int64) (vaxbook.Audit, error) {
 	var a vaxbook.Audit
 	err := s.pool.QueryRow(ctx, `
 		WITH active AS (
 			SELECT site_id, vdate, grp, count(*) AS n FROM reservations
-			WHERE campaign_id = $1 AND status IN ('booked', 'confirmed')
+			WHERE campaign_id = $1 AND status IN ('booked', 'confirmed', 'vaccinated', 'no_show')
 			GROUP BY site_id, vdate, grp),
 		joined AS (
 			SELECT COALESCE(sh.capacity, 0) AS capacity, COALESCE(sh.booked, 0) AS booked,

@@ -14,11 +14,12 @@ func (s *Store) Audit(ctx context.Context, campaignID int64) (vaxbook.Audit, err
 	var a vaxbook.Audit
 	err := s.inRead(ctx, func(tx *sql.Tx) error {
 		// active counts the reservations holding a place, per share; a share with none
-		// has no row here.
+		// has no row here. A vaccinated or no-show reservation keeps its place: the
+		// dose was used or wasted, and the counter stays.
 		err := tx.QueryRowContext(ctx, `
 			WITH active AS (
 				SELECT site_id, vdate, grp, COUNT(*) AS n FROM reservations
-				WHERE campaign_id = ?1 AND status IN `+activeStatuses+`
+				WHERE campaign_id = ?1 AND status IN `+placeStatuses+`
 				GROUP BY site_id, vdate, grp
 			)
 			SELECT
@@ -46,3 +47,6 @@ func (s *Store) Audit(ctx context.Context, campaignID int64) (vaxbook.Audit, err
 	})
 	return a, err
 }
+
+// placeStatuses are the statuses whose reservation counts in its share's booked counter.
+const placeStatuses = "('booked', 'confirmed', 'vaccinated', 'no_show')"

@@ -47,6 +47,7 @@ func Run(t *testing.T, open func(t *testing.T) vaxbook.Store) {
 		{"Outbox", outboxTests},
 		{"Jobs", jobTests},
 		{"Stats", statsTests},
+		{"Clinics", clinicTests},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) { runTable(t, open, g.tests) })

@@ -1,4 +1,4 @@
-// Package web serves vaxbook's pages for residents and operators: server-rendered shells
+// Package web serves vaxbook's pages for residents, clinic staff and operators: server-rendered shells
 // (html/template, Korean by default, English by a switch) plus small same-origin scripts
 // that call the JSON API under /api/v1. The API enforces every rule; the pages explain
 // them in plain words. Scripts and styles are files, never inline, so the API's
@@ -28,7 +28,7 @@ var staticFS embed.FS
 // pattern is a key of api.Config.Mounts). They are exact paths, so the API's catch-all
 // "/" still answers every unknown path with a problem.
 var Patterns = []string{
-	"GET /{$}", "GET /wait", "GET /verify", "GET /sites", "GET /done", "GET /mine", "GET /ops", "GET /assets/",
+	"GET /{$}", "GET /wait", "GET /verify", "GET /sites", "GET /done", "GET /mine", "GET /ops", "GET /clinic", "GET /assets/",
 }
 
 // Config is what the pages need from the outside.
@@ -63,6 +63,7 @@ var pages = []page{
 	{"/done", "done", "done.title", "done.js"},
 	{"/mine", "mine", "mine.title", "mine.js"},
 	{"/ops", "ops", "ops.title", "ops.js"},
+	{"/clinic", "clinic", "clinic.title", "clinic.js"},
 }
 
 // New parses the templates and catalogs; an error means the binary was built with a

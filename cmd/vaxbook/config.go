@@ -39,6 +39,8 @@ type Config struct {
 	// QueueSecret signs waiting-room tokens; OperatorToken guards the operator API.
 	QueueSecret   []byte
 	OperatorToken string
+	// StaffKey signs clinic staff sessions; empty turns clinic sign-in off.
+	StaffKey []byte
 	// madeUpToken is set when --demo made the operator token up; only then is it shown.
 	madeUpToken bool
 	// ProviderMaxInFlight and ProviderPerSecond are the capacity of each certificate and
@@ -77,7 +79,7 @@ type Config struct {
 
 	// rawPersonKey and rawPhoneKey are the secrets as given, checked by loadSecrets
 	// only in the commands that need them.
-	rawPersonKey, rawPhoneKey, rawQueueSecret string
+	rawPersonKey, rawPhoneKey, rawQueueSecret, rawStaffKey string
 }
 
 // Demo keys are public by design: they exist so that `serve --demo` starts with no
@@ -119,6 +121,7 @@ func parseConfig(name string, args []string) (Config, *flag.FlagSet, error) {
 	fs.IntVar(&c.QueueMaxActive, "queue-max-active", 20000, "admitted people active at once, at most")
 	fs.StringVar(&c.rawQueueSecret, "queue-secret", "", "secret (≥ 32 characters) signing waiting-room tokens (required outside --demo)")
 	fs.StringVar(&c.OperatorToken, "operator-token", "", "bearer token of the operator API (≥ 32 characters; --demo makes one up and prints it)")
+	fs.StringVar(&c.rawStaffKey, "staff-key", "", "secret (≥ 32 characters) signing clinic staff sessions; empty turns clinic sign-in off (--demo makes one up)")
 	fs.BoolVar(&c.Demo, "demo", false, "load demo data and run the development identity providers")
 	fs.IntVar(&c.DemoSites, "demo-sites", 14000, "number of demo vaccination sites")
 	fs.Int64Var(&c.DemoSeed, "demo-seed", 2021, "seed of the synthetic demo data")
@@ -169,6 +172,16 @@ func (c *Config) loadSecrets() error {
 		rand.Read(b[:])
 		c.OperatorToken, c.madeUpToken = hex.EncodeToString(b[:]), true
 	}
+	staffKey := c.rawStaffKey
+	if staffKey == "" && c.Demo {
+		var b [32]byte
+		rand.Read(b[:])
+		staffKey = hex.EncodeToString(b[:])
+	}
+	if staffKey != "" && len(staffKey) < 32 {
+		return errors.New("--staff-key (VAXBOOK_STAFF_KEY) must be at least 32 characters")
+	}
+	c.StaffKey = []byte(staffKey)
 	if c.OperatorToken != "" && len(c.OperatorToken) < 32 {
 		return errors.New("--operator-token (VAXBOOK_OPERATOR_TOKEN) must be at least 32 characters")
 	}
@@ -201,6 +214,7 @@ func (c Config) LogValue() slog.Value {
 		slog.String("phone_key", "***"),
 		slog.String("queue_secret", "***"),
 		slog.String("operator_token", "***"),
+		slog.String("staff_key", "***"),
 		slog.String("sms_gateway", maskURL(c.SMSGateway)),
 		slog.String("sms_gateway_token", "***"),
 		slog.Bool("waiting_room", c.WaitingRoom),

@@ -22,6 +22,12 @@ import (
 	"vaxbook/web"
 )
 
+// Demo clinic staff: accounts clinic-1 … clinic-3 for sites 1 to 3. The password is
+// public, like the other demo keys, and exists only in --demo.
+const demoStaffPassword = "vaxbook-demo-clinic"
+
+var demoStaffSites = []int64{1, 2, 3}
+
 // demoSMSKeep is how many text messages the demo sink keeps (about 100 bytes each).
 const demoSMSKeep = 200_000
 
@@ -90,7 +96,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready c
 	apiCfg := api.Config{
 		Store: store, Booking: booking.New(store, m.Booker(committer), sh.guard, clock), Sealer: sealer,
 		Line: sh.line, LineMethods: names(prov.lines), OIDC: prov.oidc, Cert: prov.cert, Mounts: prov.mounts,
-		Clock: clock, Logger: log, SecureCookies: cfg.SecureCookies,
+		Clock: clock, Logger: log, SecureCookies: cfg.SecureCookies, StaffKey: cfg.StaffKey,
 	}
 	if cfg.Demo {
 		sum, err := demo.Load(ctx, store, demo.Options{Sites: cfg.DemoSites, Seed: cfg.DemoSeed, Logger: log})
@@ -98,6 +104,11 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready c
 			return fmt.Errorf("load demo data: %w", err)
 		}
 		log.Info("demo data ready", "summary", sum)
+		if cl, ok := store.(vaxbook.Clinics); ok {
+			if _, err := demo.LoadStaff(ctx, cl, demoStaffSites, demoStaffPassword); err != nil {
+				return fmt.Errorf("demo staff: %w", err)
+			}
+		}
 		pop := demo.NewPopulation(demo.FullPopulation, cfg.DemoSeed, demo.Campaign2021())
 		// The demo sink keeps enough messages for a load test's surge of codes.
 		sms := phone.NewSMSSink(demoSMSKeep, clock, log)
@@ -220,6 +231,7 @@ The waiting room is on: POST /api/v1/queue/join twice (the first sets a device c
 poll GET /api/v1/queue/status, then POST /api/v1/queue/claim once admitted.
 `)
 	}
+	fmt.Fprintf(w, "Clinic staff: sign in at http://%s/clinic as clinic-1, clinic-2 or clinic-3, password %s\n", addr, demoStaffPassword)
 	if cfg.madeUpToken {
 		// A token the operator chose is never printed; one made up for this demo run
 		// must be, or nobody could use the operator API.

@@ -1,0 +1,160 @@
+package api
+
+import (
+	"fmt"
+	"net/http"
+	"time"
+
+	"vaxbook"
+	"vaxbook/phone"
+	"vaxbook/staff"
+)
+
+// Login limits: a login is tried at most 10 times in 15 minutes (a person mistyping, not
+// a guesser), and an address at most 60 times (a clinic's shared connection signing in
+// several staff members). Every attempt counts, failed or not.
+const (
+	loginWindow       = 15 * time.Minute
+	loginsPerAccount  = 10
+	loginsPerAddress  = 60
+	auditLimitDefault = 100
+	auditLimitMax     = 1000
+)
+
+// newLoginLimiters returns the in-process limiters of staff logins. Behind several
+// instances each keeps its own count, which multiplies the limit by the instance count
+// but never lets a guesser go unlimited.
+func newLoginLimiters() (byLogin, byAddr phone.Limiter) {
+	return phone.NewMemLimiter(loginsPerAccount, loginWindow), phone.NewMemLimiter(loginsPerAddress, loginWindow)
+}
+
+// dummyHash is checked when the login does not exist, so that an unknown login takes as
+// long as a wrong password and the answer does not tell which logins exist.
+var dummyHash, _ = staff.Hash("no such account")
+
+// clinicLogin signs a staff member in: password, then the one-time code when the account
+// has one. Every failure is the same 401, and the attempt is audited either way.
+func (s *Server) clinicLogin(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		Login    string `json:"login"`
+		Password string `json:"password"`
+		TOTP     string `json:"totp"`
+	}
+	if err := decode(w, r, &in); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if in.Login == "" || in.Password == "" || len(in.Login) > 100 || len(in.Password) > 200 {
+		s.writeError(w, r, vaxbook.Errorf(vaxbook.CodeInvalidInput, "login and password are required"))
+		return
+	}
+	if s.clinics == nil || len(s.staffKey) == 0 {
+		s.writeError(w, r, vaxbook.Errorf(vaxbook.CodeNotFound, "clinic sign-in is not configured"))
+		return
+	}
+	ctx, now := r.Context(), s.clock.Now()
+	for _, l := range []struct {
+		lim phone.Limiter
+		key string
+	}{{s.loginsByAddr, "addr:" + clientAddr(r)}, {s.loginsByLogin, "login:" + in.Login}} {
+		ok, retryAt, err := l.lim.Allow(ctx, l.key, now)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		if !ok {
+			s.writeError(w, r, vaxbook.RetryError(vaxbook.CodeRateLimited, retryAt, "too many sign-in attempts; try again later"))
+			return
+		}
+	}
+	st, err := s.clinics.StaffByLogin(ctx, in.Login)
+	if err != nil && vaxbook.ErrorCode(err) != vaxbook.CodeNotFound {
+		s.writeError(w, r, err)
+		return
+	}
+	if !s.checkStaff(st, err == nil, in.Password, in.TOTP, now) {
+		s.recordAudit(r, "login:"+in.Login, vaxbook.AuditLoginFailed, 0, "")
+		s.writeError(w, r, vaxbook.Errorf(vaxbook.CodeUnauthorized, "wrong login, password or one-time code"))
+		return
+	}
+	c := staffClaims{StaffID: st.ID, SiteID: st.SiteID, Expires: now.Add(staffTTL)}
+	if err := s.recordAudit(r, c.actor(), vaxbook.AuditLogin, c.SiteID, ""); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.setStaffCookie(w, signStaff(s.staffKey, c), int(staffTTL/time.Second))
+	s.writeJSON(w, http.StatusOK, map[string]any{
+		"staff_id": st.ID, "site_id": st.SiteID, "name": st.Name, "expires_at": c.Expires.Format(time.RFC3339),
+	})
+}
+
+// checkStaff reports whether password (and code, if the account has a TOTP key) match
+// st. The password hash is always checked, against dummyHash when there is no account.
+func (s *Server) checkStaff(st vaxbook.Staff, found bool, password, code string, now time.Time) bool {
+	hash := dummyHash
+	if found {
+		hash = st.PasswordHash
+	}
+	if !staff.Check(hash, password) || !found || st.Role != vaxbook.RoleClinic {
+		return false
+	}
+	if len(st.TOTPSecret) == 0 {
+		return true
+	}
+	if s.sealer == nil {
+		return false
+	}
+	key, err := s.sealer.Open(st.TOTPSecret)
+	return err == nil && staff.CheckTOTP([]byte(key), code, now)
+}
+
+// clinicLogout drops the staff cookie.
+func (s *Server) clinicLogout(w http.ResponseWriter, r *http.Request, c staffClaims) {
+	s.recordAudit(r, c.actor(), vaxbook.AuditLogout, c.SiteID, "")
+	s.setStaffCookie(w, "", -1)
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// recordAudit writes one audit entry. A read of personal data whose entry cannot be
+// written is refused: callers check the error before they answer with the data.
+func (s *Server) recordAudit(r *http.Request, actor, action string, siteID int64, detail string) error {
+	if s.clinics == nil {
+		return vaxbook.Errorf(vaxbook.CodeNotFound, "this store keeps no audit log")
+	}
+	err := s.clinics.RecordAudit(r.Context(), vaxbook.AuditEntry{
+		At: s.clock.Now(), Actor: actor, Action: action, SiteID: siteID, Detail: detail,
+	})
+	if err != nil {
+		return fmt.Errorf("audit %s by %s: %w", action, actor, err)
+	}
+	return nil
+}
+
+// adminAudit lists the newest audit entries for operators; the listing is itself
+// audited, so that reading who read what leaves a trace too.
+func (s *Server) adminAudit(w http.ResponseWriter, r *http.Request) {
+	limit := auditLimitDefault
+	if q := r.URL.Query().Get("limit"); q != "" {
+		if _, err := fmt.Sscanf(q, "%d", &limit); err != nil || limit < 1 || limit > auditLimitMax {
+			s.writeError(w, r, vaxbook.Errorf(vaxbook.CodeInvalidInput, "limit must be 1 to %d", auditLimitMax))
+			return
+		}
+	}
+	if err := s.recordAudit(r, "operator", vaxbook.AuditViewLog, 0, fmt.Sprintf("limit %d", limit)); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	entries, err := s.clinics.AuditLog(r.Context(), limit)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	out := make([]map[string]any, 0, len(entries))
+	for _, e := range entries {
+		out = append(out, map[string]any{
+			"id": e.ID, "at": e.At.Format(time.RFC3339), "actor": e.Actor, "action": e.Action,
+			"site_id": e.SiteID, "detail": e.Detail,
+		})
+	}
+	s.writeJSON(w, http.StatusOK, map[string]any{"entries": out})
+}

@@ -1,0 +1,69 @@
+// The clinic page: staff sign in (the API sets an HttpOnly cookie for its own path, so
+// this script never holds a credential), list a day's appointments of their own site,
+// mark each vaccinated or no-show, and download the day as CSV.
+"use strict";
+
+const base = "/api/v1/clinic";
+
+function today() {
+  // The service's day is Asia/Seoul's; the browser's own zone could be another.
+  return new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Seoul" }).format(new Date());
+}
+
+async function load() {
+  const day = VB.$("day").value || today();
+  VB.$("csv").href = base + "/appointments?format=csv&date=" + encodeURIComponent(day);
+  const r = await VB.call("GET", base + "/appointments?date=" + encodeURIComponent(day));
+  if (r.status === 401) return show(false);
+  if (r.status !== 200) return VB.say("error", VB.problem(r.data));
+  VB.say("error", "");
+  const body = VB.$("list").tBodies[0];
+  body.textContent = "";
+  for (const a of r.data.appointments) {
+    const tr = VB.el("tr");
+    tr.append(VB.el("td", {}, a.name), VB.el("td", {}, a.birth), VB.el("td", {}, VB.t("resv.status." + a.status)));
+    const td = VB.el("td");
+    if (a.status === "booked" || a.status === "confirmed") {
+      for (const st of ["vaccinated", "no_show"]) {
+        const b = VB.el("button", { type: "button" }, VB.t("resv.status." + st));
+        b.addEventListener("click", () => mark(a.id, st));
+        td.append(b, " ");
+      }
+    }
+    tr.append(td);
+    body.append(tr);
+  }
+  VB.say("state", VB.t("clinic.count", { n: r.data.appointments.length, date: r.data.date }));
+}
+
+async function mark(id, status) {
+  const r = await VB.call("POST", base + "/appointments/" + id + "/attendance", { status });
+  if (r.status !== 200) VB.say("error", VB.problem(r.data));
+  load();
+}
+
+function show(signedIn) {
+  VB.$("signin").hidden = signedIn;
+  VB.$("board").hidden = !signedIn;
+}
+
+VB.$("signin").addEventListener("submit", async (e) => {
+  e.preventDefault();
+  const body = { login: VB.$("login").value, password: VB.$("password").value };
+  if (VB.$("totp").value) body.totp = VB.$("totp").value;
+  const r = await VB.call("POST", base + "/login", body);
+  VB.$("password").value = "";
+  if (r.status !== 200) return VB.say("error", r.status === 401 ? VB.t("clinic.refused") : VB.problem(r.data));
+  show(true);
+  load();
+});
+
+VB.$("day-form").addEventListener("submit", (e) => { e.preventDefault(); load(); });
+
+VB.$("signout").addEventListener("click", async () => {
+  await VB.call("POST", base + "/logout");
+  show(false);
+});
+
+VB.$("day").value = today();
+load();
