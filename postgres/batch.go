@@ -247,7 +247,7 @@ func insertReservations(ctx context.Context, tx pgx.Tx, reqs []vaxbook.BookReque
 		SELECT c, p, s, d, sd, g, st, a, a
 		FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::date[], $5::date[],
 			$6::smallint[], $7::text[], $8::timestamptz[]) AS v (c, p, s, d, sd, g, st, a)
-		ON CONFLICT (campaign_id, person_key) WHERE status IN ('booked', 'confirmed') DO NOTHING
+		ON CONFLICT (campaign_id, person_key) WHERE status IN ('booked', 'confirmed', 'vaccinated') DO NOTHING
 		RETURNING `+reservationColumns,
 		c.campaign, c.person, c.site, c.date, c.second, c.group, c.status, c.at)
 	if err != nil {

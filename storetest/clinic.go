@@ -132,4 +132,24 @@ var clinicTests = []storeTest{
 			t.Errorf("AuditLog(1) = %v, %v; want the newest only", one, err)
 		}
 	}},
+	{"a vaccinated person cannot book again; a no-show can", func(t *testing.T, s vaxbook.Store) {
+		f := mustFixture(t, s)
+		f.mustCapacity(t, siteA, day2, 100)
+		c := s.(vaxbook.Clinics)
+		done, missed := f.mustPerson(t, 1, 2), f.mustPerson(t, 2, 2)
+		a := mustBook(t, s, f.req(done, siteA, day1))
+		b := mustBook(t, s, f.req(missed, siteA, day1))
+		if _, err := c.MarkAttendance(t.Context(), siteA, a.ID, vaxbook.StatusVaccinated, clinicAt); err != nil {
+			t.Fatalf("mark vaccinated: %v", err)
+		}
+		if _, err := c.MarkAttendance(t.Context(), siteA, b.ID, vaxbook.StatusNoShow, clinicAt); err != nil {
+			t.Fatalf("mark no-show: %v", err)
+		}
+		for _, batch := range [][]vaxbook.BookRequest{{f.req(done, siteA, day2)}, {f.req(done, siteA, day2), f.req(f.mustPerson(t, 3, 2), siteA, day2)}} {
+			res := s.Book(t.Context(), batch)
+			wantCode(t, "booking again after vaccination", res[0].Err, vaxbook.CodeAlreadyBooked)
+		}
+		mustBook(t, s, f.req(missed, siteA, day2))
+		mustAudit(t, s, f.c.ID)
+	}},
 }
