@@ -5,17 +5,15 @@
 
 const base = "/api/v1/clinic";
 
-function today() {
-  // The service's day is Asia/Seoul's; the browser's own zone could be another.
-  return new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Seoul" }).format(new Date());
-}
-
 async function load() {
-  const day = VB.$("day").value || today();
-  VB.$("csv").href = base + "/appointments?format=csv&date=" + encodeURIComponent(day);
-  const r = await VB.call("GET", base + "/appointments?date=" + encodeURIComponent(day));
+  // Without a chosen day the server answers for its own today (Asia/Seoul, on the
+  // service's clock), which the browser's clock and zone may not match.
+  const day = VB.$("day").value;
+  const r = await VB.call("GET", base + "/appointments" + (day ? "?date=" + encodeURIComponent(day) : ""));
   if (r.status === 401) return show(false);
   if (r.status !== 200) return VB.say("error", VB.problem(r.data));
+  VB.$("day").value = r.data.date;
+  VB.$("csv").href = base + "/appointments?format=csv&date=" + encodeURIComponent(r.data.date);
   VB.say("error", "");
   const body = VB.$("list").tBodies[0];
   body.textContent = "";
@@ -65,5 +63,4 @@ VB.$("signout").addEventListener("click", async () => {
   show(false);
 });
 
-VB.$("day").value = today();
 load();
