@@ -149,6 +149,7 @@ func (s *Server) routes() []route {
 		route{"POST", "/api/v1/admin/campaigns/{id}/imports/{kind}", s.operator(s.adminImport), true},
 		route{"GET", "/api/v1/admin/campaigns/{id}/stats", s.operator(s.adminStats), true},
 		route{"GET", "/api/v1/admin/outbox", s.operator(s.adminOutbox), true},
+		route{"PUT", "/api/v1/admin/staff/{login}", s.operator(s.adminPutStaff), true},
 		route{"POST", "/api/v1/admin/outbox/{id}/retry", s.operator(s.adminOutboxRetry), true},
 		route{"GET", "/api/v1/admin/audit", s.operator(s.adminAudit), true},
 		route{"POST", "/api/v1/clinic/login", s.clinicLogin, true},
