@@ -83,4 +83,11 @@ func TestWebOperatorImportsFilesAndSeesRates(t *testing.T) {
 	waitFor(t, ctx, "the province chart", `document.querySelectorAll("#chart-province rect.bar").length === 2 && document.querySelectorAll("#chart-group rect.bar").length === 10`, 15*time.Second)
 	fits(t, ctx)
 	browsertest.Screenshot(t, ctx, "4-rates")
+
+	// The audit log holds the imports above and, first, this very reading of it.
+	if err := chromedp.Do(ctx, chromedp.Click("#audit-load")); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, ctx, "the audit log", `!document.getElementById("audit").hidden && document.querySelector("#audit tbody tr td:nth-child(3)").textContent === "view_audit_log" && document.getElementById("audit").textContent.includes("import")`, 15*time.Second)
+	browsertest.Screenshot(t, ctx, "5-audit")
 }

@@ -248,6 +248,25 @@ async function outbox() {
   }
 }
 
+// auditLog shows the newest entries of the audit log on request only: reading it is
+// itself recorded, so it is never polled.
+async function auditLog() {
+  const r = await VB.call("GET", "/api/v1/admin/audit?limit=100", undefined, auth());
+  if (r.status === 401 || r.status === 403) return signout(VB.problem(r.data));
+  if (r.status !== 200) return VB.say("error", VB.problem(r.data));
+  const table = VB.$("audit");
+  const body = table.tBodies[0];
+  body.textContent = "";
+  for (const e of r.data.entries || []) {
+    const tr = VB.el("tr");
+    for (const v of [e.at, e.actor, e.action, e.site_id || "", e.detail || ""]) tr.append(VB.el("td", {}, String(v)));
+    body.append(tr);
+  }
+  table.hidden = false;
+}
+
+VB.$("audit-load").addEventListener("click", auditLog);
+
 function slowTick() {
   stats();
   outbox();
