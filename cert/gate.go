@@ -2,20 +2,20 @@ package cert
 
 import (
 	"context"
-	"sync"
 	"time"
+
+	"golang.org/x/time/rate"
 )
 
 // gate shapes the CA check like a real provider's: a number of checks at once, a rate
 // per second and a latency per check. It reads the system clock, not the service
 // clock: it models throughput in real time, which --now does not shift.
 type gate struct {
-	latency  time.Duration
-	slots    chan struct{} // nil: no concurrency limit
-	interval time.Duration // 0: no rate limit
-
-	mu   sync.Mutex
-	next time.Time // the earliest start of the next check under the rate limit
+	latency time.Duration
+	slots   chan struct{} // nil: no concurrency limit
+	// pace spaces starts evenly (a burst of one), like a provider that throttles each
+	// request; nil: no rate limit.
+	pace *rate.Limiter
 }
 
 func newGate(latency time.Duration, concurrent int, perSecond float64) *gate {
@@ -24,7 +24,7 @@ func newGate(latency time.Duration, concurrent int, perSecond float64) *gate {
 		g.slots = make(chan struct{}, concurrent)
 	}
 	if perSecond > 0 {
-		g.interval = time.Duration(float64(time.Second) / perSecond)
+		g.pace = rate.NewLimiter(rate.Limit(perSecond), 1)
 	}
 	return g
 }
@@ -43,11 +43,10 @@ func (g *gate) enter(ctx context.Context) (release func(), err error) {
 			return nil, ErrBusy
 		}
 	}
-	if g.interval > 0 {
-		if err := g.pace(ctx); err != nil {
-			release()
-			return nil, err
-		}
+	// Wait refuses at once a turn that would come after the context's deadline.
+	if g.pace != nil && g.pace.Wait(ctx) != nil {
+		release()
+		return nil, ErrBusy
 	}
 	if g.latency > 0 {
 		if err := sleep(ctx, time.Now().Add(g.latency)); err != nil {
@@ -56,25 +55,6 @@ func (g *gate) enter(ctx context.Context) (release func(), err error) {
 		}
 	}
 	return release, nil
-}
-
-// pace books the next start under the rate limit and waits for it. Starts are spaced
-// evenly, without bursts, like a provider that throttles each request. A turn that
-// would come after the context's deadline is refused at once rather than waited for.
-func (g *gate) pace(ctx context.Context) error {
-	g.mu.Lock()
-	now := time.Now()
-	at := g.next
-	if at.Before(now) {
-		at = now
-	}
-	if dl, ok := ctx.Deadline(); ok && at.After(dl) {
-		g.mu.Unlock()
-		return ErrBusy
-	}
-	g.next = at.Add(g.interval)
-	g.mu.Unlock()
-	return sleep(ctx, at)
 }
 
 // sleep waits until the instant, or returns ErrBusy if the context ends first.
