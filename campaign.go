@@ -94,25 +94,30 @@ func sortByOpening(ws []Window) {
 	slices.SortStableFunc(ws, func(a, b Window) int { return a.Opens.Compare(b.Opens) })
 }
 
-// OpenWindow returns the window open to group at t, if any.
+// OpenWindow returns the window open to group at t, if any (the earliest-opening one
+// should windows overlap).
 func (c Campaign) OpenWindow(group int, t time.Time) (Window, bool) {
-	for _, w := range c.WindowsOf(group) {
-		if w.Contains(t) {
-			return w, true
-		}
-	}
-	return Window{}, false
+	return c.firstWindow(group, func(w Window) bool { return w.Contains(t) })
 }
 
 // NextWindow returns the first window open to group that has not closed at t: the one
 // open now, or else the next to open.
 func (c Campaign) NextWindow(group int, t time.Time) (Window, bool) {
-	for _, w := range c.WindowsOf(group) {
-		if t.Before(w.Closes) {
-			return w, true
+	return c.firstWindow(group, func(w Window) bool { return t.Before(w.Closes) })
+}
+
+// firstWindow returns, of the windows open to group that satisfy ok, the one that opens
+// first (the first listed on a tie), whatever the order of c.Windows. It is one pass
+// without allocation because every booking and eligibility answer reads it.
+func (c Campaign) firstWindow(group int, ok func(Window) bool) (Window, bool) {
+	var best Window
+	found := false
+	for _, w := range c.Windows {
+		if (w.Group == group || w.Group == AllGroups) && ok(w) && (!found || w.Opens.Before(best.Opens)) {
+			best, found = w, true
 		}
 	}
-	return Window{}, false
+	return best, found
 }
 
 // BookingOrder returns the groups in the order of their first rotation window, followed
