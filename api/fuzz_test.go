@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"vaxbook"
-	"vaxbook/sqlite"
+	"vaxbook/sqlite/sqlitetest"
 )
 
 // FuzzRequestBodies sends arbitrary bodies to the JSON routes a resident reaches and
@@ -20,14 +20,7 @@ func FuzzRequestBodies(f *testing.F) {
 	} {
 		f.Add(seed)
 	}
-	s, err := sqlite.Open(f.Context(), f.TempDir()+"/fuzz.db")
-	if err != nil {
-		f.Fatal(err)
-	}
-	defer s.Close()
-	if err := s.Migrate(f.Context()); err != nil {
-		f.Fatal(err)
-	}
+	s := sqlitetest.OpenStore(f)
 	h := newHarnessForFuzz(f, s)
 	paths := []string{
 		"/api/v1/campaigns/" + itoa(h.campaignID) + "/reservation",

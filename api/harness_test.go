@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
-	"path/filepath"
 	"regexp"
 	"testing"
 
@@ -19,8 +18,7 @@ import (
 	"vaxbook/identity"
 	"vaxbook/inmem"
 	"vaxbook/phone"
-	"vaxbook/postgres/pgtest"
-	"vaxbook/sqlite"
+	"vaxbook/storetest/engines"
 )
 
 // secret is the test person-key secret; phoneKey the test sealing key.
@@ -43,20 +41,7 @@ type harness struct {
 
 // backends runs fn against SQLite and, when it answers, PostgreSQL.
 func backends(t *testing.T, fn func(t *testing.T, s vaxbook.Store)) {
-	t.Run("sqlite", func(t *testing.T) {
-		s, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "api.db"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { s.Close() })
-		if err := s.Migrate(context.Background()); err != nil {
-			t.Fatal(err)
-		}
-		fn(t, s)
-	})
-	t.Run("postgres", func(t *testing.T) {
-		fn(t, pgtest.OpenStore(t))
-	})
+	engines.Each(t, fn)
 }
 
 // newHarness loads a small demo campaign into s and serves the API at 2021-08-12 20:05,

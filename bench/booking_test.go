@@ -3,14 +3,13 @@ package bench_test
 import (
 	"encoding/json"
 	"os"
-	"path/filepath"
 	"strconv"
 	"testing"
 
 	"vaxbook"
 	"vaxbook/bench"
 	"vaxbook/postgres/pgtest"
-	"vaxbook/sqlite"
+	"vaxbook/sqlite/sqlitetest"
 )
 
 // options returns small options for a test run, or the full defaults when
@@ -34,15 +33,7 @@ func envInt(name string) int {
 }
 
 func TestBookingOnSQLiteKeepsEveryInvariant(t *testing.T) {
-	s, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "bench.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	if err := s.Migrate(t.Context()); err != nil {
-		t.Fatal(err)
-	}
-	check(t, s, "sqlite")
+	check(t, sqlitetest.OpenStore(t), "sqlite")
 }
 
 func TestBookingOnPostgresKeepsEveryInvariant(t *testing.T) {

@@ -2,27 +2,16 @@ package demo_test
 
 import (
 	"log/slog"
-	"path/filepath"
 	"testing"
 
 	"vaxbook"
 	"vaxbook/demo"
 	"vaxbook/sqlite"
+	"vaxbook/sqlite/sqlitetest"
 )
 
 // mustStore returns a fresh migrated SQLite store in a temporary file.
-func mustStore(tb testing.TB) *sqlite.Store {
-	tb.Helper()
-	s, err := sqlite.Open(tb.Context(), filepath.Join(tb.TempDir(), "demo.db"))
-	if err != nil {
-		tb.Fatalf("open: %v", err)
-	}
-	tb.Cleanup(func() { s.Close() })
-	if err := s.Migrate(tb.Context()); err != nil {
-		tb.Fatalf("migrate: %v", err)
-	}
-	return s
-}
+func mustStore(tb testing.TB) *sqlite.Store { return sqlitetest.OpenStore(tb) }
 
 func TestLoad(t *testing.T) {
 	ctx := t.Context()

@@ -2,25 +2,16 @@ package demo_test
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 
 	"vaxbook"
 	"vaxbook/demo"
-	"vaxbook/sqlite"
 	"vaxbook/staff"
 )
 
 func TestLoadStaffCreatesOneSignInPerSite(t *testing.T) {
 	ctx := context.Background()
-	s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "demo.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	if err := s.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	s := mustStore(t)
 	if _, err := demo.Load(ctx, s, demo.Options{Sites: 5, Seed: 1}); err != nil {
 		t.Fatal(err)
 	}

@@ -2,7 +2,6 @@ package imports_test
 
 import (
 	"errors"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -10,8 +9,7 @@ import (
 	"vaxbook"
 	"vaxbook/demo"
 	"vaxbook/imports"
-	"vaxbook/postgres/pgtest"
-	"vaxbook/sqlite"
+	"vaxbook/storetest/engines"
 )
 
 func TestParseRefusesBadLinesNamingLineAndColumn(t *testing.T) {
@@ -71,18 +69,7 @@ type store interface {
 }
 
 func forEachStore(t *testing.T, body func(t *testing.T, s store)) {
-	t.Run("sqlite", func(t *testing.T) {
-		s, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "v.db"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { s.Close() })
-		if err := s.Migrate(t.Context()); err != nil {
-			t.Fatal(err)
-		}
-		body(t, s)
-	})
-	t.Run("postgres", func(t *testing.T) { body(t, pgtest.OpenStore(t)) })
+	engines.Each(t, body)
 }
 
 const sitesFile = `id,name,province,district,address,kind

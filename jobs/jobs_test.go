@@ -2,7 +2,6 @@ package jobs_test
 
 import (
 	"context"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -10,8 +9,7 @@ import (
 	"vaxbook"
 	"vaxbook/demo"
 	"vaxbook/jobs"
-	"vaxbook/postgres/pgtest"
-	"vaxbook/sqlite"
+	"vaxbook/storetest/engines"
 )
 
 type store interface {
@@ -21,18 +19,7 @@ type store interface {
 }
 
 func forEachStore(t *testing.T, body func(t *testing.T, s store)) {
-	t.Run("sqlite", func(t *testing.T) {
-		s, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "v.db"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { s.Close() })
-		if err := s.Migrate(t.Context()); err != nil {
-			t.Fatal(err)
-		}
-		body(t, s)
-	})
-	t.Run("postgres", func(t *testing.T) { body(t, pgtest.OpenStore(t)) })
+	engines.Each(t, body)
 }
 
 var day = vaxbook.MustDate("2021-09-06")

@@ -1,14 +1,12 @@
 package notify_test
 
 import (
-	"path/filepath"
 	"testing"
 
 	"vaxbook"
 	"vaxbook/demo"
 	"vaxbook/identity"
-	"vaxbook/postgres/pgtest"
-	"vaxbook/sqlite"
+	"vaxbook/storetest/engines"
 )
 
 // store is what the worker tests need of a store.
@@ -20,18 +18,7 @@ type store interface {
 // forEachStore runs body on a fresh SQLite store and a fresh PostgreSQL one (skipped
 // when no server answers, unless REQUIRE_POSTGRES=1).
 func forEachStore(t *testing.T, body func(t *testing.T, s store)) {
-	t.Run("sqlite", func(t *testing.T) {
-		s, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "v.db"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { s.Close() })
-		if err := s.Migrate(t.Context()); err != nil {
-			t.Fatal(err)
-		}
-		body(t, s)
-	})
-	t.Run("postgres", func(t *testing.T) { body(t, pgtest.OpenStore(t)) })
+	engines.Each(t, body)
 }
 
 var (
