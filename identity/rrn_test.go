@@ -170,3 +170,25 @@ func stripHyphen(s string) string {
 	}
 	return s
 }
+
+// TestNoChecksumDecidesAnything: numbers issued since October 2020 carry no check digit
+// (rule 6), so whether the old checksum would pass must never change an answer. The
+// service reads only the birth date and the 7th digit; a whole pasted number is refused
+// the same way whether its checksum is right or wrong.
+func TestNoChecksumDecidesAnything(t *testing.T) {
+	// 810712-1234568 passes the pre-2020 checksum (weights 2…9,2…5, 11 − sum mod 11);
+	// 810712-1234567 does not.
+	for _, pair := range [][2]string{{"810712-1234568", "810712-1234567"}, {"8107121234568", "8107121234567"}} {
+		_, _, _, errGood := ParseRRNFront(pair[0])
+		_, _, _, errBad := ParseRRNFront(pair[1])
+		if vaxbook.ErrorCode(errGood) != vaxbook.ErrorCode(errBad) {
+			t.Errorf("%s and %s answered differently: %v / %v", pair[0], pair[1], errGood, errBad)
+		}
+	}
+	// Every 7th digit of the right century is accepted with the birth date alone.
+	for _, front := range []string{"810712-1", "810712-2", "810712-5", "810712-6", "030101-3", "030101-8"} {
+		if _, _, _, err := ParseRRNFront(front); err != nil {
+			t.Errorf("%s refused: %v", front, err)
+		}
+	}
+}
