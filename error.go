@@ -24,6 +24,10 @@ const (
 	CodeChangeLocked    Code = "change_locked"     // within 14 days of the appointment
 	CodeCancelLocked    Code = "cancel_locked"     // within 2 days of the appointment
 	CodeNotBookable     Code = "not_bookable"      // the site does not vaccinate on that date
+	CodeStandbyClosed   Code = "standby_closed"    // no same-day standby list there: not today, or the site does not vaccinate
+	CodeOnStandby       Code = "on_standby"        // the person already holds an open standby entry today
+	CodeNoOffer         Code = "no_offer"          // the standby entry holds no leftover dose to accept or decline
+	CodeOfferExpired    Code = "offer_expired"     // the leftover dose offer ran out and went to the next in line
 	CodeVerifyTooSoon   Code = "verify_too_soon"   // a verification within the last 10 minutes
 	CodeDeviceLocked    Code = "device_locked"     // another device verified first
 	CodeVerifyFailed    Code = "verify_failed"     // the provider did not confirm the identity
@@ -36,6 +40,12 @@ const (
 	CodeUnavailable     Code = "unavailable"       // a dependency is down; retry later
 	CodeInternal        Code = "internal"          // a bug or an unexpected failure
 )
+
+// CodeStrandsReservations refuses an operator's edit of a campaign that would leave
+// reservations already made outside it: a first dose outside the new vaccination dates,
+// a person outside the new cohort, a second dose at another interval, or a booking made
+// in booking time the edit takes away.
+const CodeStrandsReservations Code = "strands_reservations"
 
 // Error is the one error type of the domain. Message is safe to show to a user; it never
 // carries internal detail. RetryAt, when set, is the instant the request may be retried

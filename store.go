@@ -50,10 +50,14 @@ type Store interface {
 	// shape lets an implementation commit many bookings in one transaction.
 	Book(ctx context.Context, reqs []BookRequest) []BookResult
 	// Change atomically cancels the active reservation req.OldID and books req.New; if
-	// the new place cannot be had the old reservation is left untouched.
+	// the new place cannot be had the old reservation is left untouched. The old
+	// reservation's unsent messages are withdrawn (HoldingMessageKeys) and it records
+	// the new one as its replacement.
 	Change(ctx context.Context, req ChangeRequest) (Reservation, error)
-	// Cancel cancels an active reservation of the person and returns its place to its
-	// share. CodeNoReservation if there is none with that id for the person.
+	// Cancel cancels an active reservation of the person, returns its place to its
+	// share and withdraws its unsent messages (HoldingMessageKeys), in the transaction
+	// that writes its "cancelled" message. CodeNoReservation if there is none with that
+	// id for the person.
 	Cancel(ctx context.Context, personKey string, reservationID int64, at time.Time) (Reservation, error)
 	// ActiveReservation returns the person's active reservation in the campaign, or
 	// CodeNoReservation.

@@ -10,23 +10,11 @@ import (
 	"vaxbook/staff"
 )
 
-// Login limits: a login is tried at most 10 times in 15 minutes (a person mistyping, not
-// a guesser), and an address at most 60 times (a clinic's shared connection signing in
-// several staff members). Every attempt counts, failed or not.
+// The audit log listing: the newest 100 entries unless the operator asks for more.
 const (
-	loginWindow       = 15 * time.Minute
-	loginsPerAccount  = 10
-	loginsPerAddress  = 60
 	auditLimitDefault = 100
 	auditLimitMax     = 1000
 )
-
-// newLoginLimiters returns the in-process limiters of staff logins. Behind several
-// instances each keeps its own count, which multiplies the limit by the instance count
-// but never lets a guesser go unlimited.
-func newLoginLimiters() (byLogin, byAddr phone.Limiter) {
-	return phone.NewMemLimiter(loginsPerAccount, loginWindow), phone.NewMemLimiter(loginsPerAddress, loginWindow)
-}
 
 // dummyHash is checked when the login does not exist, so that an unknown login takes as
 // long as a wrong password and the answer does not tell which logins exist.
@@ -77,7 +65,12 @@ func (s *Server) clinicLogin(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, vaxbook.Errorf(vaxbook.CodeUnauthorized, "wrong login, password or one-time code"))
 		return
 	}
-	c := staffClaims{StaffID: st.ID, SiteID: st.SiteID, Expires: now.Add(staffTTL)}
+	if err := s.checkStaffEnabled(r, st); err != nil {
+		s.recordAudit(r, "login:"+in.Login, vaxbook.AuditLoginFailed, st.SiteID, "disabled")
+		s.writeError(w, r, err)
+		return
+	}
+	c := newStaffClaims(st, now)
 	if err := s.recordAudit(r, c.actor(), vaxbook.AuditLogin, c.SiteID, ""); err != nil {
 		s.writeError(w, r, err)
 		return
@@ -108,8 +101,13 @@ func (s *Server) checkStaff(st vaxbook.Staff, found bool, password, code string,
 	return err == nil && staff.CheckTOTP([]byte(key), code, now)
 }
 
-// clinicLogout drops the staff cookie.
+// clinicLogout ends the session: the token is revoked in the store, so that a copy of
+// it (a stolen cookie, another tab) is refused too, and the cookie is dropped.
 func (s *Server) clinicLogout(w http.ResponseWriter, r *http.Request, c staffClaims) {
+	if err := s.store.(vaxbook.StaffSessions).RevokeStaffToken(r.Context(), c.StaffID, c.ID, c.Expires, s.clock.Now()); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
 	s.recordAudit(r, c.actor(), vaxbook.AuditLogout, c.SiteID, "")
 	s.setStaffCookie(w, "", -1)
 	w.WriteHeader(http.StatusNoContent)

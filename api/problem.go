@@ -26,6 +26,10 @@ var statusOf = map[vaxbook.Code]int{
 	vaxbook.CodeNotEligible:     http.StatusUnprocessableEntity,
 	vaxbook.CodeWindowClosed:    http.StatusUnprocessableEntity,
 	vaxbook.CodeNotBookable:     http.StatusUnprocessableEntity,
+	vaxbook.CodeStandbyClosed:   http.StatusUnprocessableEntity,
+	vaxbook.CodeOnStandby:       http.StatusConflict,
+	vaxbook.CodeNoOffer:         http.StatusConflict,
+	vaxbook.CodeOfferExpired:    http.StatusConflict,
 	vaxbook.CodeVerifyFailed:    http.StatusUnprocessableEntity,
 	vaxbook.CodeCodeMismatch:    http.StatusUnprocessableEntity,
 	vaxbook.CodeCodeExpired:     http.StatusUnprocessableEntity,
@@ -34,6 +38,9 @@ var statusOf = map[vaxbook.Code]int{
 	vaxbook.CodeRateLimited:     http.StatusTooManyRequests,
 	vaxbook.CodeUnavailable:     http.StatusServiceUnavailable,
 	vaxbook.CodeInternal:        http.StatusInternalServerError,
+
+	// An operator's campaign edit that would strand reservations conflicts with them.
+	vaxbook.CodeStrandsReservations: http.StatusConflict,
 }
 
 // Problem is an RFC 9457 problem document with vaxbook's stable code.

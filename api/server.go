@@ -6,6 +6,7 @@ package api
 import (
 	"log/slog"
 	"net/http"
+	"time"
 
 	"vaxbook"
 	"vaxbook/booking"
@@ -15,6 +16,7 @@ import (
 	"vaxbook/oidc"
 	"vaxbook/phone"
 	"vaxbook/queue"
+	"vaxbook/standby"
 )
 
 // Config is what the API needs from the outside, wired by cmd/vaxbook.
@@ -47,6 +49,14 @@ type Config struct {
 	// Demo mounts the demo pages (one-time codes of the development carrier, example
 	// residents). Never on in production.
 	Demo *Demo
+	// StandbyOfferWindow is how long a leftover dose offered from a standby list
+	// waits for its acceptance; zero means vaxbook.DefaultOfferWindow.
+	StandbyOfferWindow time.Duration
+	// Limits bound the site search and booking routes per person and per address;
+	// nil limiters take in-process defaults.
+	Limits RouteLimits
+	// StaffLogins count staff sign-in attempts; nil limiters count in this process.
+	StaffLogins LoginLimits
 }
 
 // Server holds the API's dependencies. Create it with New.
@@ -68,11 +78,14 @@ type Server struct {
 	log           *slog.Logger
 	secure        bool
 	demo          *Demo
+	// standby serves the same-day standby lists, nil when the store keeps none.
+	standby *standby.Service
 	// clinics is the store's clinic side, nil when the store has none.
 	clinics       vaxbook.Clinics
 	staffKey      []byte
 	loginsByLogin phone.Limiter
 	loginsByAddr  phone.Limiter
+	limits        RouteLimits
 
 	lightsCache lightsCache
 }
@@ -84,11 +97,12 @@ func New(cfg Config) *Server {
 		log = slog.New(slog.DiscardHandler)
 	}
 	clinics, _ := cfg.Store.(vaxbook.Clinics)
-	byLogin, byAddr := newLoginLimiters()
+	logins := cfg.StaffLogins.withDefaults()
 	return &Server{
-		clinics: clinics, staffKey: cfg.StaffKey, loginsByLogin: byLogin, loginsByAddr: byAddr,
+		clinics: clinics, staffKey: cfg.StaffKey, loginsByLogin: logins.PerAccount, loginsByAddr: logins.PerAddr, limits: cfg.Limits.withDefaults(),
 		store: cfg.Store, booking: cfg.Booking, phone: cfg.Phone, line: cfg.Line, lineMethods: cfg.LineMethods, room: cfg.Room, oidc: cfg.OIDC, cert: cfg.Cert, mounts: cfg.Mounts, operatorToken: cfg.OperatorToken, sealer: cfg.Sealer,
 		clock: cfg.Clock, log: log, secure: cfg.SecureCookies, demo: cfg.Demo,
+		standby: newStandby(cfg),
 	}
 }
 
@@ -109,12 +123,12 @@ func (s *Server) routes() []route {
 		{"GET", "/api/v1/campaigns", s.listCampaigns, true},
 		{"GET", "/api/v1/campaigns/{id}", s.getCampaign, true},
 		{"GET", "/api/v1/campaigns/{id}/eligibility", s.eligibility, true},
-		{"GET", "/api/v1/campaigns/{id}/sites", s.searchSites, true},
+		{"GET", "/api/v1/campaigns/{id}/sites", s.limited(searchRoutes, s.searchSites), true},
 		{"GET", "/api/v1/campaigns/{id}/me", s.me, true},
-		{"POST", "/api/v1/campaigns/{id}/reservation", s.admitted(book), true},
+		{"POST", "/api/v1/campaigns/{id}/reservation", s.limited(bookingRoutes, s.admitted(book)), true},
 		{"GET", "/api/v1/campaigns/{id}/reservation", s.withOwn(s.booking.Reservation), true},
-		{"PUT", "/api/v1/campaigns/{id}/reservation", s.admitted(change), true},
-		{"DELETE", "/api/v1/campaigns/{id}/reservation", s.admitted(s.withOwn(s.booking.Cancel)), true},
+		{"PUT", "/api/v1/campaigns/{id}/reservation", s.limited(bookingRoutes, s.admitted(change)), true},
+		{"DELETE", "/api/v1/campaigns/{id}/reservation", s.limited(bookingRoutes, s.admitted(s.withOwn(s.booking.Cancel))), true},
 		{"GET", "/api/v1/identity/methods", s.methods, true},
 		{"POST", "/api/v1/identity/phone/start", s.admitted(s.phoneStart), true},
 		{"POST", "/api/v1/identity/phone/confirm", s.admitted(s.phoneConfirm), true},
@@ -146,16 +160,31 @@ func (s *Server) routes() []route {
 		)
 	}
 	rs = append(rs,
+		route{"POST", "/api/v1/admin/campaigns", s.operator(s.adminCreateCampaign), true},
+		route{"PUT", "/api/v1/admin/campaigns/{id}", s.operator(s.adminUpdateCampaign), true},
 		route{"POST", "/api/v1/admin/campaigns/{id}/imports/{kind}", s.operator(s.adminImport), true},
 		route{"GET", "/api/v1/admin/campaigns/{id}/stats", s.operator(s.adminStats), true},
 		route{"GET", "/api/v1/admin/outbox", s.operator(s.adminOutbox), true},
 		route{"PUT", "/api/v1/admin/staff/{login}", s.operator(s.adminPutStaff), true},
+		route{"DELETE", "/api/v1/admin/staff/{login}/sessions", s.operator(s.adminEndStaffSessions), true},
+		route{"PUT", "/api/v1/admin/staff/{login}/status", s.operator(s.adminStaffStatus), true},
 		route{"POST", "/api/v1/admin/outbox/{id}/retry", s.operator(s.adminOutboxRetry), true},
 		route{"GET", "/api/v1/admin/audit", s.operator(s.adminAudit), true},
 		route{"POST", "/api/v1/clinic/login", s.clinicLogin, true},
 		route{"POST", "/api/v1/clinic/logout", s.staffOnly(s.clinicLogout), true},
 		route{"GET", "/api/v1/clinic/appointments", s.staffOnly(s.clinicAppointments), true},
 		route{"POST", "/api/v1/clinic/appointments/{id}/attendance", s.staffOnly(s.clinicAttendance), true},
+	)
+	// The same-day standby list of leftover doses (api/standby.go).
+	rs = append(rs,
+		route{"GET", "/api/v1/campaigns/{id}/standby/sites", s.limited(searchRoutes, s.standbySites), true},
+		route{"GET", "/api/v1/campaigns/{id}/standby", s.standbyMine, true},
+		route{"POST", "/api/v1/campaigns/{id}/standby", s.limited(bookingRoutes, s.standbyJoin), true},
+		route{"DELETE", "/api/v1/campaigns/{id}/standby", s.limited(bookingRoutes, s.standbyLeave), true},
+		route{"POST", "/api/v1/campaigns/{id}/standby/{entry}/accept", s.limited(bookingRoutes, s.standbyAccept), true},
+		route{"POST", "/api/v1/campaigns/{id}/standby/{entry}/decline", s.limited(bookingRoutes, s.standbyDecline), true},
+		route{"GET", "/api/v1/clinic/standby", s.staffOnly(s.clinicStandby), true},
+		route{"POST", "/api/v1/clinic/leftovers", s.staffOnly(s.clinicLeftover), true},
 	)
 	if s.demo != nil {
 		rs = append(rs,

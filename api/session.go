@@ -28,8 +28,12 @@ func hashID(raw string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// session returns the request's live session, or CodeUnauthorized.
+// session returns the request's live session, or CodeUnauthorized. A session the route
+// limits already read for this request is not read again.
 func (s *Server) session(r *http.Request) (vaxbook.Session, error) {
+	if sess, ok := limitedSession(r); ok {
+		return sess, nil
+	}
 	c, err := r.Cookie(sessionCookie)
 	if err != nil || len(c.Value) != 43 {
 		return vaxbook.Session{}, vaxbook.Errorf(vaxbook.CodeUnauthorized, "no session: verify your identity first")

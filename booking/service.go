@@ -89,6 +89,13 @@ func (s *Service) checkDevice(ctx context.Context, r Resident, now time.Time) er
 	return nil
 }
 
+// CheckDevice refuses, with CodeDeviceLocked, a resident whose person has since verified
+// on another device (rule 7), at the service clock's instant. Other services that act
+// for a resident (the standby list) apply the rule through it.
+func (s *Service) CheckDevice(ctx context.Context, r Resident) error {
+	return s.checkDevice(ctx, r, s.clock.Now())
+}
+
 // request builds the storage request for a booking at now after checking every rule
 // that needs no rows: cohort, open window and vaccination date.
 func (s *Service) request(c vaxbook.Campaign, p vaxbook.Person, siteID int64, d vaxbook.Date, now time.Time) (vaxbook.BookRequest, error) {

@@ -27,6 +27,10 @@ type Runner struct {
 	// From is the first vaccination date to fix (the campaign's first); earlier
 	// dates are not looked at.
 	From vaxbook.Date
+	// Pruner, when set, has old sent and dead outbox rows deleted after the other
+	// jobs, kept for Retention.
+	Pruner    vaxbook.OutboxPruner
+	Retention Retention
 
 	holder string
 }
@@ -69,8 +73,8 @@ func (r *Runner) defaults() {
 }
 
 // RunOnce takes the lease and, if it got it, fixes every date from From to 14 days
-// ahead and writes tomorrow's reminders. It reports nothing done when another instance
-// holds the lease.
+// ahead, writes tomorrow's reminders and prunes the outbox. It reports nothing done
+// when another instance holds the lease.
 func (r *Runner) RunOnce(ctx context.Context) error {
 	r.defaults()
 	ok, err := r.Store.AcquireLease(ctx, LeaseName, r.holder, r.Clock.Now(), r.LeaseTTL)
@@ -94,6 +98,13 @@ func (r *Runner) RunOnce(ctx context.Context) error {
 	res, err := Remind(ctx, r.Store, RemindDate(r.Clock.Now()), r.Clock)
 	if res.Done > 0 {
 		r.Log.Info("jobs: reminders", "date", res.Date.String(), "reminders", res.Done)
+	}
+	if err != nil || r.Pruner == nil {
+		return err
+	}
+	pr, err := Prune(ctx, r.Pruner, r.Retention, r.Clock, PruneMaxBatches)
+	if pr.Deleted > 0 {
+		r.Log.Info("jobs: outbox pruned", "deleted", pr.Deleted, "more", pr.More)
 	}
 	return err
 }

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"vaxbook"
 )
@@ -56,6 +57,13 @@ func Text(m Message) string {
 		return fmt.Sprintf("[vaxbook] Confirmed: %s, vaccine %s. It can no longer be changed online.", where, p.Product)
 	case vaxbook.KindReminder:
 		return fmt.Sprintf("[vaxbook] Reminder: your vaccination is tomorrow, %s.", where)
+	case vaxbook.KindStandbyOffer:
+		var offer struct {
+			ExpiresAt time.Time `json:"expires_at"`
+		}
+		_ = json.Unmarshal(m.Payload, &offer)
+		return fmt.Sprintf("[vaxbook] Leftover dose for you: site %d today. Accept on the site by %s or it goes to the next in line.",
+			p.SiteID, offer.ExpiresAt.In(vaxbook.Seoul).Format("15:04"))
 	}
 	return "[vaxbook] " + string(m.Kind)
 }

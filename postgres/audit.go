@@ -9,13 +9,15 @@ import (
 // Audit counts invariant violations in a campaign from the rows themselves: it compares
 // each share's counter and capacity with the active reservations drawn from it, so a
 // bug in the counters cannot hide itself. A vaccinated or no-show reservation keeps its
-// place in the count: the dose was used or wasted, and the counter stays. It reads one snapshot (one statement).
+// place in the count: the dose was used or wasted, and the counter stays. A reservation
+// made from a leftover dose holds no place (AuditLeftovers counts its dose). It reads one snapshot (one statement).
 func (s *Store) Audit(ctx context.Context, campaignID int64) (vaxbook.Audit, error) {
 	var a vaxbook.Audit
 	err := s.pool.QueryRow(ctx, `
 		WITH active AS (
 			SELECT site_id, vdate, grp, count(*) AS n FROM reservations
 			WHERE campaign_id = $1 AND status IN ('booked', 'confirmed', 'vaccinated', 'no_show')
+				AND NOT leftover
 			GROUP BY site_id, vdate, grp),
 		joined AS (
 			SELECT COALESCE(sh.capacity, 0) AS capacity, COALESCE(sh.booked, 0) AS booked,

@@ -55,16 +55,23 @@ const payloadSQL = `jsonb_strip_nulls(jsonb_build_object('campaign_id', campaign
 
 // RemindBatch writes reminders for one batch of date d's confirmed reservations that
 // have none; NOT EXISTS and the unique idempotency key make a re-run write nothing.
+// The reservations are locked (SKIP LOCKED, as in FixBatch): without the lock a cancel
+// committing while the statement runs would leave a reminder of a cancelled
+// reservation that its own withdrawal ran too early to see. A locked one is picked
+// up by the next run if it is still confirmed then.
 func (s *Store) RemindBatch(ctx context.Context, d vaxbook.Date, at time.Time, limit int) (int, error) {
 	var n int64
 	err := s.inTx(ctx, "remind", func(tx pgx.Tx) error {
 		tag, err := tx.Exec(ctx, `
+			WITH due AS (
+				SELECT id, campaign_id, person_key, site_id, vdate, second_date, product FROM reservations r
+				WHERE vdate = $1 AND status = 'confirmed'
+					AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.idempotency_key = 'reminder:' || r.id)
+				ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED
+			)
 			INSERT INTO outbox (kind, person_key, reservation_id, payload, idempotency_key, next_attempt_at, created_at)
 			SELECT 'reminder', person_key, id, `+payloadSQL+`, 'reminder:' || id, $2, $2
-			FROM reservations r
-			WHERE vdate = $1 AND status = 'confirmed'
-				AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.idempotency_key = 'reminder:' || r.id)
-			ORDER BY id LIMIT $3
+			FROM due
 			ON CONFLICT (idempotency_key) DO NOTHING`, pgDate(d), at, limit)
 		n = tag.RowsAffected()
 		return err

@@ -66,8 +66,10 @@ func (s *Store) BookingCounts(ctx context.Context, campaignID int64) (vaxbook.Bo
 	}); err != nil {
 		return out, dbError(err, "hourly bookings")
 	}
+	// A change's released reservation names its replacement; a person's cancellation
+	// does not. The outbox is not read: its rows are pruned.
 	err = tx.QueryRow(ctx, `
-		SELECT count(*)::int FROM outbox o JOIN reservations r ON r.id = o.reservation_id
-		WHERE o.kind = 'cancelled' AND r.campaign_id = $1`, campaignID).Scan(&out.Cancellations)
+		SELECT count(*)::int FROM reservations
+		WHERE campaign_id = $1 AND status = 'cancelled' AND replaced_by IS NULL`, campaignID).Scan(&out.Cancellations)
 	return out, dbError(err, "cancellations")
 }

@@ -52,6 +52,9 @@ func (s *Store) Change(ctx context.Context, req vaxbook.ChangeRequest) (vaxbook.
 		if r, err = book(ctx, tx, req.New); err != nil {
 			return err
 		}
+		if err := markReplaced(ctx, tx, old.ID, r.ID); err != nil {
+			return err
+		}
 		return enqueue(ctx, tx, vaxbook.KindChanged, r, "", req.New.At)
 	})
 	return r, err
@@ -88,7 +91,8 @@ func lockActive(ctx context.Context, tx pgx.Tx, personKey string, id int64) (vax
 	return r, err
 }
 
-// release marks the locked reservation r cancelled at `at` and gives its place back.
+// release marks the locked reservation r cancelled at `at`, gives its place back and
+// withdraws its unsent messages.
 func release(ctx context.Context, tx pgx.Tx, r vaxbook.Reservation, at time.Time) (vaxbook.Reservation, error) {
 	r, err := scanReservation(tx.QueryRow(ctx, `
 		UPDATE reservations SET status = 'cancelled', updated_at = $2 WHERE id = $1
@@ -96,11 +100,20 @@ func release(ctx context.Context, tx pgx.Tx, r vaxbook.Reservation, at time.Time
 	if err != nil {
 		return r, err
 	}
+	// A reservation made from a leftover dose took no place from a share: its dose goes
+	// back to the site's leftover doses instead.
+	if err := releaseLeftover(ctx, tx, r.ID); err != nil {
+		return r, err
+	}
 	_, err = tx.Exec(ctx, `
 		UPDATE shares SET booked = booked - 1
-		WHERE campaign_id = $1 AND site_id = $2 AND vdate = $3 AND grp = $4`,
-		r.CampaignID, r.SiteID, pgDate(r.Date), r.Group)
-	return r, err
+		WHERE campaign_id = $1 AND site_id = $2 AND vdate = $3 AND grp = $4
+			AND NOT EXISTS (SELECT 1 FROM reservations WHERE id = $5 AND leftover)`,
+		r.CampaignID, r.SiteID, pgDate(r.Date), r.Group, r.ID)
+	if err != nil {
+		return r, err
+	}
+	return r, withdrawMessages(ctx, tx, r.ID)
 }
 
 // ActiveReservation returns the person's active reservation in the campaign, or

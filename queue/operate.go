@@ -85,7 +85,7 @@ func (r *Room) dueOpenings(now time.Time) []Opening {
 		return nil
 	}
 	var os []Opening
-	for _, w := range r.cfg.Windows {
+	for _, w := range r.openings() {
 		if !w.Opens.After(now) && now.Sub(w.Opens) <= r.cfg.OpeningGrace {
 			o := Opening{At: w.Opens}
 			rand.Read(o.Seed[:])

@@ -75,6 +75,8 @@ type Room struct {
 	state atomic.Pointer[State]
 	mu    sync.RWMutex
 	perms map[[16]byte]*Perm
+	// windows replaces cfg.Windows once SetWindows is called.
+	windows atomic.Pointer[[]vaxbook.Window]
 }
 
 // New returns a Room. Signer and Counters are required.

@@ -199,11 +199,12 @@ func (r *Room) perm(o Opening) *Perm {
 // held reports whether admission is held because no window is open, and when the next
 // one opens.
 func (r *Room) held(now time.Time) (bool, time.Time) {
-	if !r.cfg.HoldWhenClosed || len(r.cfg.Windows) == 0 {
+	ws := r.openings()
+	if !r.cfg.HoldWhenClosed || len(ws) == 0 {
 		return false, time.Time{}
 	}
 	var next time.Time
-	for _, w := range r.cfg.Windows {
+	for _, w := range ws {
 		if w.Contains(now) {
 			return false, time.Time{}
 		}

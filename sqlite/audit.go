@@ -14,12 +14,13 @@ func (s *Store) Audit(ctx context.Context, campaignID int64) (vaxbook.Audit, err
 	var a vaxbook.Audit
 	err := s.inRead(ctx, func(tx *sql.Tx) error {
 		// active counts the reservations holding a place, per share; a share with none
-		// has no row here. A vaccinated or no-show reservation keeps its place: the
+		// has no row here. A reservation made from a leftover dose holds none (its
+		// dose is audited by AuditLeftovers). A vaccinated or no-show reservation keeps its place: the
 		// dose was used or wasted, and the counter stays.
 		err := tx.QueryRowContext(ctx, `
 			WITH active AS (
 				SELECT site_id, vdate, grp, COUNT(*) AS n FROM reservations
-				WHERE campaign_id = ?1 AND status IN `+placeStatuses+`
+				WHERE campaign_id = ?1 AND status IN `+placeStatuses+` AND leftover = 0
 				GROUP BY site_id, vdate, grp
 			)
 			SELECT

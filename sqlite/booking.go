@@ -186,6 +186,9 @@ func (s *Store) Change(ctx context.Context, req vaxbook.ChangeRequest) (vaxbook.
 		if r, err = book(ctx, tx, req.New); err != nil {
 			return err
 		}
+		if err := markReplaced(ctx, tx, old.ID, r.ID); err != nil {
+			return err
+		}
 		return enqueue(ctx, tx, vaxbook.KindChanged, r, "", req.New.At)
 	})
 	if err != nil {

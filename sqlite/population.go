@@ -87,9 +87,11 @@ func (s *Store) BookingCounts(ctx context.Context, campaignID int64) (vaxbook.Bo
 		if err := rows.Err(); err != nil {
 			return err
 		}
+		// A change's released reservation names its replacement; a person's
+		// cancellation does not. The outbox is not read: its rows are pruned.
 		return tx.QueryRowContext(ctx, `
-			SELECT count(*) FROM outbox o JOIN reservations r ON r.id = o.reservation_id
-			WHERE o.kind = 'cancelled' AND r.campaign_id = ?`, campaignID).Scan(&out.Cancellations)
+			SELECT count(*) FROM reservations
+			WHERE campaign_id = ? AND status = 'cancelled' AND replaced_by IS NULL`, campaignID).Scan(&out.Cancellations)
 	})
 	if err != nil {
 		return out, fmt.Errorf("booking counts of campaign %d: %w", campaignID, err)

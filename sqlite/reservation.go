@@ -67,19 +67,26 @@ func readReservation(ctx context.Context, tx *sql.Tx, id int64, personKey string
 	return r, nil
 }
 
-// release cancels the active reservation r at the instant at and gives its place back.
+// release cancels the active reservation r at the instant at, gives its place back and
+// withdraws its unsent messages.
 func release(ctx context.Context, tx *sql.Tx, r vaxbook.Reservation, at time.Time) error {
 	if _, err := tx.ExecContext(ctx, `
 		UPDATE reservations SET status = 'cancelled', updated_at = ? WHERE id = ?`, at.UnixMicro(), r.ID); err != nil {
 		return fmt.Errorf("cancel reservation %d: %w", r.ID, err)
 	}
+	// A reservation made from a leftover dose took no place from a share: its dose goes
+	// back to the site's leftover doses instead.
+	if err := releaseLeftover(ctx, tx, r.ID); err != nil {
+		return err
+	}
 	if _, err := tx.ExecContext(ctx, `
 		UPDATE shares SET booked = booked - 1
-		WHERE campaign_id = ? AND site_id = ? AND vdate = ? AND grp = ?`,
-		r.CampaignID, r.SiteID, r.Date.String(), r.Group); err != nil {
+		WHERE campaign_id = ? AND site_id = ? AND vdate = ? AND grp = ?
+			AND NOT EXISTS (SELECT 1 FROM reservations WHERE id = ? AND leftover = 1)`,
+		r.CampaignID, r.SiteID, r.Date.String(), r.Group, r.ID); err != nil {
 		return translate(fmt.Errorf("give back place of reservation %d: %w", r.ID, err))
 	}
-	return nil
+	return withdrawMessages(ctx, tx, r.ID)
 }
 
 func scanReservation(row *sql.Row) (vaxbook.Reservation, error) {

@@ -34,6 +34,7 @@ func Run(t *testing.T, open func(t *testing.T) vaxbook.Store) {
 		tests []storeTest
 	}{
 		{"Campaign", campaignTests},
+		{"CampaignEdit", campaignEditTests},
 		{"Site", siteTests},
 		{"Capacity", capacityTests},
 		{"Search", searchTests},
@@ -45,9 +46,14 @@ func Run(t *testing.T, open func(t *testing.T) vaxbook.Store) {
 		{"Cancel", cancelTests},
 		{"Concurrency", concurrencyTests},
 		{"Outbox", outboxTests},
+		{"Withdraw", withdrawTests},
+		{"Prune", pruneTests},
 		{"Jobs", jobTests},
 		{"Stats", statsTests},
 		{"Clinics", clinicTests},
+		{"Standby", standbyTests},
+		{"StandbyRace", standbyRaceTests},
+		{"StaffSessions", staffSessionTests},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) { runTable(t, open, g.tests) })

@@ -28,7 +28,7 @@ var staticFS embed.FS
 // pattern is a key of api.Config.Mounts). They are exact paths, so the API's catch-all
 // "/" still answers every unknown path with a problem.
 var Patterns = []string{
-	"GET /{$}", "GET /wait", "GET /verify", "GET /sites", "GET /done", "GET /mine", "GET /ops", "GET /clinic", "GET /assets/",
+	"GET /{$}", "GET /wait", "GET /verify", "GET /sites", "GET /done", "GET /mine", "GET /standby", "GET /ops", "GET /clinic", "GET /assets/",
 }
 
 // Config is what the pages need from the outside.
@@ -62,6 +62,7 @@ var pages = []page{
 	{"/sites", "sites", "sites.title", "sites.js"},
 	{"/done", "done", "done.title", "done.js"},
 	{"/mine", "mine", "mine.title", "mine.js"},
+	{"/standby", "standby", "standby.title", "standby.js"},
 	{"/ops", "ops", "ops.title", "ops.js"},
 	{"/clinic", "clinic", "clinic.title", "clinic.js"},
 }
@@ -127,7 +128,7 @@ func (h *Handler) render(p page) http.HandlerFunc {
 		lang := chooseLang(w, r)
 		v := view{Lang: lang, Other: otherLang(lang), Path: r.URL.Path, TitleKey: p.title, Script: p.script,
 			Campaign: h.cfg.CampaignID, Demo: h.cfg.Demo, Messages: h.catalog.all(lang), cat: h.catalog}
-		if p.name == "sites" {
+		if p.name == "sites" || p.name == "standby" {
 			v.Provinces, v.Districts = demo.Provinces(), h.districts
 		}
 		var buf bytes.Buffer

@@ -14,6 +14,7 @@ import (
 	"github.com/peterbourgon/ff/v3"
 
 	"vaxbook"
+	"vaxbook/jobs"
 )
 
 // Config is the whole configuration of a vaxbook process. Every field has a default
@@ -64,6 +65,13 @@ type Config struct {
 	// BatchMax and BatchWait bound the group commit of bookings.
 	BatchMax  int
 	BatchWait time.Duration
+	// Limits bound the site search and booking routes per person and per address;
+	// OutboxRetention says how long sent and dead notifications are kept.
+	Limits          RouteLimitConfig
+	OutboxRetention jobs.Retention
+	// StandbyOfferWindow is how long a leftover dose offered from a standby list waits
+	// for its acceptance.
+	StandbyOfferWindow time.Duration
 	// DevCarrierLatency is how long the development carrier takes per call.
 	DevCarrierLatency time.Duration
 	Demo              bool
@@ -115,6 +123,7 @@ func parseConfig(name string, args []string) (Config, *flag.FlagSet, error) {
 	fs.IntVar(&c.BatchMax, "batch-max", 256, "bookings committed in one transaction, at most")
 	fs.DurationVar(&c.BatchWait, "batch-wait", 2*time.Millisecond, "how long a booking waits for others to share its transaction")
 	fs.DurationVar(&c.DevCarrierLatency, "dev-carrier-latency", 20*time.Millisecond, "latency of the development carrier (--demo)")
+	fs.DurationVar(&c.StandbyOfferWindow, "standby-offer-window", vaxbook.DefaultOfferWindow, "how long a leftover dose offered from a same-day standby list waits for its acceptance (1m to 1h)")
 	fs.BoolVar(&c.WaitingRoom, "waiting-room", true, "put verification and booking behind the waiting room")
 	fs.Float64Var(&c.QueueRate, "queue-rate", 500, "admissions per second at first start")
 	fs.BoolVar(&c.QueueAuto, "queue-auto", true, "let the controller set the admission rate from downstream latency and errors")
@@ -130,8 +139,15 @@ func parseConfig(name string, args []string) (Config, *flag.FlagSet, error) {
 	fs.StringVar(&c.rawPhoneKey, "phone-key", "", "hex AES-256 key sealing phone numbers (required outside --demo)")
 	fs.BoolVar(&c.SecureCookies, "secure-cookies", false, "mark cookies Secure (set when served over TLS)")
 	fs.StringVar(&logLevel, "log-level", "info", "debug, info, warn or error")
+	addLimitFlags(fs, &c)
 	if err := ff.Parse(fs, args, ff.WithEnvVarPrefix("VAXBOOK")); err != nil {
 		return c, fs, err
+	}
+	if err := c.validateLimits(); err != nil {
+		return c, fs, err
+	}
+	if c.StandbyOfferWindow < time.Minute || c.StandbyOfferWindow > time.Hour {
+		return c, fs, fmt.Errorf("--standby-offer-window %s: want 1m to 1h", c.StandbyOfferWindow)
 	}
 	if err := c.LogLevel.UnmarshalText([]byte(logLevel)); err != nil {
 		return c, fs, fmt.Errorf("--log-level: %w", err)
@@ -221,6 +237,9 @@ func (c Config) LogValue() slog.Value {
 		slog.Float64("queue_rate", c.QueueRate),
 		slog.Bool("queue_auto", c.QueueAuto),
 		slog.Bool("secure_cookies", c.SecureCookies),
+		slog.Any("route_limits_per_minute", c.Limits),
+		slog.Duration("outbox_sent_retention", c.OutboxRetention.Sent),
+		slog.Duration("outbox_dead_retention", c.OutboxRetention.Dead),
 	)
 }
 

@@ -15,10 +15,15 @@ import (
 
 // runJobs runs a lifecycle job once: `jobs fix --date D` confirms the reservations of
 // vaccination date D (fixed 14 days ahead), `jobs remind --date D` writes the reminders
-// for D. Both are idempotent and resume where a crashed run stopped.
+// for D, `jobs prune` deletes old outbox rows (runPrune). All are idempotent and resume
+// where a crashed run stopped.
 func runJobs(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "prune" {
+		return runPrune(ctx, args[1:], stdout, stderr)
+	}
 	if len(args) == 0 || (args[0] != "fix" && args[0] != "remind") {
 		fmt.Fprintln(stderr, "usage: vaxbook jobs fix|remind --date YYYY-MM-DD [--database …]")
+		fmt.Fprintln(stderr, "       vaxbook jobs prune [--sent-retention 720h] [--dead-retention 2160h] [--database …]")
 		return flag.ErrHelp
 	}
 	fs := flag.NewFlagSet("jobs "+args[0], flag.ContinueOnError)

@@ -13,8 +13,8 @@ import (
 )
 
 // startLifecycle runs, until ctx ends, the notification worker (the outbox is drained
-// through the configured sender) and the fixing-and-reminder runner (one instance at a
-// time, by a lease row). It returns the development sink in --demo.
+// through the configured sender) and the fixing, reminder and outbox-pruning runner
+// (one instance at a time, by a lease row). It returns the development sink in --demo.
 func startLifecycle(ctx context.Context, cfg Config, store vaxbook.Store, clock vaxbook.Clock, sealer *identity.Sealer, log *slog.Logger) *notify.Sink {
 	var sender notify.Sender
 	var sink *notify.Sink
@@ -38,7 +38,13 @@ func startLifecycle(ctx context.Context, cfg Config, store vaxbook.Store, clock 
 			}
 		}()
 	}
-	r := &jobs.Runner{Store: store.(vaxbook.Jobs), Clock: clock, Log: log}
+	if sb, ok := store.(vaxbook.Standby); ok {
+		// Offers that ran out on standby lists nobody reads pass on within a sweep.
+		sw := &jobs.StandbySweeper{Store: sb, Clock: clock, OfferWindow: cfg.StandbyOfferWindow, Log: log}
+		go sw.Run(ctx)
+	}
+	r := &jobs.Runner{Store: store.(vaxbook.Jobs), Clock: clock, Log: log, Retention: cfg.OutboxRetention}
+	r.Pruner, _ = store.(vaxbook.OutboxPruner)
 	go func() {
 		if err := r.Run(ctx); err != nil && ctx.Err() == nil {
 			log.Error("lifecycle jobs stopped", "err", err)

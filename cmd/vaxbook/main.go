@@ -23,6 +23,7 @@ Usage:
   vaxbook migrate [flags]   apply database migrations and exit
   vaxbook demo    [flags]   load the demo campaign, sites and capacities and exit
   vaxbook jobs fix|remind --date D   confirm the reservations of date D / write its reminders
+  vaxbook jobs prune        delete sent and dead notifications past their retention
   vaxbook import KIND FILE  apply a CSV: sites, capacities, delivery-plans or eligible
   vaxbook devca init|issue   create a development CA and certificates for demo residents
   vaxbook loadgen --target URL --users N   play N residents through a running server

@@ -97,6 +97,13 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready c
 		Store: store, Booking: booking.New(store, m.Booker(committer), sh.guard, clock), Sealer: sealer,
 		Line: sh.line, LineMethods: names(prov.lines), OIDC: prov.oidc, Cert: prov.cert, Mounts: prov.mounts,
 		Clock: clock, Logger: log, SecureCookies: cfg.SecureCookies, StaffKey: cfg.StaffKey,
+		StandbyOfferWindow: cfg.StandbyOfferWindow,
+	}
+	if apiCfg.StaffLogins, err = staffLoginLimits(sh, cfg); err != nil {
+		return err
+	}
+	if apiCfg.Limits, err = openRouteLimits(cfg, sh); err != nil {
+		return err
 	}
 	if cfg.Demo {
 		sum, err := demo.Load(ctx, store, demo.Options{Sites: cfg.DemoSites, Seed: cfg.DemoSeed, Logger: log})
@@ -132,6 +139,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready c
 			return fmt.Errorf("waiting room: %w", err)
 		}
 		apiCfg.Room = room
+		go watchOpenings(ctx, store, room, log)
 		go func() {
 			if err := room.Run(ctx); err != nil && ctx.Err() == nil {
 				log.Error("waiting room stopped", "err", err)

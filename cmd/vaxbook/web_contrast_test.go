@@ -44,7 +44,7 @@ func TestWebPagesMeetContrast(t *testing.T) {
 	ctx := browsertest.Context(t)
 	in := webServe(t)
 	for _, lang := range []string{"ko", "en"} {
-		for _, page := range []string{"/", "/wait", "/verify", "/sites", "/done", "/mine", "/ops", "/clinic"} {
+		for _, page := range []string{"/", "/wait", "/verify", "/sites", "/done", "/mine", "/standby", "/ops", "/clinic"} {
 			if err := chromedp.Do(ctx, chromedp.Navigate(in.base+page+"?lang="+lang)); err != nil {
 				t.Fatal(err)
 			}

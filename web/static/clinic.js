@@ -32,7 +32,36 @@ async function load() {
     body.append(tr);
   }
   VB.say("state", VB.t("clinic.count", { n: r.data.appointments.length, date: r.data.date }));
+  loadStandby();
 }
+
+// loadStandby shows the site's standby list of today (the server's today) for leftover
+// doses: its size, the doses and, in serving order, who is offered or waiting.
+async function loadStandby() {
+  const r = await VB.call("GET", base + "/standby");
+  const body = VB.$("standby-list").tBodies[0];
+  body.textContent = "";
+  if (r.status !== 200) {
+    VB.$("leftover").disabled = true;
+    return VB.say("standby-count", VB.problem(r.data));
+  }
+  const d = r.data;
+  VB.$("leftover").disabled = false;
+  VB.say("standby-count", VB.t("clinic.standby.count", { w: d.waiting, o: d.offered, f: d.free, r: d.released, a: d.accepted }));
+  for (const e of d.entries) {
+    const tr = VB.el("tr");
+    tr.append(VB.el("td", {}, e.state === "offered" ? VB.t("clinic.standby.offered") : String(e.position)),
+      VB.el("td", {}, e.name), VB.el("td", {}, e.birth), VB.el("td", {}, VB.when(e.expires_at).slice(11)));
+    body.append(tr);
+  }
+}
+
+VB.$("leftover").addEventListener("click", async () => {
+  const r = await VB.call("POST", base + "/leftovers", {});
+  if (r.status !== 201) VB.say("error", VB.problem(r.data));
+  else VB.say("state", VB.t("clinic.leftover.done"));
+  loadStandby();
+});
 
 async function mark(id, status) {
   const r = await VB.call("POST", base + "/appointments/" + id + "/attendance", { status });

@@ -1,6 +1,6 @@
 // The operator dashboard: polls the queue and the congestion lights every 2 s, draws the
 // last samples as SVG line charts, and sets the admission rate, pauses and resumes. The
-// It also shows the campaign's booking windows (read-only), uploads CSV files (sites,
+// It also shows the campaign's booking windows (ops-campaigns.js edits them), uploads CSV files (sites,
 // capacities, delivery plans, eligible counts), charts booking rates every 10 s and lists
 // dead notifications with a retry button. The
 // operator token is kept in this tab's sessionStorage only (a stopgap until operator
@@ -79,7 +79,8 @@ async function tick() {
 const ADMIN = "/api/v1/admin/campaigns/" + VB.campaign;
 let slow = null;
 
-// campaign shows the campaign's dates and booking windows; the page does not edit them.
+// campaign shows the campaign's dates and booking windows, again after each edit
+// (ops-campaigns.js tells with a "vb:campaigns" event).
 async function campaign() {
   const r = await VB.call("GET", VB.api);
   if (r.status !== 200) return VB.say("error", VB.problem(r.data));
@@ -286,6 +287,7 @@ function signin() {
   campaign();
   slowTick();
   slow = setInterval(slowTick, 10000);
+  document.dispatchEvent(new Event("vb:signin"));
 }
 
 function signout(why) {
@@ -312,5 +314,6 @@ VB.$("pause").addEventListener("click", () => act("POST", "/api/v1/admin/queue/p
 VB.$("resume").addEventListener("click", () => act("POST", "/api/v1/admin/queue/resume"));
 VB.$("import-form").addEventListener("submit", upload);
 VB.$("signout").addEventListener("click", () => signout());
+document.addEventListener("vb:campaigns", campaign);
 
 if (sessionStorage.getItem(KEY)) signin();

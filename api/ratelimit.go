@@ -1,0 +1,118 @@
+package api
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"vaxbook"
+	"vaxbook/phone"
+	"vaxbook/queue"
+)
+
+// LimitWindow is the sliding window of the route limits: the limits are counts per
+// minute.
+const LimitWindow = time.Minute
+
+// Default route limits, per minute. A resident searches a few times and books once or
+// twice in a whole visit; twenty booking attempts a minute covers one who meets a full
+// share at every place they try. An address is shared by many residents behind a
+// carrier's NAT, so its bounds are those of a crowd, and only stop one machine
+// hammering: they sit well above what the waiting room admits from one address (240
+// joins a minute, two per resident) times a resident's requests.
+const (
+	DefaultSearchesPerPerson = 60
+	DefaultSearchesPerAddr   = 1200
+	DefaultBookingsPerPerson = 20
+	DefaultBookingsPerAddr   = 600
+)
+
+// RouteLimits bound how often the expensive resident routes are called: the site search
+// (a read over many sites' shares) and booking, changing and cancelling (a write
+// transaction each, one budget for the three). Each is limited per person, from the
+// verified session, and per client address. With Redis the limiters are shared by the
+// instances (redis.Limiter); a nil limiter takes an in-process one with the default.
+type RouteLimits struct {
+	SearchPerPerson, SearchPerAddr   phone.Limiter
+	BookingPerPerson, BookingPerAddr phone.Limiter
+}
+
+// withDefaults fills the nil limiters with in-process ones at the defaults: per person
+// a fixed-memory sketch (a list per person would grow with the crowd), per address a
+// sliding list (the address bounds are above what a byte counter holds).
+func (l RouteLimits) withDefaults() RouteLimits {
+	const width = 1 << 20 // counters per row: well above the persons active in a minute
+	if l.SearchPerPerson == nil {
+		l.SearchPerPerson = queue.NewSketchLimiter(DefaultSearchesPerPerson, LimitWindow, width)
+	}
+	if l.BookingPerPerson == nil {
+		l.BookingPerPerson = queue.NewSketchLimiter(DefaultBookingsPerPerson, LimitWindow, width)
+	}
+	if l.SearchPerAddr == nil {
+		l.SearchPerAddr = phone.NewMemLimiter(DefaultSearchesPerAddr, LimitWindow)
+	}
+	if l.BookingPerAddr == nil {
+		l.BookingPerAddr = phone.NewMemLimiter(DefaultBookingsPerAddr, LimitWindow)
+	}
+	return l
+}
+
+// routeClass names a group of routes that share limits.
+type routeClass int
+
+const (
+	searchRoutes routeClass = iota
+	bookingRoutes
+)
+
+// sessionKey carries, in a request's context, the session the limits read, so that the
+// handler behind them does not read it again (Server.session looks here first).
+type sessionKey struct{}
+
+// limited puts the class's limits in front of next: first the client address's, then,
+// when the request carries a verified session, the person's. A refusal is 429
+// rate_limited with Retry-After. Every request counts, refused by next or not: the
+// limits bound the work asked of the service. A limiter that fails (Redis down) lets
+// the request through and logs: the limits protect capacity, while no booking rule
+// depends on them.
+func (s *Server) limited(class routeClass, next http.HandlerFunc) http.HandlerFunc {
+	byPerson, byAddr, what := s.limits.SearchPerPerson, s.limits.SearchPerAddr, "searches"
+	if class == bookingRoutes {
+		byPerson, byAddr, what = s.limits.BookingPerPerson, s.limits.BookingPerAddr, "booking requests"
+	}
+	return func(w http.ResponseWriter, r *http.Request) {
+		now := s.clock.Now()
+		if err := s.allow(r.Context(), byAddr, "addr:"+clientAddr(r), now, what); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		if sess, err := s.session(r); err == nil && sess.Verified(now) {
+			if err := s.allow(r.Context(), byPerson, "person:"+sess.PersonKey, now, what); err != nil {
+				s.writeError(w, r, err)
+				return
+			}
+			r = r.WithContext(context.WithValue(r.Context(), sessionKey{}, sess))
+		}
+		next(w, r)
+	}
+}
+
+// allow asks l for one more event of key and returns CodeRateLimited with the retry
+// instant when it refuses.
+func (s *Server) allow(ctx context.Context, l phone.Limiter, key string, now time.Time, what string) error {
+	ok, retryAt, err := l.Allow(ctx, key, now)
+	if err != nil {
+		s.log.Warn("route limit unavailable; request let through", "err", err)
+		return nil
+	}
+	if !ok {
+		return vaxbook.RetryError(vaxbook.CodeRateLimited, retryAt, "too many %s in a short time; please wait a moment and try again", what)
+	}
+	return nil
+}
+
+// limitedSession returns the session the limits already read for this request, if any.
+func limitedSession(r *http.Request) (vaxbook.Session, bool) {
+	sess, ok := r.Context().Value(sessionKey{}).(vaxbook.Session)
+	return sess, ok
+}

@@ -1,0 +1,84 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+
+	"vaxbook"
+	"vaxbook/api"
+	"vaxbook/phone"
+	"vaxbook/queue"
+	"vaxbook/redis"
+)
+
+// RouteLimitConfig is how many requests a minute the expensive resident routes take
+// per person and per client address (api.RouteLimits).
+type RouteLimitConfig struct {
+	SearchesPerPerson, SearchesPerAddr int
+	BookingsPerPerson, BookingsPerAddr int
+}
+
+// addLimitFlags registers the route limits and the outbox retention on fs.
+func addLimitFlags(fs *flag.FlagSet, c *Config) {
+	fs.IntVar(&c.Limits.SearchesPerPerson, "limit-search-person", api.DefaultSearchesPerPerson, "site searches per minute per verified person")
+	fs.IntVar(&c.Limits.SearchesPerAddr, "limit-search-addr", api.DefaultSearchesPerAddr, "site searches per minute per client address")
+	fs.IntVar(&c.Limits.BookingsPerPerson, "limit-booking-person", api.DefaultBookingsPerPerson, "booking, change and cancel requests per minute per verified person")
+	fs.IntVar(&c.Limits.BookingsPerAddr, "limit-booking-addr", api.DefaultBookingsPerAddr, "booking, change and cancel requests per minute per client address")
+	fs.DurationVar(&c.OutboxRetention.Sent, "outbox-sent-retention", vaxbook.DefaultSentRetention, "keep sent notifications this long, then delete them")
+	fs.DurationVar(&c.OutboxRetention.Dead, "outbox-dead-retention", vaxbook.DefaultDeadRetention, "keep dead notifications (not retried by an operator) this long after their last attempt")
+}
+
+// validateLimits refuses limits that would shut a route (there is no "off": a route
+// without a limit is what the limits exist to prevent) and retentions that are not
+// positive.
+func (c Config) validateLimits() error {
+	for _, l := range []struct {
+		flag string
+		n    int
+	}{
+		{"--limit-search-person", c.Limits.SearchesPerPerson}, {"--limit-search-addr", c.Limits.SearchesPerAddr},
+		{"--limit-booking-person", c.Limits.BookingsPerPerson}, {"--limit-booking-addr", c.Limits.BookingsPerAddr},
+	} {
+		if l.n < 1 {
+			return fmt.Errorf("%s must be at least 1, not %d", l.flag, l.n)
+		}
+	}
+	if c.OutboxRetention.Sent <= 0 || c.OutboxRetention.Dead <= 0 {
+		return fmt.Errorf("--outbox-sent-retention and --outbox-dead-retention must be positive")
+	}
+	return nil
+}
+
+// openRouteLimits builds the route limiters: in Redis when the instances share one, so
+// that a limit holds across them, else in this process.
+func openRouteLimits(cfg Config, sh *shared) (api.RouteLimits, error) {
+	var out api.RouteLimits
+	for _, l := range []struct {
+		dst   *phone.Limiter
+		name  string
+		limit int
+	}{
+		{&out.SearchPerPerson, "rl-search-person:", cfg.Limits.SearchesPerPerson},
+		{&out.SearchPerAddr, "rl-search-addr:", cfg.Limits.SearchesPerAddr},
+		{&out.BookingPerPerson, "rl-booking-person:", cfg.Limits.BookingsPerPerson},
+		{&out.BookingPerAddr, "rl-booking-addr:", cfg.Limits.BookingsPerAddr},
+	} {
+		switch {
+		case sh.rdb != nil:
+			lim, err := redis.NewLimiter(sh.rdb, cfg.RedisPrefix+l.name, l.limit, api.LimitWindow)
+			if err != nil {
+				return out, err
+			}
+			*l.dst = lim
+		case l.limit <= maxSketchLimit:
+			// Fixed memory whatever the crowd: a list per person would grow with it.
+			*l.dst = queue.NewSketchLimiter(l.limit, api.LimitWindow, 1<<20)
+		default:
+			*l.dst = phone.NewMemLimiter(l.limit, api.LimitWindow)
+		}
+	}
+	return out, nil
+}
+
+// maxSketchLimit is the largest limit queue.SketchLimiter's byte counters hold.
+const maxSketchLimit = 255

@@ -1,0 +1,62 @@
+package main
+
+import (
+	"testing"
+	"time"
+
+	"vaxbook"
+	"vaxbook/api"
+	"vaxbook/phone"
+	"vaxbook/redis/redistest"
+)
+
+func TestRouteLimitAndRetentionFlags(t *testing.T) {
+	cfg, _, err := parseConfig("serve", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := RouteLimitConfig{api.DefaultSearchesPerPerson, api.DefaultSearchesPerAddr, api.DefaultBookingsPerPerson, api.DefaultBookingsPerAddr}
+	if cfg.Limits != want || cfg.OutboxRetention.Sent != vaxbook.DefaultSentRetention || cfg.OutboxRetention.Dead != vaxbook.DefaultDeadRetention {
+		t.Errorf("defaults = %+v %+v, want %+v and the default retentions", cfg.Limits, cfg.OutboxRetention, want)
+	}
+	cfg, _, err = parseConfig("serve", []string{"--limit-booking-person", "5", "--outbox-sent-retention", "168h"})
+	if err != nil || cfg.Limits.BookingsPerPerson != 5 || cfg.OutboxRetention.Sent != 7*24*time.Hour {
+		t.Errorf("parsed %+v %+v (%v), want 5 bookings a minute and a week's retention", cfg.Limits, cfg.OutboxRetention, err)
+	}
+	for _, args := range [][]string{
+		{"--limit-search-person", "0"}, {"--limit-booking-addr", "-1"}, {"--outbox-dead-retention", "0s"},
+	} {
+		if _, _, err := parseConfig("serve", args); err == nil {
+			t.Errorf("parseConfig(%v) accepted a limit that shuts the route or a zero retention", args)
+		}
+	}
+}
+
+// TestRouteLimitsAreSharedThroughRedis: two instances wired to one Redis count one
+// person's requests together, so adding instances does not multiply a limit.
+func TestRouteLimitsAreSharedThroughRedis(t *testing.T) {
+	rdb, prefix := redistest.Client(t)
+	other, _ := redistest.Client(t)
+	cfg, _, err := parseConfig("serve", []string{"--redis-prefix", prefix, "--limit-booking-person", "2"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := openRouteLimits(cfg, &shared{rdb: rdb})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := openRouteLimits(cfg, &shared{rdb: other})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	for i, l := range []phone.Limiter{a.BookingPerPerson, b.BookingPerPerson, a.BookingPerPerson} {
+		ok, _, err := l.Allow(t.Context(), "person:p1", now)
+		if err != nil || ok != (i < 2) {
+			t.Fatalf("request %d across the two instances: allowed %v (%v), want %v", i+1, ok, err, i < 2)
+		}
+	}
+	if ok, _, err := b.SearchPerPerson.Allow(t.Context(), "person:p1", now); !ok || err != nil {
+		t.Errorf("search after the booking limit: %v %v, want its own budget", ok, err)
+	}
+}

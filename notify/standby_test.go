@@ -1,0 +1,23 @@
+package notify_test
+
+import (
+	"strings"
+	"testing"
+
+	"vaxbook"
+	"vaxbook/notify"
+)
+
+func TestStandbyOfferTextSaysWhereAndUntilWhen(t *testing.T) {
+	day := vaxbook.MustDate("2021-09-06")
+	e := vaxbook.StandbyEntry{ID: 9, CampaignID: 1, SiteID: 42, PersonKey: "secret-key", Date: day, ExpiresAt: day.At(10, 10)}
+	text := notify.Text(notify.Message{Kind: vaxbook.KindStandbyOffer, PersonKey: e.PersonKey, Payload: vaxbook.StandbyOfferPayload(e)})
+	for _, want := range []string{"site 42", "10:10", "Leftover dose"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("text %q lacks %q", text, want)
+		}
+	}
+	if strings.Contains(text, "secret-key") {
+		t.Errorf("text %q names the person", text)
+	}
+}

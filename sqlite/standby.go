@@ -1,0 +1,378 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"vaxbook"
+)
+
+var _ vaxbook.Standby = (*Store)(nil)
+
+// JoinStandby puts the person at the back of the site's list and settles the list, so
+// that a dose already free is offered to them at once.
+func (s *Store) JoinStandby(ctx context.Context, e vaxbook.StandbyEntry, t vaxbook.StandbyTime) (vaxbook.StandbyEntry, error) {
+	if e.PersonKey == "" || e.Date.IsZero() {
+		return vaxbook.StandbyEntry{}, vaxbook.Errorf(vaxbook.CodeInvalidInput, "a standby entry needs a person and a day")
+	}
+	l := listOf(e)
+	var out vaxbook.StandbyEntry
+	err := s.inWrite(ctx, func(tx *sql.Tx) error {
+		if err := vaccinates(ctx, tx, l); err != nil {
+			return err
+		}
+		var booked, open bool
+		err := tx.QueryRowContext(ctx, `
+			SELECT EXISTS (SELECT 1 FROM reservations WHERE campaign_id = ?1 AND person_key = ?2
+					AND status IN ('booked', 'confirmed', 'vaccinated')),
+				EXISTS (SELECT 1 FROM standby WHERE person_key = ?2 AND vdate = ?3 AND state IN ('waiting', 'offered'))`,
+			e.CampaignID, e.PersonKey, e.Date.String()).Scan(&booked, &open)
+		switch {
+		case err != nil:
+			return fmt.Errorf("standing of %s: %w", e.PersonKey, err)
+		case booked:
+			return vaxbook.Errorf(vaxbook.CodeAlreadyBooked, "you already hold a reservation in this campaign")
+		case open:
+			return vaxbook.Errorf(vaxbook.CodeOnStandby, "you are already on a standby list today")
+		}
+		var id int64
+		err = tx.QueryRowContext(ctx, `
+			INSERT INTO standby (campaign_id, site_id, vdate, person_key, state, joined_at, updated_at)
+			VALUES (?, ?, ?, ?, 'waiting', ?, ?) RETURNING id`,
+			l.args(e.PersonKey, t.Now.UnixMicro(), t.Now.UnixMicro())...).Scan(&id)
+		if err != nil {
+			return translateStandby(fmt.Errorf("join standby: %w", err))
+		}
+		if _, err := settle(ctx, tx, l, t); err != nil {
+			return err
+		}
+		out, err = readStandby(ctx, tx, id)
+		return err
+	})
+	return out, err
+}
+
+// StandbyEntryOf returns the person's latest entry of day d after settling its list.
+func (s *Store) StandbyEntryOf(ctx context.Context, personKey string, d vaxbook.Date, t vaxbook.StandbyTime) (vaxbook.StandbyEntry, error) {
+	var id int64
+	err := s.read.QueryRowContext(ctx, `
+		SELECT id FROM standby WHERE person_key = ? AND vdate = ? ORDER BY id DESC LIMIT 1`,
+		personKey, d.String()).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return vaxbook.StandbyEntry{}, vaxbook.Errorf(vaxbook.CodeNotFound, "you are not on a standby list on %s", d)
+	}
+	if err != nil {
+		return vaxbook.StandbyEntry{}, fmt.Errorf("standby entry of %s: %w", d, err)
+	}
+	e, err := readStandby(ctx, s.read, id)
+	if err != nil {
+		return e, err
+	}
+	if err := s.settleIfDue(ctx, listOf(e), t); err != nil {
+		return e, err
+	}
+	return readStandby(ctx, s.read, id)
+}
+
+// LeaveStandby takes the person's open entry off its list; an offer it held passes on.
+func (s *Store) LeaveStandby(ctx context.Context, personKey string, entryID int64, t vaxbook.StandbyTime) (vaxbook.StandbyEntry, error) {
+	return s.endStandby(ctx, personKey, entryID, t, func(e vaxbook.StandbyEntry) error { return e.CheckLeave(personKey) })
+}
+
+// DeclineOffer declines the offer of the person's entry; the dose passes on.
+func (s *Store) DeclineOffer(ctx context.Context, personKey string, entryID int64, t vaxbook.StandbyTime) (vaxbook.StandbyEntry, error) {
+	return s.endStandby(ctx, personKey, entryID, t, func(e vaxbook.StandbyEntry) error { return e.CheckDecline(personKey, t.Now) })
+}
+
+// endStandby closes the person's entry if check allows it once the list is settled: a
+// waiting entry is withdrawn, an offered one declined, and the list settled again so
+// that the dose goes to the next in line.
+func (s *Store) endStandby(ctx context.Context, personKey string, entryID int64, t vaxbook.StandbyTime, check func(vaxbook.StandbyEntry) error) (vaxbook.StandbyEntry, error) {
+	var out vaxbook.StandbyEntry
+	err := s.inWrite(ctx, func(tx *sql.Tx) error {
+		e, err := readStandby(ctx, tx, entryID)
+		if err != nil {
+			return err
+		}
+		if e.PersonKey != personKey {
+			return vaxbook.Errorf(vaxbook.CodeNotFound, "no such standby entry")
+		}
+		l := listOf(e)
+		if _, err := settle(ctx, tx, l, t); err != nil {
+			return err
+		}
+		if e, err = readStandby(ctx, tx, entryID); err != nil {
+			return err
+		}
+		if err := check(e); err != nil {
+			return err
+		}
+		state := vaxbook.StandbyWithdrawn
+		if e.State == vaxbook.StandbyOffered {
+			state = vaxbook.StandbyDeclined
+			if _, err := tx.ExecContext(ctx, `
+				UPDATE leftover_doses SET offered = offered - 1
+				WHERE campaign_id = ? AND site_id = ? AND vdate = ?`, l.args()...); err != nil {
+				return translate(fmt.Errorf("give back declined dose: %w", err))
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `
+			UPDATE standby SET state = ?, updated_at = ? WHERE id = ?`,
+			string(state), t.Now.UnixMicro(), e.ID); err != nil {
+			return fmt.Errorf("end standby entry %d: %w", e.ID, err)
+		}
+		if _, err := settle(ctx, tx, l, t); err != nil {
+			return err
+		}
+		out, err = readStandby(ctx, tx, entryID)
+		return err
+	})
+	return out, err
+}
+
+// AcceptOffer books the offered dose: the reservation, the entry accepted, the dose
+// moved from offered to accepted and the "booked" message, in one transaction.
+func (s *Store) AcceptOffer(ctx context.Context, req vaxbook.AcceptRequest) (vaxbook.Reservation, error) {
+	if req.Group < 0 || req.Group >= vaxbook.Groups {
+		return vaxbook.Reservation{}, vaxbook.Errorf(vaxbook.CodeInvalidInput, "group %d is not a rotation group", req.Group)
+	}
+	var r vaxbook.Reservation
+	err := s.inWrite(ctx, func(tx *sql.Tx) error {
+		e, err := readStandby(ctx, tx, req.EntryID)
+		if err != nil {
+			return err
+		}
+		if err := e.CheckAccept(req.PersonKey, req.Time.Now); err != nil {
+			return err
+		}
+		at := req.Time.Now
+		r = vaxbook.Reservation{
+			CampaignID: e.CampaignID, PersonKey: e.PersonKey, SiteID: e.SiteID, Date: e.Date,
+			SecondDate: req.SecondDate, Group: req.Group, Status: vaxbook.InitialStatus(e.Date, at),
+			CreatedAt: at.In(vaxbook.Seoul), UpdatedAt: at.In(vaxbook.Seoul),
+		}
+		// The partial unique index refuses a person who holds a reservation (or was
+		// vaccinated) in the campaign: one booking per person, leftover or not.
+		err = tx.QueryRowContext(ctx, `
+			INSERT INTO reservations (campaign_id, person_key, site_id, vdate, second_date, grp, status,
+				created_at, updated_at, leftover)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1) RETURNING id`,
+			r.CampaignID, r.PersonKey, r.SiteID, r.Date.String(), dateArg(r.SecondDate), r.Group, string(r.Status),
+			at.UnixMicro(), at.UnixMicro()).Scan(&r.ID)
+		if err != nil {
+			return translate(fmt.Errorf("insert leftover reservation: %w", err))
+		}
+		if _, err := tx.ExecContext(ctx, `
+			UPDATE standby SET state = 'accepted', reservation_id = ?, updated_at = ? WHERE id = ?`,
+			r.ID, at.UnixMicro(), e.ID); err != nil {
+			return fmt.Errorf("accept standby entry %d: %w", e.ID, err)
+		}
+		if _, err := tx.ExecContext(ctx, `
+			UPDATE leftover_doses SET offered = offered - 1, accepted = accepted + 1
+			WHERE campaign_id = ? AND site_id = ? AND vdate = ?`, listOf(e).args()...); err != nil {
+			return translate(fmt.Errorf("take leftover dose: %w", err))
+		}
+		return enqueue(ctx, tx, vaxbook.KindBooked, r, "", at)
+	})
+	if err != nil {
+		return vaxbook.Reservation{}, err
+	}
+	return r, nil
+}
+
+// RecordLeftover adds a released dose and offers it if someone waits.
+func (s *Store) RecordLeftover(ctx context.Context, campaignID, siteID int64, d vaxbook.Date, t vaxbook.StandbyTime) (vaxbook.LeftoverDoses, error) {
+	l := standbyList{campaignID, siteID, d}
+	var out vaxbook.LeftoverDoses
+	err := s.inWrite(ctx, func(tx *sql.Tx) error {
+		if err := vaccinates(ctx, tx, l); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `
+			INSERT INTO leftover_doses (campaign_id, site_id, vdate, released) VALUES (?, ?, ?, 1)
+			ON CONFLICT (campaign_id, site_id, vdate) DO UPDATE SET released = released + 1`, l.args()...); err != nil {
+			return fmt.Errorf("record leftover dose: %w", err)
+		}
+		if _, err := settle(ctx, tx, l, t); err != nil {
+			return err
+		}
+		var err error
+		out, err = readDoses(ctx, tx, l)
+		return err
+	})
+	return out, err
+}
+
+// readDoses returns the list's leftover doses, zero when none was ever released.
+func readDoses(ctx context.Context, q querier, l standbyList) (vaxbook.LeftoverDoses, error) {
+	out := vaxbook.LeftoverDoses{CampaignID: l.campaignID, SiteID: l.siteID, Date: l.date}
+	err := q.QueryRowContext(ctx, `
+		SELECT released, offered, accepted FROM leftover_doses
+		WHERE campaign_id = ? AND site_id = ? AND vdate = ?`, l.args()...).Scan(&out.Released, &out.Offered, &out.Accepted)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return out, fmt.Errorf("leftover doses of site %d on %s: %w", l.siteID, l.date, err)
+	}
+	return out, nil
+}
+
+// StandbyLine returns the list's doses and open entries, offers first and then the
+// line in order, with what the clinic sees of each person.
+func (s *Store) StandbyLine(ctx context.Context, campaignID, siteID int64, d vaxbook.Date, t vaxbook.StandbyTime) (vaxbook.StandbyLine, error) {
+	l := standbyList{campaignID, siteID, d}
+	if err := s.settleIfDue(ctx, l, t); err != nil {
+		return vaxbook.StandbyLine{}, err
+	}
+	var out vaxbook.StandbyLine
+	err := s.inRead(ctx, func(tx *sql.Tx) error {
+		var err error
+		if out.Doses, err = readDoses(ctx, tx, l); err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, `
+			SELECT `+standbyColumns+`, COALESCE(p.name, ''), p.birth
+			FROM standby s LEFT JOIN persons p ON p.person_key = s.person_key
+			WHERE s.campaign_id = ? AND s.site_id = ? AND s.vdate = ? AND s.state IN ('waiting', 'offered')
+			ORDER BY s.state = 'offered' DESC, s.joined_at, s.id`, l.args()...)
+		if err != nil {
+			return fmt.Errorf("standby list of site %d on %s: %w", siteID, d, err)
+		}
+		defer rows.Close()
+		pos := 0
+		for rows.Next() {
+			var le vaxbook.StandbyListEntry
+			var birth sql.NullString
+			if le.StandbyEntry, err = scanStandby(rows, &le.PersonName, &birth); err != nil {
+				return fmt.Errorf("standby list of site %d on %s: %w", siteID, d, err)
+			}
+			if le.Birth, err = parseDate(birth); err != nil {
+				return err
+			}
+			if le.State == vaxbook.StandbyWaiting {
+				pos++
+				le.Position = pos
+			}
+			out.Entries = append(out.Entries, le)
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
+// StandbySites returns the sites that vaccinate on q.From, with their line's length and
+// free doses.
+func (s *Store) StandbySites(ctx context.Context, q vaxbook.SiteQuery) ([]vaxbook.StandbySite, error) {
+	limit := q.Limit
+	if limit <= 0 {
+		limit = defaultSearchLimit
+	}
+	limit = min(limit, maxSearchLimit)
+	rows, err := s.read.QueryContext(ctx, `
+		SELECT s.id, s.name, s.province, s.district, s.address, s.kind,
+			(SELECT COUNT(*) FROM standby w
+				WHERE w.campaign_id = ?1 AND w.site_id = s.id AND w.vdate = ?2 AND w.state = 'waiting'),
+			COALESCE((SELECT released - offered - accepted FROM leftover_doses l
+				WHERE l.campaign_id = ?1 AND l.site_id = s.id AND l.vdate = ?2), 0)
+		FROM sites s
+		WHERE s.id > ?3
+			AND (?4 = '' OR s.province = ?4)
+			AND (?5 = '' OR s.district = ?5)
+			AND (?6 = '' OR s.name LIKE '%' || ?6 || '%' ESCAPE '\')
+			AND EXISTS (SELECT 1 FROM shares sh
+				WHERE sh.campaign_id = ?1 AND sh.site_id = s.id AND sh.vdate = ?2 AND sh.capacity > 0)
+		ORDER BY s.id LIMIT ?7`,
+		q.CampaignID, q.From.String(), q.AfterID, q.Province, q.District, likeEscaper.Replace(q.Name), limit)
+	if err != nil {
+		return nil, fmt.Errorf("standby sites: %w", err)
+	}
+	defer rows.Close()
+	var out []vaxbook.StandbySite
+	for rows.Next() {
+		var st vaxbook.StandbySite
+		if err := rows.Scan(&st.ID, &st.Name, &st.Province, &st.District, &st.Address, &st.Kind, &st.Waiting, &st.Free); err != nil {
+			return nil, fmt.Errorf("standby sites: %w", err)
+		}
+		out = append(out, st)
+	}
+	return out, rows.Err()
+}
+
+// SettleStandby settles every list that is due, each in a transaction of its own.
+func (s *Store) SettleStandby(ctx context.Context, t vaxbook.StandbyTime) (int, error) {
+	rows, err := s.read.QueryContext(ctx, `
+		SELECT campaign_id, site_id, vdate FROM standby WHERE state = 'offered' AND expires_at <= ?1
+		UNION
+		SELECT l.campaign_id, l.site_id, l.vdate FROM leftover_doses l
+		WHERE l.vdate = ?2 AND l.released > l.offered + l.accepted
+			AND EXISTS (SELECT 1 FROM standby w WHERE w.campaign_id = l.campaign_id
+				AND w.site_id = l.site_id AND w.vdate = l.vdate AND w.state = 'waiting')`,
+		t.Now.UnixMicro(), vaxbook.DateOf(t.Now).String())
+	if err != nil {
+		return 0, fmt.Errorf("due standby lists: %w", err)
+	}
+	var due []standbyList
+	for rows.Next() {
+		var l standbyList
+		var vdate sql.NullString
+		if err := rows.Scan(&l.campaignID, &l.siteID, &vdate); err != nil {
+			rows.Close()
+			return 0, fmt.Errorf("due standby lists: %w", err)
+		}
+		if l.date, err = parseDate(vdate); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		due = append(due, l)
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return 0, fmt.Errorf("due standby lists: %w", err)
+	}
+	n := 0
+	for _, l := range due {
+		err := s.inWrite(ctx, func(tx *sql.Tx) error {
+			changed, err := settle(ctx, tx, l, t)
+			if changed > 0 {
+				n++
+			}
+			return err
+		})
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+// AuditLeftovers recounts, in one snapshot, the open offers and leftover reservations
+// holding each site's doses and compares them with its counters.
+func (s *Store) AuditLeftovers(ctx context.Context, campaignID int64) (vaxbook.LeftoverAudit, error) {
+	var a vaxbook.LeftoverAudit
+	err := s.inRead(ctx, func(tx *sql.Tx) error {
+		err := tx.QueryRowContext(ctx, `
+			WITH held AS (
+				SELECT site_id, vdate, SUM(o) AS offered, SUM(a) AS accepted FROM (
+					SELECT site_id, vdate, 1 AS o, 0 AS a FROM standby
+					WHERE campaign_id = ?1 AND state = 'offered'
+					UNION ALL
+					SELECT site_id, vdate, 0, 1 FROM reservations
+					WHERE campaign_id = ?1 AND leftover = 1 AND status IN `+placeStatuses+`)
+				GROUP BY site_id, vdate)
+			SELECT
+				(SELECT COUNT(*) FROM leftover_doses l LEFT JOIN held h ON h.site_id = l.site_id AND h.vdate = l.vdate
+					WHERE l.campaign_id = ?1
+						AND (l.offered != COALESCE(h.offered, 0) OR l.accepted != COALESCE(h.accepted, 0)))
+				+ (SELECT COUNT(*) FROM held h WHERE NOT EXISTS (SELECT 1 FROM leftover_doses l
+					WHERE l.campaign_id = ?1 AND l.site_id = h.site_id AND l.vdate = h.vdate)),
+				(SELECT COUNT(*) FROM leftover_doses WHERE campaign_id = ?1 AND offered + accepted > released),
+				(SELECT COALESCE(SUM(released), 0) FROM leftover_doses WHERE campaign_id = ?1),
+				(SELECT COUNT(*) FROM standby WHERE campaign_id = ?1 AND state = 'offered'),
+				(SELECT COUNT(*) FROM reservations WHERE campaign_id = ?1 AND leftover = 1 AND status IN `+placeStatuses+`)`,
+			campaignID).Scan(&a.Drift, &a.Overdrawn, &a.Released, &a.OpenOffers, &a.LeftoverReservations)
+		if err != nil {
+			return fmt.Errorf("audit leftovers of campaign %d: %w", campaignID, err)
+		}
+		return nil
+	})
+	return a, err
+}
