@@ -42,6 +42,10 @@ type Store interface {
 	// Session returns the session with the id hash, or CodeNotFound (also once expired
 	// at now).
 	Session(ctx context.Context, idHash string, now time.Time) (Session, error)
+	// SessionPerson returns the live session with the id hash and, when it is bound to
+	// a person, that person (else a zero Person), in one read: every signed-in request
+	// needs both. CodeNotFound as Session.
+	SessionPerson(ctx context.Context, idHash string, now time.Time) (Session, Person, error)
 	// VerifySession binds a person to a session.
 	VerifySession(ctx context.Context, idHash, personKey, method string, at, expires time.Time) error
 	// SignIn stores the verified person p and binds them to the session sess (its

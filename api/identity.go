@@ -91,13 +91,8 @@ func (s *Server) bindPerson(ctx context.Context, device string, id identity.Iden
 // getSession tells the browser who its session is verified as.
 func (s *Server) getSession(w http.ResponseWriter, r *http.Request) {
 	out := sessionJSON{}
-	sess, err := s.session(r)
-	if err == nil && sess.Verified(s.clock.Now()) {
-		p, err := s.store.Person(r.Context(), sess.PersonKey)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
+	sess, p, err := s.sessionPerson(r)
+	if err == nil && sess.Verified(s.clock.Now()) && p.Key != "" {
 		g := vaxbook.GroupOf(p.Birth)
 		out = sessionJSON{Verified: true, Method: sess.Method, Name: p.Name, Birth: p.Birth.String(), Group: &g, ExpiresAt: sess.ExpiresAt.Format(time.RFC3339)}
 	} else if err != nil && vaxbook.ErrorCode(err) != vaxbook.CodeUnauthorized {

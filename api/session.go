@@ -68,20 +68,31 @@ func (s *Server) deviceOf(r *http.Request) (string, error) {
 	return hashID(c.Value), nil
 }
 
-// resident returns the verified person behind the request, or CodeUnauthorized.
+// resident returns the verified person behind the request, or CodeUnauthorized. The
+// session and the person come in one read: every signed-in request needs both.
 func (s *Server) resident(r *http.Request) (booking.Resident, error) {
-	sess, err := s.session(r)
+	sess, p, err := s.sessionPerson(r)
 	if err != nil {
 		return booking.Resident{}, err
 	}
-	if !sess.Verified(s.clock.Now()) {
+	if !sess.Verified(s.clock.Now()) || p.Key == "" {
 		return booking.Resident{}, vaxbook.Errorf(vaxbook.CodeUnauthorized, "verify your identity first")
 	}
-	p, err := s.store.Person(r.Context(), sess.PersonKey)
-	if err != nil {
-		return booking.Resident{}, err
-	}
 	return booking.Resident{Person: p, DeviceID: sess.IDHash}, nil
+}
+
+// sessionPerson returns the request's live session and its person (zero when the
+// session is not bound to one), or CodeUnauthorized.
+func (s *Server) sessionPerson(r *http.Request) (vaxbook.Session, vaxbook.Person, error) {
+	c, err := r.Cookie(sessionCookie)
+	if err != nil || len(c.Value) != 43 {
+		return vaxbook.Session{}, vaxbook.Person{}, vaxbook.Errorf(vaxbook.CodeUnauthorized, "no session: verify your identity first")
+	}
+	sess, p, err := s.store.SessionPerson(r.Context(), hashID(c.Value), s.clock.Now())
+	if vaxbook.ErrorCode(err) == vaxbook.CodeNotFound {
+		return vaxbook.Session{}, vaxbook.Person{}, vaxbook.Errorf(vaxbook.CodeUnauthorized, "your session has expired: verify your identity again")
+	}
+	return sess, p, err
 }
 
 // clearSession ends the session cookie in the browser.

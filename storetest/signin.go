@@ -63,4 +63,31 @@ var signInTests = []storeTest{
 		_, err = s.Session(t.Context(), "3f9a", sessionAt)
 		wantCode(t, "Session after refused sign-ins", err, vaxbook.CodeNotFound)
 	}},
+	{"session person returns the signed-in session with its person", func(t *testing.T, s vaxbook.Store) {
+		p := vaxbook.Person{Key: "k-1", Name: "이상훈", Birth: vaxbook.MustDate("1981-07-12"), PhoneEnc: []byte("sealed-1"), Foreign: true}
+		sess := signedIn("3f9a", "k-1", "phone", sessionAt)
+		if err := s.SignIn(t.Context(), p, sess); err != nil {
+			t.Fatalf("SignIn: %v", err)
+		}
+		gotS, gotP, err := s.SessionPerson(t.Context(), "3f9a", sessionAt.Add(time.Minute))
+		if err != nil || gotS.PersonKey != "k-1" || gotS.Method != "phone" || !gotS.VerifiedAt.Equal(sessionAt) || !gotS.ExpiresAt.Equal(sess.ExpiresAt) {
+			t.Fatalf("SessionPerson session = %+v, %v; want %+v", gotS, err, sess)
+		}
+		if gotP.Key != p.Key || gotP.Name != p.Name || gotP.Birth != p.Birth || !gotP.Foreign || string(gotP.PhoneEnc) != "sealed-1" {
+			t.Fatalf("SessionPerson person = %+v; want %+v", gotP, p)
+		}
+		_, _, err = s.SessionPerson(t.Context(), "3f9a", sess.ExpiresAt)
+		wantCode(t, "SessionPerson at expiry", err, vaxbook.CodeNotFound)
+		_, _, err = s.SessionPerson(t.Context(), "3f9b", sessionAt)
+		wantCode(t, "SessionPerson of a missing session", err, vaxbook.CodeNotFound)
+	}},
+	{"session person of an anonymous session has no person", func(t *testing.T, s vaxbook.Store) {
+		mustPutPerson(t, s, vaxbook.Person{Key: "k-1", Name: "김민준", Birth: vaxbook.MustDate("1981-07-12")})
+		anon := newSession("3f9a")
+		mustCreateSession(t, s, anon)
+		gotS, gotP, err := s.SessionPerson(t.Context(), "3f9a", sessionAt)
+		if err != nil || gotS.PersonKey != "" || gotP.Key != "" || gotP.Name != "" || gotP.PhoneEnc != nil {
+			t.Fatalf("SessionPerson = %+v, %+v, %v; want the anonymous session and no person", gotS, gotP, err)
+		}
+	}},
 }
