@@ -6,6 +6,7 @@ package api
 import (
 	"log/slog"
 	"net/http"
+	"net/netip"
 
 	"vaxbook"
 	"vaxbook/booking"
@@ -41,6 +42,8 @@ type Config struct {
 	Logger        *slog.Logger
 	// SecureCookies marks cookies Secure; on whenever the service is reached over TLS.
 	SecureCookies bool
+	// TrustedProxies are the load balancers whose X-Forwarded-For names the client.
+	TrustedProxies []netip.Prefix
 	// StaffKey signs clinic staff session tokens (HMAC-SHA-256, at least 32 bytes);
 	// empty turns clinic sign-in off.
 	StaffKey []byte
@@ -67,7 +70,9 @@ type Server struct {
 	clock         vaxbook.Clock
 	log           *slog.Logger
 	secure        bool
-	demo          *Demo
+	// trustedProxies are believed about the client's address (see realAddr).
+	trustedProxies []netip.Prefix
+	demo           *Demo
 	// clinics is the store's clinic side, nil when the store has none.
 	clinics       vaxbook.Clinics
 	staffKey      []byte
@@ -88,7 +93,7 @@ func New(cfg Config) *Server {
 	return &Server{
 		clinics: clinics, staffKey: cfg.StaffKey, loginsByLogin: byLogin, loginsByAddr: byAddr,
 		store: cfg.Store, booking: cfg.Booking, phone: cfg.Phone, line: cfg.Line, lineMethods: cfg.LineMethods, room: cfg.Room, oidc: cfg.OIDC, cert: cfg.Cert, mounts: cfg.Mounts, operatorToken: cfg.OperatorToken, sealer: cfg.Sealer,
-		clock: cfg.Clock, log: log, secure: cfg.SecureCookies, demo: cfg.Demo,
+		clock: cfg.Clock, log: log, secure: cfg.SecureCookies, demo: cfg.Demo, trustedProxies: cfg.TrustedProxies,
 	}
 }
 
@@ -189,7 +194,7 @@ func (s *Server) Handler() http.Handler {
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, vaxbook.Errorf(vaxbook.CodeForbidden, "cross-origin request refused"))
 	}))
-	return securityHeaders(cop.Handler(mux), s.secure)
+	return realAddr(securityHeaders(cop.Handler(mux), s.secure), s.trustedProxies)
 }
 
 // securityHeaders sets headers that cost nothing and close whole classes of attack.
