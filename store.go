@@ -42,8 +42,18 @@ type Store interface {
 	// Session returns the session with the id hash, or CodeNotFound (also once expired
 	// at now).
 	Session(ctx context.Context, idHash string, now time.Time) (Session, error)
+	// SessionPerson returns the live session with the id hash and, when it is bound to
+	// a person, that person (else a zero Person), in one read: every signed-in request
+	// needs both. CodeNotFound as Session.
+	SessionPerson(ctx context.Context, idHash string, now time.Time) (Session, Person, error)
 	// VerifySession binds a person to a session.
 	VerifySession(ctx context.Context, idHash, personKey, method string, at, expires time.Time) error
+	// SignIn stores the verified person p and binds them to the session sess (its
+	// IDHash, Method, VerifiedAt and ExpiresAt; PersonKey is p.Key), creating the
+	// session when the device had none, all in one transaction. A person without
+	// PhoneEnc keeps the stored one: a certificate carries no phone number. It is how
+	// every verification ends, so that a surge of sign-ins costs one commit each.
+	SignIn(ctx context.Context, p Person, sess Session) error
 
 	// Book performs each request in its own all-or-nothing unit and returns one result
 	// per request, in order. One request's failure never affects another's. The batch

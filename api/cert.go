@@ -11,12 +11,7 @@ import (
 
 // certChallenge issues a single-use challenge for the resident's certificate to sign.
 func (s *Server) certChallenge(w http.ResponseWriter, r *http.Request) {
-	sess, err := s.ensureSession(w, r)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	ch, err := s.cert.Challenge(r.Context(), sess.IDHash, s.clock.Now())
+	ch, err := s.cert.Challenge(r.Context(), s.device(w, r), s.clock.Now())
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -36,7 +31,7 @@ func (s *Server) certVerify(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	sess, err := s.session(r)
+	device, err := s.deviceOf(r)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -48,14 +43,14 @@ func (s *Server) certVerify(w http.ResponseWriter, r *http.Request) {
 	var key string
 	err = s.throughLine(ctx, cert.Name, func(ctx context.Context) error {
 		var err error
-		id, key, err = s.cert.Verify(ctx, sess.IDHash, in.Challenge, []byte(in.Chain), in.Signature, now)
+		id, key, err = s.cert.Verify(ctx, device, in.Challenge, []byte(in.Chain), in.Signature, now)
 		return err
 	})
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	if err := s.bindPerson(r.Context(), sess, id, key, cert.Name, now); err != nil {
+	if err := s.bindPerson(r.Context(), device, id, key, cert.Name, now); err != nil {
 		s.writeError(w, r, err)
 		return
 	}

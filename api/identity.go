@@ -37,12 +37,7 @@ func (s *Server) phoneStart(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	sess, err := s.ensureSession(w, r)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	ch, err := s.phone.Start(r.Context(), sess.IDHash, claim, s.clock.Now())
+	ch, err := s.phone.Start(r.Context(), s.device(w, r), claim, s.clock.Now())
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -59,28 +54,29 @@ func (s *Server) phoneConfirm(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	sess, err := s.session(r)
+	device, err := s.deviceOf(r)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
 	now := s.clock.Now()
-	id, key, err := s.phone.Confirm(r.Context(), sess.IDHash, in.Code, now)
+	id, key, err := s.phone.Confirm(r.Context(), device, in.Code, now)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	if err := s.bindPerson(r.Context(), sess, id, key, phone.Name, now); err != nil {
+	if err := s.bindPerson(r.Context(), device, id, key, phone.Name, now); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
 	s.getSession(w, r)
 }
 
-// bindPerson stores the verified person (phone sealed) and binds them to the session.
-// Every method ends here, so that the verified identity is the only one that can book
-// in that session (rule 5).
-func (s *Server) bindPerson(ctx context.Context, sess vaxbook.Session, id identity.Identity, key, method string, now time.Time) error {
+// bindPerson stores the verified person (phone sealed) and binds them to the device's
+// session, creating it. Every method ends here, so that the verified identity is the
+// only one that can book in that session (rule 5). A certificate carries no phone
+// number: the store keeps the one a method gave before.
+func (s *Server) bindPerson(ctx context.Context, device string, id identity.Identity, key, method string, now time.Time) error {
 	p := vaxbook.Person{Key: key, Name: id.Name, Birth: id.Birth, Foreign: id.Foreign}
 	if id.Phone != "" {
 		sealed, err := s.sealer.Seal(id.Phone)
@@ -88,26 +84,15 @@ func (s *Server) bindPerson(ctx context.Context, sess vaxbook.Session, id identi
 			return err
 		}
 		p.PhoneEnc = sealed
-	} else if old, err := s.store.Person(ctx, key); err == nil {
-		// A certificate carries no phone number: keep the one a method gave before.
-		p.PhoneEnc = old.PhoneEnc
 	}
-	if err := s.store.PutPerson(ctx, p); err != nil {
-		return err
-	}
-	return s.store.VerifySession(ctx, sess.IDHash, key, method, now, now.Add(verifiedTTL))
+	return s.store.SignIn(ctx, p, vaxbook.Session{IDHash: device, Method: method, VerifiedAt: now, ExpiresAt: now.Add(verifiedTTL)})
 }
 
 // getSession tells the browser who its session is verified as.
 func (s *Server) getSession(w http.ResponseWriter, r *http.Request) {
 	out := sessionJSON{}
-	sess, err := s.session(r)
-	if err == nil && sess.Verified(s.clock.Now()) {
-		p, err := s.store.Person(r.Context(), sess.PersonKey)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
+	sess, p, err := s.sessionPerson(r)
+	if err == nil && sess.Verified(s.clock.Now()) && p.Key != "" {
 		g := vaxbook.GroupOf(p.Birth)
 		out = sessionJSON{Verified: true, Method: sess.Method, Name: p.Name, Birth: p.Birth.String(), Group: &g, ExpiresAt: sess.ExpiresAt.Format(time.RFC3339)}
 	} else if err != nil && vaxbook.ErrorCode(err) != vaxbook.CodeUnauthorized {

@@ -21,12 +21,7 @@ const (
 // oidcStart sends the browser to the provider's sign-in page. The session is created
 // here if needed: its id is the device the login is bound to.
 func (s *Server) oidcStart(w http.ResponseWriter, r *http.Request) {
-	sess, err := s.ensureSession(w, r)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	authURL, state, err := s.oidc.Begin(r.Context(), r.PathValue("provider"), sess.IDHash, s.clock.Now())
+	authURL, state, err := s.oidc.Begin(r.Context(), r.PathValue("provider"), s.device(w, r), s.clock.Now())
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -42,7 +37,7 @@ func (s *Server) oidcStart(w http.ResponseWriter, r *http.Request) {
 // oidcCallback finishes the login: the code is exchanged and the ID token checked
 // within the provider's congestion line, then the person is bound to the session.
 func (s *Server) oidcCallback(w http.ResponseWriter, r *http.Request) {
-	sess, err := s.session(r)
+	device, err := s.deviceOf(r)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -56,14 +51,14 @@ func (s *Server) oidcCallback(w http.ResponseWriter, r *http.Request) {
 	var key string
 	err = s.throughLine(ctx, provider, func(ctx context.Context) error {
 		var err error
-		id, key, err = s.oidc.Finish(ctx, provider, sess.IDHash, cookie(r, oidcCookie), r.URL.Query(), now)
+		id, key, err = s.oidc.Finish(ctx, provider, device, cookie(r, oidcCookie), r.URL.Query(), now)
 		return err
 	})
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	if err := s.bindPerson(r.Context(), sess, id, key, provider, now); err != nil {
+	if err := s.bindPerson(r.Context(), device, id, key, provider, now); err != nil {
 		s.writeError(w, r, err)
 		return
 	}

@@ -37,9 +37,9 @@ func cookie(r *http.Request, name string) string {
 	return c.Value
 }
 
-// clientAddr is the peer's address, for the per-address join limit. X-Forwarded-For is
-// not trusted here: behind a load balancer the limit applies per proxy until trusted
-// proxies are configured, which errs on the side of letting people in.
+// clientAddr is the client's address, for the per-address limits: the peer's, or, when
+// the peer is a trusted load balancer, the one its X-Forwarded-For names (realAddr has
+// already put it in RemoteAddr).
 func clientAddr(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {

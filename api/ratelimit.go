@@ -65,9 +65,16 @@ const (
 	bookingRoutes
 )
 
-// sessionKey carries, in a request's context, the session the limits read, so that the
-// handler behind them does not read it again (Server.session looks here first).
+// sessionKey carries, in a request's context, the session and person the limits read,
+// so that the handler behind them does not read them again (Server.session and
+// Server.sessionPerson look here first).
 type sessionKey struct{}
+
+// signedIn is what sessionKey carries.
+type signedIn struct {
+	sess vaxbook.Session
+	p    vaxbook.Person
+}
 
 // limited puts the class's limits in front of next: first the client address's, then,
 // when the request carries a verified session, the person's. A refusal is 429
@@ -86,12 +93,12 @@ func (s *Server) limited(class routeClass, next http.HandlerFunc) http.HandlerFu
 			s.writeError(w, r, err)
 			return
 		}
-		if sess, err := s.session(r); err == nil && sess.Verified(now) {
+		if sess, p, err := s.sessionPerson(r); err == nil && sess.Verified(now) {
 			if err := s.allow(r.Context(), byPerson, "person:"+sess.PersonKey, now, what); err != nil {
 				s.writeError(w, r, err)
 				return
 			}
-			r = r.WithContext(context.WithValue(r.Context(), sessionKey{}, sess))
+			r = r.WithContext(context.WithValue(r.Context(), sessionKey{}, signedIn{sess, p}))
 		}
 		next(w, r)
 	}
@@ -111,8 +118,9 @@ func (s *Server) allow(ctx context.Context, l phone.Limiter, key string, now tim
 	return nil
 }
 
-// limitedSession returns the session the limits already read for this request, if any.
-func limitedSession(r *http.Request) (vaxbook.Session, bool) {
-	sess, ok := r.Context().Value(sessionKey{}).(vaxbook.Session)
-	return sess, ok
+// limitedSession returns the session and person the limits already read for this
+// request, if any.
+func limitedSession(r *http.Request) (signedIn, bool) {
+	si, ok := r.Context().Value(sessionKey{}).(signedIn)
+	return si, ok
 }

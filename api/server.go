@@ -6,6 +6,7 @@ package api
 import (
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"vaxbook"
@@ -43,6 +44,8 @@ type Config struct {
 	Logger        *slog.Logger
 	// SecureCookies marks cookies Secure; on whenever the service is reached over TLS.
 	SecureCookies bool
+	// TrustedProxies are the load balancers whose X-Forwarded-For names the client.
+	TrustedProxies []netip.Prefix
 	// StaffKey signs clinic staff session tokens (HMAC-SHA-256, at least 32 bytes);
 	// empty turns clinic sign-in off.
 	StaffKey []byte
@@ -80,6 +83,8 @@ type Server struct {
 	demo          *Demo
 	// standby serves the same-day standby lists, nil when the store keeps none.
 	standby *standby.Service
+	// trustedProxies are believed about the client's address (see realAddr).
+	trustedProxies []netip.Prefix
 	// clinics is the store's clinic side, nil when the store has none.
 	clinics       vaxbook.Clinics
 	staffKey      []byte
@@ -101,7 +106,7 @@ func New(cfg Config) *Server {
 	return &Server{
 		clinics: clinics, staffKey: cfg.StaffKey, loginsByLogin: logins.PerAccount, loginsByAddr: logins.PerAddr, limits: cfg.Limits.withDefaults(),
 		store: cfg.Store, booking: cfg.Booking, phone: cfg.Phone, line: cfg.Line, lineMethods: cfg.LineMethods, room: cfg.Room, oidc: cfg.OIDC, cert: cfg.Cert, mounts: cfg.Mounts, operatorToken: cfg.OperatorToken, sealer: cfg.Sealer,
-		clock: cfg.Clock, log: log, secure: cfg.SecureCookies, demo: cfg.Demo,
+		clock: cfg.Clock, log: log, secure: cfg.SecureCookies, demo: cfg.Demo, trustedProxies: cfg.TrustedProxies,
 		standby: newStandby(cfg),
 	}
 }
@@ -218,7 +223,7 @@ func (s *Server) Handler() http.Handler {
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, vaxbook.Errorf(vaxbook.CodeForbidden, "cross-origin request refused"))
 	}))
-	return securityHeaders(cop.Handler(mux), s.secure)
+	return realAddr(securityHeaders(cop.Handler(mux), s.secure), s.trustedProxies)
 }
 
 // securityHeaders sets headers that cost nothing and close whole classes of attack.

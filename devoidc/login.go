@@ -112,11 +112,18 @@ func (i *Issuer) find(ctx context.Context, form url.Values) (identity.Subscriber
 // examples. Residents are synthetic, so showing their numbers discloses nothing.
 func (i *Issuer) view(id, phone, msg string) loginView {
 	v := loginView{Label: i.cfg.Label, Action: i.path + "/login", AuthRequestID: id, Error: msg, Phone: phone, Population: i.cfg.Residents.Len()}
-	for n := range min(i.cfg.Examples, v.Population) {
-		r := i.cfg.Residents.Resident(n)
-		v.Examples = append(v.Examples, example{Name: r.Name, Birth: r.Birth.String(), Phone: r.Phone})
-	}
+	v.Examples = i.examples
 	return v
+}
+
+// exampleResidents returns the first residents, whom the sign-in page offers to pick.
+func exampleResidents(cfg Config) []example {
+	var out []example
+	for n := range min(cfg.Examples, cfg.Residents.Len()) {
+		r := cfg.Residents.Resident(n)
+		out = append(out, example{Name: r.Name, Birth: r.Birth.String(), Phone: r.Phone})
+	}
+	return out
 }
 
 func (i *Issuer) render(w http.ResponseWriter, status int, v loginView) {

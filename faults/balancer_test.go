@@ -22,6 +22,7 @@ defaults
   timeout client 30s
   timeout server 30s
   option redispatch
+  option forwardfor
 frontend vaxbook
   bind 127.0.0.1:%d
   default_backend instances

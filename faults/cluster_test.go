@@ -148,7 +148,7 @@ func (c *cluster) start() *node {
 	port := freePort(c.t)
 	args := append([]string{"serve", "--demo", "--demo-sites", "40", "--database", c.db,
 		"--redis", c.redisURL, "--redis-prefix", c.prefix, "--now", now, "--queue-rate", "2000",
-		"--addr", fmt.Sprintf("127.0.0.1:%d", port), "--operator-token", operatorToken}, c.extra...)
+		"--addr", fmt.Sprintf("127.0.0.1:%d", port), "--operator-token", operatorToken, "--trusted-proxies", "127.0.0.1"}, c.extra...)
 	n := &node{base: fmt.Sprintf("http://127.0.0.1:%d", port), out: &lockedBuffer{}, done: make(chan struct{})}
 	n.cmd = exec.Command(vaxbookBinary(c.t), args...)
 	n.cmd.Stdout, n.cmd.Stderr = n.out, n.out

@@ -56,7 +56,7 @@ func Run(ctx context.Context, o Options) (Result, error) {
 	}
 	next := residents(demo.NewPopulation(demo.FullPopulation, o.PopulationSeed, camp), group, pooled)
 
-	heap := watchHeap()
+	heap, cpu := watchHeap(), startCPU(ctx, setup)
 	sched := schedule{arrival: o.Arrival, users: o.Users, spread: o.Spread, compress: o.Compress}
 	sem := make(chan struct{}, o.Concurrency)
 	var wg sync.WaitGroup
@@ -95,6 +95,7 @@ func Run(ctx context.Context, o Options) (Result, error) {
 	}
 	res := result(o, all, elapsed, peak)
 	res.Group, res.Pooled, res.ServerNow = group, pooled, now
+	res.CPU = cpu.stop(ctx, res.Booked)
 	if o.Database != "" {
 		if err := audit(ctx, o.Database, camp.ID, &res); err != nil {
 			return res, err

@@ -95,6 +95,9 @@ func TestResidentsBookThroughTheRealFlow(t *testing.T) {
 			t.Errorf("step %s has no samples: %v", step, res.Steps)
 		}
 	}
+	if res.CPU == nil || res.CPU.ServerS <= 0 || res.CPU.LoadgenS <= 0 || res.CPU.ServerMSPerBooking <= 0 {
+		t.Errorf("CPU %+v: both sides' CPU time should be measured (the server's from /metrics)", res.CPU)
+	}
 	if res.Verifications <= res.Booked {
 		t.Errorf("%d verifications for %d bookings: about half the residents should verify twice", res.Verifications, res.Booked)
 	}

@@ -43,6 +43,8 @@ type Result struct {
 	// ErrorSamples holds one message per error code, to tell causes apart.
 	ErrorSamples map[string]string `json:"error_samples,omitempty"`
 	PeakHeapMB   float64           `json:"peak_heap_mb"`
+	// CPU is both sides' processor time during the run.
+	CPU *CPU `json:"cpu,omitempty"`
 	// InvariantViolations is overbooked + double booked + counter drift from the
 	// server's database after the run; -1 when no database was given.
 	InvariantViolations int        `json:"invariant_violations"`

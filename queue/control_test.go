@@ -37,6 +37,12 @@ func TestControllerIsAIMD(t *testing.T) {
 			}
 		})
 	}
+	t.Run("a high rate grows by a tenth, not by the step", func(t *testing.T) {
+		ctl := queue.NewController(queue.DefaultControlConfig())
+		if got := ctl.Tick(1000, busy); got != 1100 {
+			t.Errorf("raised to %v, want 1100", got)
+		}
+	})
 	t.Run("the rate stays within bounds", func(t *testing.T) {
 		ctl := queue.NewController(queue.ControlConfig{Min: 50, Max: 110})
 		if got := ctl.Tick(100, busy); got != 110 {

@@ -5,6 +5,11 @@
 # (faults.TestSmokeSurgeThroughBalancer: one queue in one order, every booking in the
 # database, the audit clean). Everything it started is stopped, and the schema and Redis
 # keys removed, when it exits. KEEP=1 leaves the cluster up until Ctrl-C.
+#
+# INSTANCES=1..9 sets the number of instances (3 by default). LOADGEN_USERS=N replaces
+# the smoke surge by `vaxbook loadgen` with N residents through the balancer (SITES demo
+# sites, 2,000 by default then; 40 for the smoke), printing its JSON: the scale-out
+# figures of docs/BENCHMARKS.md come from this.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,7 +18,9 @@ REDIS_URL=redis://127.0.0.1:6379/0
 # The fault tests' operator token, so the smoke surge can pause and resume the line.
 TOKEN=ffffffffffffffffffffffffffffffffffffffff
 LB_PORT=18100
-PORTS=(18101 18102 18103)
+PORTS=()
+for i in $(seq 1 "${INSTANCES:-3}"); do PORTS+=($((18100 + i))); done
+SITES=${SITES:-$([ -n "${LOADGEN_USERS:-}" ] && echo 2000 || echo 40)}
 
 # Dependencies, as .ci/run starts them: PostgreSQL and Redis if down, HAProxy if missing.
 if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
@@ -54,9 +61,9 @@ go build -o "$WORK/vaxbook" ./cmd/vaxbook
 # start_instance PORT starts one instance and waits until it serves.
 start_instance() {
   local port=$1 log="$WORK/vaxbook-$1.log"
-  "$WORK/vaxbook" serve --demo --demo-sites 40 --database "$DB" --redis "$REDIS_URL" \
+  "$WORK/vaxbook" serve --demo --demo-sites "$SITES" --database "$DB" --redis "$REDIS_URL" \
     --redis-prefix "$PREFIX" --now 2021-08-12T20:01:00+09:00 --queue-rate 2000 --queue-auto=false \
-    --addr "127.0.0.1:$port" --operator-token "$TOKEN" >"$log" 2>&1 &
+    --addr "127.0.0.1:$port" --operator-token "$TOKEN" --trusted-proxies 127.0.0.1 >"$log" 2>&1 &
   PIDS+=($!)
   echo "$!" >"$WORK/pid-$port"
 }
@@ -80,13 +87,14 @@ for port in "${PORTS[@]:1}"; do wait_instance "$port"; done
 # reached, because the demo SMS sink (phone verification codes) is per process.
 cat >"$WORK/haproxy.cfg" <<EOF
 global
-  maxconn 4000
+  maxconn 40000
 defaults
   mode http
   timeout connect 2s
   timeout client 30s
   timeout server 30s
   option redispatch
+  option forwardfor
 frontend vaxbook
   bind 127.0.0.1:$LB_PORT
   default_backend instances
@@ -110,6 +118,12 @@ for _ in 1 2 3; do
   echo "GET /healthz via the balancer: $(curl -fsS -D - -o /dev/null "$LB/healthz" | grep -i '^x-served-by' | tr -d '\r')"
 done
 
+if [ -n "${LOADGEN_USERS:-}" ]; then
+  echo "loadgen: $LOADGEN_USERS residents through $LB to ${#PORTS[@]} instance(s)" >&2
+  "$WORK/vaxbook" loadgen --target "$LB" --users "$LOADGEN_USERS" --concurrency "$LOADGEN_USERS" \
+    --sites "$SITES" --database "$DB"
+  exit 0
+fi
 echo "smoke surge through $LB"
 VAXBOOK_FAULTS=1 VAXBOOK_BALANCER_URL="$LB" VAXBOOK_BALANCER_DB="$DB" \
   go test -count=1 -run '^TestSmokeSurgeThroughBalancer$' -v ./faults/

@@ -40,6 +40,7 @@ func Run(t *testing.T, open func(t *testing.T) vaxbook.Store) {
 		{"Search", searchTests},
 		{"Person", personTests},
 		{"Session", sessionTests},
+		{"SignIn", signInTests},
 		{"Book", bookTests},
 		{"Batch", batchTests},
 		{"Change", changeTests},

@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"net/netip"
 	"os"
 	"strings"
 	"time"
@@ -14,6 +15,7 @@ import (
 	"github.com/peterbourgon/ff/v3"
 
 	"vaxbook"
+	"vaxbook/api"
 	"vaxbook/jobs"
 )
 
@@ -83,7 +85,10 @@ type Config struct {
 	// PhoneKey is the AES-256 key that seals phone numbers at rest.
 	PhoneKey      []byte
 	SecureCookies bool
-	LogLevel      slog.Level
+	// TrustedProxies are the load balancers whose X-Forwarded-For names the client,
+	// for the per-address limits.
+	TrustedProxies []netip.Prefix
+	LogLevel       slog.Level
 
 	// rawPersonKey and rawPhoneKey are the secrets as given, checked by loadSecrets
 	// only in the commands that need them.
@@ -101,8 +106,8 @@ const (
 // parseConfig reads the flags of a subcommand, then the environment.
 func parseConfig(name string, args []string) (Config, *flag.FlagSet, error) {
 	var (
-		c             Config
-		now, logLevel string
+		c                      Config
+		now, logLevel, proxies string
 	)
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.StringVar(&c.Addr, "addr", "127.0.0.1:8080", "address to serve HTTP on")
@@ -139,6 +144,7 @@ func parseConfig(name string, args []string) (Config, *flag.FlagSet, error) {
 	fs.StringVar(&c.rawPhoneKey, "phone-key", "", "hex AES-256 key sealing phone numbers (required outside --demo)")
 	fs.BoolVar(&c.SecureCookies, "secure-cookies", false, "mark cookies Secure (set when served over TLS)")
 	fs.StringVar(&logLevel, "log-level", "info", "debug, info, warn or error")
+	fs.StringVar(&proxies, "trusted-proxies", "", "comma-separated addresses or CIDRs of load balancers whose X-Forwarded-For names the client, e.g. 10.0.0.0/8")
 	addLimitFlags(fs, &c)
 	if err := ff.Parse(fs, args, ff.WithEnvVarPrefix("VAXBOOK")); err != nil {
 		return c, fs, err
@@ -151,6 +157,10 @@ func parseConfig(name string, args []string) (Config, *flag.FlagSet, error) {
 	}
 	if err := c.LogLevel.UnmarshalText([]byte(logLevel)); err != nil {
 		return c, fs, fmt.Errorf("--log-level: %w", err)
+	}
+	var err error
+	if c.TrustedProxies, err = api.ParseProxies(proxies); err != nil {
+		return c, fs, fmt.Errorf("--trusted-proxies: %w", err)
 	}
 	if now != "" {
 		t, err := time.Parse(time.RFC3339, now)

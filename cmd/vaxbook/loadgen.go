@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"flag"
 	"io"
+	"os"
+	"runtime/pprof"
 
 	"vaxbook/loadgen"
 )
@@ -29,8 +31,22 @@ func loadgenCmd(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fs.DurationVar(&o.PollCap, "poll-cap", 0, "cap on the sleep between waiting-room polls (default 2s)")
 	fs.IntVar(&o.SourceAddrs, "source-addrs", 1024, "loopback source addresses to spread residents over (negative: none)")
 	fs.IntVar(&o.Sites, "sites", 14000, "about how many sites the server has (spreads searches)")
+	cpuProfile := fs.String("cpuprofile", "", "write the load generator's own CPU profile to this file")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *cpuProfile != "" {
+		// The load generator shares the machine with the server in the documented
+		// runs, so its own cost is part of every end-to-end figure.
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	res, err := loadgen.Run(ctx, o)
 	if err != nil && res.Users == 0 {

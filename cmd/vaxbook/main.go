@@ -52,6 +52,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	switch args[0] {
 	case "serve":
+		raiseFileLimit()
 		return serve(ctx, args[1:], stdout, stderr, nil)
 	case "migrate":
 		return migrate(ctx, args[1:], stdout, stderr)
@@ -64,6 +65,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	case "devca":
 		return devca.Command(ctx, args[1:], stdout, stderr)
 	case "loadgen":
+		raiseFileLimit()
 		return loadgenCmd(ctx, args[1:], stdout, stderr)
 	case "bench":
 		return runBench(ctx, args[1:], stdout, stderr)

@@ -97,7 +97,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready c
 		Store: store, Booking: booking.New(store, m.Booker(committer), sh.guard, clock), Sealer: sealer,
 		Line: sh.line, LineMethods: names(prov.lines), OIDC: prov.oidc, Cert: prov.cert, Mounts: prov.mounts,
 		Clock: clock, Logger: log, SecureCookies: cfg.SecureCookies, StaffKey: cfg.StaffKey,
-		StandbyOfferWindow: cfg.StandbyOfferWindow,
+		StandbyOfferWindow: cfg.StandbyOfferWindow, TrustedProxies: cfg.TrustedProxies,
 	}
 	if apiCfg.StaffLogins, err = staffLoginLimits(sh, cfg); err != nil {
 		return err

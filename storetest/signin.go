@@ -1,0 +1,93 @@
+package storetest
+
+import (
+	"bytes"
+	"testing"
+	"time"
+
+	"vaxbook"
+)
+
+// signedIn returns the session SignIn should leave for key, verified at at.
+func signedIn(idHash, key, method string, at time.Time) vaxbook.Session {
+	return vaxbook.Session{IDHash: idHash, PersonKey: key, Method: method, CreatedAt: at, VerifiedAt: at, ExpiresAt: at.Add(30 * time.Minute)}
+}
+
+var signInTests = []storeTest{
+	{"sign in creates the session and the person together", func(t *testing.T, s vaxbook.Store) {
+		p := vaxbook.Person{Key: "k-1", Name: "이상훈", Birth: vaxbook.MustDate("1981-07-12"), PhoneEnc: []byte("sealed-1")}
+		sess := signedIn("3f9a", "k-1", "phone", sessionAt)
+		if err := s.SignIn(t.Context(), p, sess); err != nil {
+			t.Fatalf("SignIn: %v", err)
+		}
+		wantSession(t, s, sess, sessionAt.Add(time.Minute))
+		got, err := s.Person(t.Context(), "k-1")
+		if err != nil || got.Name != p.Name || got.Birth != p.Birth || !bytes.Equal(got.PhoneEnc, p.PhoneEnc) {
+			t.Fatalf("Person(k-1) = %+v, %v; want %+v", got, err, p)
+		}
+	}},
+	{"sign in on an anonymous session binds it and keeps its creation", func(t *testing.T, s vaxbook.Store) {
+		anon := newSession("3f9a")
+		mustCreateSession(t, s, anon)
+		at := sessionAt.Add(3 * time.Minute)
+		sess := signedIn("3f9a", "k-1", "kakao", at)
+		if err := s.SignIn(t.Context(), vaxbook.Person{Key: "k-1", Name: "김민준", Birth: vaxbook.MustDate("1981-07-12")}, sess); err != nil {
+			t.Fatalf("SignIn: %v", err)
+		}
+		sess.CreatedAt = anon.CreatedAt
+		wantSession(t, s, sess, at)
+	}},
+	{"sign in without a phone keeps the stored one; with one, replaces it", func(t *testing.T, s vaxbook.Store) {
+		birth := vaxbook.MustDate("1981-07-12")
+		mustPutPerson(t, s, vaxbook.Person{Key: "k-1", Name: "김민준", Birth: birth, PhoneEnc: []byte("old")})
+		if err := s.SignIn(t.Context(), vaxbook.Person{Key: "k-1", Name: "김민준", Birth: birth}, signedIn("a1", "k-1", "cert", sessionAt)); err != nil {
+			t.Fatalf("SignIn by certificate: %v", err)
+		}
+		if got, err := s.Person(t.Context(), "k-1"); err != nil || string(got.PhoneEnc) != "old" {
+			t.Fatalf("after a certificate sign-in the phone is %q, %v; want it kept", got.PhoneEnc, err)
+		}
+		if err := s.SignIn(t.Context(), vaxbook.Person{Key: "k-1", Name: "김민준", Birth: birth, PhoneEnc: []byte("new")}, signedIn("a2", "k-1", "phone", sessionAt)); err != nil {
+			t.Fatalf("SignIn by phone: %v", err)
+		}
+		if got, err := s.Person(t.Context(), "k-1"); err != nil || string(got.PhoneEnc) != "new" {
+			t.Fatalf("after a phone sign-in the phone is %q, %v; want new", got.PhoneEnc, err)
+		}
+	}},
+	{"sign in without a key or a session id is invalid_input and stores nothing", func(t *testing.T, s vaxbook.Store) {
+		p := vaxbook.Person{Key: "k-1", Name: "김민준", Birth: vaxbook.MustDate("1981-07-12")}
+		wantCode(t, "SignIn without a session id", s.SignIn(t.Context(), p, signedIn("", "k-1", "phone", sessionAt)), vaxbook.CodeInvalidInput)
+		p.Key = ""
+		wantCode(t, "SignIn without a key", s.SignIn(t.Context(), p, signedIn("3f9a", "", "phone", sessionAt)), vaxbook.CodeInvalidInput)
+		_, err := s.Person(t.Context(), "k-1")
+		wantCode(t, "Person after refused sign-ins", err, vaxbook.CodeNotFound)
+		_, err = s.Session(t.Context(), "3f9a", sessionAt)
+		wantCode(t, "Session after refused sign-ins", err, vaxbook.CodeNotFound)
+	}},
+	{"session person returns the signed-in session with its person", func(t *testing.T, s vaxbook.Store) {
+		p := vaxbook.Person{Key: "k-1", Name: "이상훈", Birth: vaxbook.MustDate("1981-07-12"), PhoneEnc: []byte("sealed-1"), Foreign: true}
+		sess := signedIn("3f9a", "k-1", "phone", sessionAt)
+		if err := s.SignIn(t.Context(), p, sess); err != nil {
+			t.Fatalf("SignIn: %v", err)
+		}
+		gotS, gotP, err := s.SessionPerson(t.Context(), "3f9a", sessionAt.Add(time.Minute))
+		if err != nil || gotS.PersonKey != "k-1" || gotS.Method != "phone" || !gotS.VerifiedAt.Equal(sessionAt) || !gotS.ExpiresAt.Equal(sess.ExpiresAt) {
+			t.Fatalf("SessionPerson session = %+v, %v; want %+v", gotS, err, sess)
+		}
+		if gotP.Key != p.Key || gotP.Name != p.Name || gotP.Birth != p.Birth || !gotP.Foreign || string(gotP.PhoneEnc) != "sealed-1" {
+			t.Fatalf("SessionPerson person = %+v; want %+v", gotP, p)
+		}
+		_, _, err = s.SessionPerson(t.Context(), "3f9a", sess.ExpiresAt)
+		wantCode(t, "SessionPerson at expiry", err, vaxbook.CodeNotFound)
+		_, _, err = s.SessionPerson(t.Context(), "3f9b", sessionAt)
+		wantCode(t, "SessionPerson of a missing session", err, vaxbook.CodeNotFound)
+	}},
+	{"session person of an anonymous session has no person", func(t *testing.T, s vaxbook.Store) {
+		mustPutPerson(t, s, vaxbook.Person{Key: "k-1", Name: "김민준", Birth: vaxbook.MustDate("1981-07-12")})
+		anon := newSession("3f9a")
+		mustCreateSession(t, s, anon)
+		gotS, gotP, err := s.SessionPerson(t.Context(), "3f9a", sessionAt)
+		if err != nil || gotS.PersonKey != "" || gotP.Key != "" || gotP.Name != "" || gotP.PhoneEnc != nil {
+			t.Fatalf("SessionPerson = %+v, %+v, %v; want the anonymous session and no person", gotS, gotP, err)
+		}
+	}},
+}
