@@ -96,13 +96,17 @@ func (c *Controller) Observe(latency time.Duration, failed bool) {
 // Tick returns the rate for the next second from the current one and forgets the
 // observations. The rate rises only while people wait and the active bound is not
 // reached (otherwise more rate would admit nobody), and falls whenever the downstream
-// is unhealthy. A second without calls counts as healthy.
+// is unhealthy. A second without calls keeps the rate: nothing was learned, and growing
+// then would carry the rate to its maximum while admission is held before an opening
+// (or while the downstream is stalled), so the opening would be let in at full speed.
 func (c *Controller) Tick(rate float64, l Load) float64 {
 	c.mu.Lock()
-	healthy := c.n == 0 || (c.p95() < c.cfg.Target && float64(c.failed) < c.cfg.MaxErrors*float64(c.n))
+	n := c.n
+	healthy := n == 0 || (c.p95() < c.cfg.Target && float64(c.failed) < c.cfg.MaxErrors*float64(n))
 	c.hist, c.n, c.failed = [buckets + 1]uint32{}, 0, 0
 	c.mu.Unlock()
 	switch {
+	case n == 0:
 	case !healthy:
 		rate *= c.cfg.Cut
 	case l.Waiting > 0 && (l.MaxActive == 0 || l.Active < l.MaxActive):

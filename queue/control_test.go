@@ -7,7 +7,7 @@ import (
 	"vaxbook/queue"
 )
 
-func TestControllerIsAIMD(t *testing.T) {
+func TestControllerRaisesWhileHealthyAndCutsSharply(t *testing.T) {
 	busy := queue.Load{Waiting: 1000, Active: 10, MaxActive: 100}
 	for _, c := range []struct {
 		name      string
@@ -17,7 +17,7 @@ func TestControllerIsAIMD(t *testing.T) {
 		want      float64
 	}{
 		{"healthy and people waiting: +20", []time.Duration{100 * time.Millisecond, 120 * time.Millisecond}, 0, busy, 120},
-		{"no calls at all counts as healthy", nil, 0, busy, 120},
+		{"no calls at all keeps the rate", nil, 0, busy, 100},
 		{"slow p95: ×0.7", append(make([]time.Duration, 90), repeat(300*time.Millisecond, 10)...), 0, busy, 70},
 		{"a few slow calls under p95 stay healthy", append(make([]time.Duration, 97), repeat(time.Second, 3)...), 0, busy, 120},
 		{"1 % errors: ×0.7", make([]time.Duration, 100), 1, busy, 70},
@@ -39,12 +39,24 @@ func TestControllerIsAIMD(t *testing.T) {
 	}
 	t.Run("a high rate grows by a tenth, not by the step", func(t *testing.T) {
 		ctl := queue.NewController(queue.DefaultControlConfig())
+		ctl.Observe(time.Millisecond, false)
 		if got := ctl.Tick(1000, busy); got != 1100 {
 			t.Errorf("raised to %v, want 1100", got)
 		}
 	})
+	t.Run("a held opening does not grow the rate", func(t *testing.T) {
+		ctl := queue.NewController(queue.DefaultControlConfig())
+		rate := 500.0
+		for range 120 { // two minutes of people waiting, nobody admitted
+			rate = ctl.Tick(rate, busy)
+		}
+		if rate != 500 {
+			t.Errorf("rate %v after a held minute, want 500", rate)
+		}
+	})
 	t.Run("the rate stays within bounds", func(t *testing.T) {
 		ctl := queue.NewController(queue.ControlConfig{Min: 50, Max: 110})
+		ctl.Observe(time.Millisecond, false)
 		if got := ctl.Tick(100, busy); got != 110 {
 			t.Errorf("raised to %v, want the max 110", got)
 		}
@@ -65,6 +77,7 @@ func TestRoomControlRunsOnlyOnTheLeaderInAutoMode(t *testing.T) {
 		h.join(t, "x")
 	}
 	h.advance(t, 100*time.Millisecond)
+	h.Controller().Observe(time.Millisecond, false) // a fast downstream call: healthy
 	rate := func() float64 { s, _ := h.Counters().State(t.Context()); return s.Rate }
 	if err := h.Control(t.Context(), h.clock.Now()); err != nil || rate() != 30 {
 		t.Fatalf("leader step: rate %v, %v; want 10+20", rate(), err)
