@@ -44,7 +44,7 @@ func (s *Server) clinicLogin(w http.ResponseWriter, r *http.Request) {
 	for _, l := range []struct {
 		lim phone.Limiter
 		key string
-	}{{s.loginsByAddr, "addr:" + clientAddr(r)}, {s.loginsByLogin, "login:" + in.Login}} {
+	}{{s.loginsByAddr, "addr:" + limitAddr(r)}, {s.loginsByLogin, "login:" + in.Login}} {
 		ok, retryAt, err := l.lim.Allow(ctx, l.key, now)
 		if err != nil {
 			s.writeError(w, r, err)

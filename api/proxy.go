@@ -73,3 +73,15 @@ func realAddr(next http.Handler, trusted []netip.Prefix) http.Handler {
 		next.ServeHTTP(w, r)
 	})
 }
+
+// limitAddr is the key of the per-address limits: the client's address, or for IPv6
+// its /64, which one subscriber usually holds whole — keyed by full address, anyone
+// with a /64 would get a fresh budget for every request.
+func limitAddr(r *http.Request) string {
+	a, err := netip.ParseAddr(clientAddr(r))
+	if err != nil || a.Unmap().Is4() {
+		return clientAddr(r)
+	}
+	p, _ := a.Prefix(64)
+	return p.String()
+}

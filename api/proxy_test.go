@@ -92,3 +92,23 @@ func FuzzClientAddr(f *testing.F) {
 		t.Fatalf("client address %q is neither the peer nor in %q", got, xff)
 	})
 }
+
+func TestLimitAddrKeysIPv6ByItsSlash64(t *testing.T) {
+	key := func(peer string) string {
+		var got string
+		h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { got = limitAddr(r) })
+		r := httptest.NewRequest("GET", "/", nil)
+		r.RemoteAddr = peer
+		h.ServeHTTP(httptest.NewRecorder(), r)
+		return got
+	}
+	if a, b := key("[2001:db8:1:2::1]:1"), key("[2001:db8:1:2:ffff::9]:1"); a != b || a != "2001:db8:1:2::/64" {
+		t.Errorf("two addresses of one /64 keyed %q and %q, want both 2001:db8:1:2::/64", a, b)
+	}
+	if a, b := key("[2001:db8:1:2::1]:1"), key("[2001:db8:1:3::1]:1"); a == b {
+		t.Errorf("two /64s share the key %q", a)
+	}
+	if got := key("198.51.100.7:1"); got != "198.51.100.7" {
+		t.Errorf("IPv4 keyed %q, want the address", got)
+	}
+}

@@ -54,7 +54,7 @@ func clientAddr(r *http.Request) string {
 func (s *Server) queueJoin(w http.ResponseWriter, r *http.Request) {
 	now := s.clock.Now()
 	res, err := s.room.Join(r.Context(), queue.JoinRequest{
-		Device: cookie(r, deviceCookie), Ticket: cookie(r, ticketCookie), ClientAddr: clientAddr(r),
+		Device: cookie(r, deviceCookie), Ticket: cookie(r, ticketCookie), ClientAddr: limitAddr(r),
 	}, now)
 	if err != nil {
 		s.writeError(w, r, err)

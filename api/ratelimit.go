@@ -16,10 +16,9 @@ const LimitWindow = time.Minute
 
 // Default route limits, per minute. A resident searches a few times and books once or
 // twice in a whole visit; twenty booking attempts a minute covers one who meets a full
-// share at every place they try. An address is shared by many residents behind a
-// carrier's NAT, so its bounds are those of a crowd, and only stop one machine
-// hammering: they sit well above what the waiting room admits from one address (240
-// joins a minute, two per resident) times a resident's requests.
+// share at every place they try. The address bounds apply only to requests without a
+// verified session (see limited), which the routes refuse anyway or, for the search,
+// serve from the cache; they stop one machine hammering.
 const (
 	DefaultSearchesPerPerson = 60
 	DefaultSearchesPerAddr   = 1200
@@ -76,12 +75,16 @@ type signedIn struct {
 	p    vaxbook.Person
 }
 
-// limited puts the class's limits in front of next: first the client address's, then,
-// when the request carries a verified session, the person's. A refusal is 429
-// rate_limited with Retry-After. Every request counts, refused by next or not: the
-// limits bound the work asked of the service. A limiter that fails (Redis down) lets
-// the request through and logs: the limits protect capacity, while no booking rule
-// depends on them.
+// limited puts the class's limits in front of next: a request with a verified session
+// counts against the person's budget only; any other request against its client
+// address's. A verified resident is never refused for what others behind the same
+// carrier NAT address sent, so a script at that address cannot lock the address's
+// residents out of booking: it can only spend the anonymous budget, which buys it
+// nothing past the pass and session checks. A refusal is 429 rate_limited with
+// Retry-After. Every request counts, refused by next or not: the limits bound the
+// work asked of the service. A limiter that fails (Redis down) lets the request
+// through and logs: the limits protect capacity, while no booking rule depends on
+// them.
 func (s *Server) limited(class routeClass, next http.HandlerFunc) http.HandlerFunc {
 	byPerson, byAddr, what := s.limits.SearchPerPerson, s.limits.SearchPerAddr, "searches"
 	if class == bookingRoutes {
@@ -89,16 +92,17 @@ func (s *Server) limited(class routeClass, next http.HandlerFunc) http.HandlerFu
 	}
 	return func(w http.ResponseWriter, r *http.Request) {
 		now := s.clock.Now()
-		if err := s.allow(r.Context(), byAddr, "addr:"+clientAddr(r), now, what); err != nil {
-			s.writeError(w, r, err)
-			return
-		}
 		if sess, p, err := s.sessionPerson(r); err == nil && sess.Verified(now) {
 			if err := s.allow(r.Context(), byPerson, "person:"+sess.PersonKey, now, what); err != nil {
 				s.writeError(w, r, err)
 				return
 			}
-			r = r.WithContext(context.WithValue(r.Context(), sessionKey{}, signedIn{sess, p}))
+			next(w, r.WithContext(context.WithValue(r.Context(), sessionKey{}, signedIn{sess, p})))
+			return
+		}
+		if err := s.allow(r.Context(), byAddr, "addr:"+limitAddr(r), now, what); err != nil {
+			s.writeError(w, r, err)
+			return
 		}
 		next(w, r)
 	}

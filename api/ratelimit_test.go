@@ -66,13 +66,16 @@ func TestExpensiveRoutesAreLimitedPerPersonByDefault(t *testing.T) {
 	})
 }
 
-// TestRouteLimitsCountPerAddressAndEndWithTheWindow: the address limit refuses anyone
-// from that address, verified or not, until the window has moved on.
+// TestRouteLimitsCountPerAddressAndEndWithTheWindow: the address limit refuses requests
+// without a verified session from that address until the window has moved on, while
+// a verified resident at the same address goes on under their own limit: a script
+// behind a carrier's NAT cannot lock its neighbours out.
 func TestRouteLimitsCountPerAddressAndEndWithTheWindow(t *testing.T) {
 	backends(t, func(t *testing.T, s vaxbook.Store) {
 		h := newHarnessWith(t, s, func(c *api.Config, _ vaxbook.Clock) {
 			c.Limits = api.RouteLimits{
 				SearchPerAddr:    phone.NewMemLimiter(3, time.Minute),
+				BookingPerAddr:   phone.NewMemLimiter(3, time.Minute),
 				BookingPerPerson: phone.NewMemLimiter(2, time.Minute),
 			}
 		})
@@ -85,13 +88,21 @@ func TestRouteLimitsCountPerAddressAndEndWithTheWindow(t *testing.T) {
 				t.Fatalf("anonymous search %d: %d %v", i+1, st, body)
 			}
 		}
-		st, body := alice.do("GET", search, nil)
-		wantLimited(t, "a verified search from an address past its limit", alice, st, body)
-
-		h.clock.Advance(time.Minute)
+		st, body := anon.do("GET", search, nil)
+		wantLimited(t, "an anonymous search from an address past its limit", anon, st, body)
+		for i := range 3 {
+			anon.do("POST", base+"/reservation", map[string]any{"site_id": 1, "date": "2021-09-20"})
+			if i == 2 {
+				st, body := anon.do("POST", base+"/reservation", map[string]any{"site_id": 1, "date": "2021-09-20"})
+				wantLimited(t, "anonymous booking requests past the address's limit", anon, st, body)
+			}
+		}
+		if st, body := alice.do("GET", search, nil); st != 200 {
+			t.Fatalf("a verified search at an address whose anonymous budget is spent: %d %v", st, body)
+		}
 		site, date := alice.firstSite()
 		if st, body := alice.do("POST", base+"/reservation", map[string]any{"site_id": site, "date": date}); st != 201 {
-			t.Fatalf("book: %d %v", st, body)
+			t.Fatalf("book at an address whose anonymous budget is spent: %d %v", st, body)
 		}
 		if st, body := alice.do("DELETE", base+"/reservation", nil); st != 200 {
 			t.Fatalf("cancel: %d %v", st, body)
@@ -104,6 +115,9 @@ func TestRouteLimitsCountPerAddressAndEndWithTheWindow(t *testing.T) {
 		h.clock.Advance(time.Minute)
 		if st, body := alice.do("POST", base+"/reservation", map[string]any{"site_id": site, "date": date}); st != 201 {
 			t.Errorf("book once the window moved on: %d %v", st, body)
+		}
+		if st, body := anon.do("GET", search, nil); st != 200 {
+			t.Errorf("anonymous search once the window moved on: %d %v", st, body)
 		}
 	})
 }

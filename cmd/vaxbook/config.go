@@ -250,6 +250,8 @@ func (c Config) LogValue() slog.Value {
 		slog.Any("route_limits_per_minute", c.Limits),
 		slog.Duration("outbox_sent_retention", c.OutboxRetention.Sent),
 		slog.Duration("outbox_dead_retention", c.OutboxRetention.Dead),
+		slog.Any("trusted_proxies", c.TrustedProxies),
+		slog.Duration("standby_offer_window", c.StandbyOfferWindow),
 	)
 }
 

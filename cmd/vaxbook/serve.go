@@ -47,6 +47,11 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready c
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
 	log.Info("starting vaxbook", "config", cfg)
+	if cfg.Redis != "" && len(cfg.TrustedProxies) == 0 {
+		// Instances sharing Redis usually sit behind a balancer; without its address in
+		// --trusted-proxies every resident shares the balancer's per-address limits.
+		log.Warn("several instances but no --trusted-proxies: behind a load balancer, every client counts as the balancer's address")
+	}
 
 	var clock vaxbook.Clock = vaxbook.SystemClock{}
 	if !cfg.Now.IsZero() {
