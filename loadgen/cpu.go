@@ -23,13 +23,14 @@ type CPU struct {
 // cpuMeter reads both sides' CPU seconds at the start and the end of a run.
 type cpuMeter struct {
 	c                   *client
+	servers             []string
 	server0, loadgen0   float64
 	serverOK, loadgenOK bool
 }
 
-func startCPU(ctx context.Context, c *client) *cpuMeter {
-	m := &cpuMeter{c: c}
-	m.server0, m.serverOK = serverCPU(ctx, c)
+func startCPU(ctx context.Context, c *client, servers []string) *cpuMeter {
+	m := &cpuMeter{c: c, servers: servers}
+	m.server0, m.serverOK = serversCPU(ctx, c, servers)
 	m.loadgen0, m.loadgenOK = ownCPU()
 	return m
 }
@@ -37,7 +38,7 @@ func startCPU(ctx context.Context, c *client) *cpuMeter {
 // stop returns the CPU of the run for booked bookings; a side it cannot read stays 0.
 func (m *cpuMeter) stop(ctx context.Context, booked int64) *CPU {
 	var out CPU
-	if s, ok := serverCPU(ctx, m.c); ok && m.serverOK {
+	if s, ok := serversCPU(ctx, m.c, m.servers); ok && m.serverOK {
 		out.ServerS = round(s - m.server0)
 	}
 	if l, ok := ownCPU(); ok && m.loadgenOK {
@@ -50,10 +51,23 @@ func (m *cpuMeter) stop(ctx context.Context, booked int64) *CPU {
 	return &out
 }
 
+// serversCPU sums the servers' CPU seconds; false when one cannot be read.
+func serversCPU(ctx context.Context, c *client, servers []string) (float64, bool) {
+	var sum float64
+	for _, base := range servers {
+		s, ok := serverCPU(ctx, c, base)
+		if !ok {
+			return 0, false
+		}
+		sum += s
+	}
+	return sum, true
+}
+
 // serverCPU reads process_cpu_seconds_total from the server's /metrics; false when
 // the server does not publish it.
-func serverCPU(ctx context.Context, c *client) (float64, bool) {
-	req, err := http.NewRequestWithContext(ctx, "GET", c.base+"/metrics", nil)
+func serverCPU(ctx context.Context, c *client, base string) (float64, bool) {
+	req, err := http.NewRequestWithContext(ctx, "GET", strings.TrimSuffix(base, "/")+"/metrics", nil)
 	if err != nil {
 		return 0, false
 	}

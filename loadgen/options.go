@@ -57,6 +57,10 @@ type Options struct {
 	// Sites is about how many sites the server has (14,000 by default): searches start
 	// after a random site id below it, to spread bookings over the country.
 	Sites int
+	// Servers are the base URLs whose /metrics give the server side's CPU time (the
+	// Target by default). Behind a load balancer, list every instance: the balancer
+	// would send each reading to any one of them.
+	Servers []string
 	// Timeout bounds one HTTP request (30 s by default).
 	Timeout time.Duration
 }
@@ -105,6 +109,9 @@ func (o Options) withDefaults() (Options, error) {
 	}
 	if o.Sites <= 0 {
 		o.Sites = 14000
+	}
+	if len(o.Servers) == 0 {
+		o.Servers = []string{o.Target}
 	}
 	if o.Timeout <= 0 {
 		o.Timeout = 30 * time.Second

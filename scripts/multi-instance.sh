@@ -87,7 +87,7 @@ for port in "${PORTS[@]:1}"; do wait_instance "$port"; done
 # reached, because the demo SMS sink (phone verification codes) is per process.
 cat >"$WORK/haproxy.cfg" <<EOF
 global
-  maxconn 40000
+  maxconn 9000
 defaults
   mode http
   timeout connect 2s
@@ -120,8 +120,8 @@ done
 
 if [ -n "${LOADGEN_USERS:-}" ]; then
   echo "loadgen: $LOADGEN_USERS residents through $LB to ${#PORTS[@]} instance(s)" >&2
-  "$WORK/vaxbook" loadgen --target "$LB" --users "$LOADGEN_USERS" --concurrency "$LOADGEN_USERS" \
-    --sites "$SITES" --database "$DB"
+  "$WORK/vaxbook" loadgen --target "$LB" --users "$LOADGEN_USERS" --concurrency "$(( LOADGEN_USERS < 6000 ? LOADGEN_USERS : 6000 ))" \
+    --sites "$SITES" --database "$DB" --servers "$(printf 'http://127.0.0.1:%s,' "${PORTS[@]}" | sed 's/,$//')"
   exit 0
 fi
 echo "smoke surge through $LB"

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"runtime/pprof"
+	"strings"
 
 	"vaxbook/loadgen"
 )
@@ -31,9 +32,13 @@ func loadgenCmd(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fs.DurationVar(&o.PollCap, "poll-cap", 0, "cap on the sleep between waiting-room polls (default 2s)")
 	fs.IntVar(&o.SourceAddrs, "source-addrs", 1024, "loopback source addresses to spread residents over (negative: none)")
 	fs.IntVar(&o.Sites, "sites", 14000, "about how many sites the server has (spreads searches)")
+	servers := fs.String("servers", "", "comma-separated base URLs of the instances whose /metrics give the server's CPU time (default: the target; list every instance behind a balancer)")
 	cpuProfile := fs.String("cpuprofile", "", "write the load generator's own CPU profile to this file")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *servers != "" {
+		o.Servers = strings.Split(*servers, ",")
 	}
 	if *cpuProfile != "" {
 		// The load generator shares the machine with the server in the documented
