@@ -93,6 +93,7 @@ defaults
   timeout connect 2s
   timeout client 30s
   timeout server 30s
+  timeout check 5s
   option redispatch
   option forwardfor
 frontend vaxbook
@@ -106,7 +107,7 @@ backend instances
   http-response set-header X-Served-By %[srv_name]
 EOF
 for i in "${!PORTS[@]}"; do
-  echo "  server s$((i + 1)) 127.0.0.1:${PORTS[$i]} check inter 300ms fall 2 rise 1 cookie s$((i + 1))" >>"$WORK/haproxy.cfg"
+  echo "  server s$((i + 1)) 127.0.0.1:${PORTS[$i]} check inter 1s fall 5 rise 1 cookie s$((i + 1))" >>"$WORK/haproxy.cfg"
 done
 haproxy -c -q -f "$WORK/haproxy.cfg"
 haproxy -db -f "$WORK/haproxy.cfg" >"$WORK/haproxy.log" 2>&1 &
