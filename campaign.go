@@ -47,6 +47,16 @@ func (w Window) Contains(t time.Time) bool {
 // Pooled reports whether the window books from the pool of all shares.
 func (w Window) Pooled() bool { return w.Group == AllGroups }
 
+// AllWindows returns the windows of every campaign in cs, in order: what a waiting room
+// serving all of them opens and closes by.
+func AllWindows(cs []Campaign) []Window {
+	var ws []Window
+	for _, c := range cs {
+		ws = append(ws, c.Windows...)
+	}
+	return ws
+}
+
 // RotationWindows returns the rotation windows from day first to day last inclusive: day
 // D opens at 20:00 on D for the group equal to the last digit of D's day of month and
 // closes at 18:00 on D+1 (rule 2; 2021-08-12 20:00 → 2021-08-13 18:00 for group 2).

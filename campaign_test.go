@@ -148,6 +148,31 @@ func TestRotationWindowsOpenAt20AndCloseAt18NextDay(t *testing.T) {
 	})
 }
 
+// TestAllWindowsGathersEveryCampaignsWindows: the waiting room opens for any campaign's
+// window, so it is given all of them, each campaign's in its own order.
+func TestAllWindowsGathersEveryCampaignsWindows(t *testing.T) {
+	first := mustCampaign2021(t)
+	second := first
+	second.ID = 2
+	second.Windows = vaxbook.RotationWindows(mustDate(t, "2021-09-20"), mustDate(t, "2021-09-21"))
+	for _, tc := range []struct {
+		name string
+		cs   []vaxbook.Campaign
+		want []vaxbook.Window
+	}{
+		{"no campaign", nil, nil},
+		{"a campaign without windows", []vaxbook.Campaign{{ID: 3}}, nil},
+		{"one campaign", []vaxbook.Campaign{first}, first.Windows},
+		{"two campaigns", []vaxbook.Campaign{first, second}, append(slices.Clone(first.Windows), second.Windows...)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := vaxbook.AllWindows(tc.cs); !slices.Equal(got, tc.want) {
+				t.Errorf("AllWindows = %d windows %v, want %d %v", len(got), got, len(tc.want), tc.want)
+			}
+		})
+	}
+}
+
 func TestWindowContainsIsHalfOpen(t *testing.T) {
 	w := vaxbook.Window{
 		Group:  2,

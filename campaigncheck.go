@@ -207,7 +207,9 @@ type Holdings struct {
 	// Shares reports whether capacities were set, and so split by the present weights.
 	Shares bool
 	// Stranded counts the reservations made by a person of a group in that group's
-	// LostCoverage, and FirstStranded is when the first of them was made.
+	// LostCoverage, and FirstStranded is when the first of them was made. Reservations
+	// of leftover doses are not counted: they are accepted from a standby list, in no
+	// booking window.
 	Stranded      int
 	FirstStranded time.Time
 }
@@ -261,7 +263,11 @@ type CampaignEditor interface {
 	// UpdateCampaign replaces the definition of campaign c.ID (name, cohort,
 	// vaccination dates, second-dose interval, weights and the whole list of windows)
 	// in one transaction, after CheckCampaignEdit passes against the reservations
-	// held in it at that moment. It returns CodeNotFound for no such campaign and the
-	// errors of CheckCampaignEdit; nothing is changed then.
+	// held in it at that moment. In the same transaction, before what is held is
+	// gathered, it closes the shares of the days outside the new vaccination dates
+	// (capacity = booked), so that no booking of a removed day, however stale the
+	// campaign it was served from, lands during the check or after the edit. It
+	// returns CodeNotFound for no such campaign and the errors of CheckCampaignEdit;
+	// nothing is changed then.
 	UpdateCampaign(ctx context.Context, c Campaign) error
 }

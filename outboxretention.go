@@ -30,6 +30,13 @@ const (
 	DefaultDeadRetention = 90 * 24 * time.Hour
 )
 
+// MinOutboxRetention is the shortest time sent and dead rows may be kept. The reminder
+// job writes the reminders of a vaccination date all through the day before it, and
+// tells a reservation already reminded by its outbox row ("reminder:<id>"): a row pruned
+// before that day is over would have the reminder written, and sent, again. Two days
+// cover that day whatever the hour the reminder went out (or died).
+const MinOutboxRetention = 48 * time.Hour
+
 // OutboxPruner deletes old outbox rows. Both stores implement it. Pending rows are
 // never pruned, whatever their age: nothing is lost that has not been delivered or
 // given up on.

@@ -26,7 +26,9 @@ const DefaultOfferWindow = 10 * time.Minute
 // KindStandbyOffer is the notification that a leftover dose is offered to a person. Its
 // outbox row names the standby entry (not a reservation) in ReservationID, and its
 // idempotency key is IdempotencyKey(KindStandbyOffer, entry id): an entry is offered a
-// dose at most once.
+// dose at most once. The transaction that ends the offer (it expires, is declined or
+// accepted) deletes the row if it is not yet sent, so that no late text offers a dose
+// that is no longer the person's.
 const KindStandbyOffer MessageKind = "standby_offer"
 
 // The audit actions of the clinic side of the standby list.

@@ -259,10 +259,6 @@ func refreshOpenings(ctx context.Context, store vaxbook.Store, set func([]vaxboo
 	if err != nil {
 		return err
 	}
-	var ws []vaxbook.Window
-	for _, c := range cs {
-		ws = append(ws, c.Windows...)
-	}
-	set(ws)
+	set(vaxbook.AllWindows(cs))
 	return nil
 }

@@ -18,7 +18,10 @@ const minStaffPassword = 12
 
 // adminPutStaff creates or updates a clinic staff account: its site, name and password,
 // and, with "totp": true, a new second-factor key returned once (as base32 and as an
-// otpauth:// URI for authenticator apps) and stored sealed.
+// otpauth:// URI for authenticator apps) and stored sealed. An update that changes the
+// account's credentials (a password reset, a new or removed second factor) also ends
+// every session of the account, as DELETE …/sessions does: a reset after a password
+// leaked must shut out whoever signed in with it.
 func (s *Server) adminPutStaff(w http.ResponseWriter, r *http.Request) {
 	if s.clinics == nil {
 		s.writeError(w, r, vaxbook.Errorf(vaxbook.CodeNotFound, "clinic accounts are not available on this store"))
@@ -49,6 +52,11 @@ func (s *Server) adminPutStaff(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, vaxbook.Errorf(vaxbook.CodeInvalidInput, "name must be 1 to 50 characters"))
 		return
 	}
+	reset, err := s.resetsCredentials(r, login, in.Password, in.TOTP)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
 	hash, err := staff.Hash(in.Password)
 	if err != nil {
 		s.writeError(w, r, err)
@@ -75,5 +83,30 @@ func (s *Server) adminPutStaff(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
+	// The sessions end after the new credentials are stored, so that a sign-in with the
+	// old ones in between is ended too.
+	if sessions, ok := s.store.(vaxbook.StaffSessions); ok && reset {
+		if _, _, err := sessions.SetStaffAccess(r.Context(), login, s.clock.Now(), nil); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		s.audit(r, vaxbook.AuditRevokeStaff, login)
+	}
+	out["sessions_ended"] = reset
 	s.writeJSON(w, http.StatusOK, out)
+}
+
+// resetsCredentials reports whether putting password (and a new second factor if
+// newTOTP) on the account with the login changes the credentials it signs in with: the
+// account exists and the password differs, or it gets a new second-factor key or loses
+// the one it has. A new account resets nothing.
+func (s *Server) resetsCredentials(r *http.Request, login, password string, newTOTP bool) (bool, error) {
+	old, err := s.clinics.StaffByLogin(r.Context(), login)
+	switch {
+	case vaxbook.ErrorCode(err) == vaxbook.CodeNotFound:
+		return false, nil
+	case err != nil:
+		return false, err
+	}
+	return newTOTP || len(old.TOTPSecret) > 0 || !staff.Check(old.PasswordHash, password), nil
 }

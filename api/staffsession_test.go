@@ -88,6 +88,64 @@ func TestOperatorEndsEverySessionOfAStaffAccount(t *testing.T) {
 	})
 }
 
+// TestAPasswordResetEndsTheAccountsSessions: an operator who resets a leaked password
+// shuts out whoever signed in with it, as ending the sessions would; a PUT that keeps
+// the credentials (a new name) leaves the sessions alone.
+func TestAPasswordResetEndsTheAccountsSessions(t *testing.T) {
+	backends(t, func(t *testing.T, s vaxbook.Store) {
+		h := newClinicHarness(t, s)
+		a, b := h.login("clinic-a"), h.login("clinic-b")
+		h.clock.Advance(time.Minute)
+		put := func(login, password string) bool {
+			t.Helper()
+			site := map[string]int64{"clinic-a": clinicSiteA, "clinic-b": clinicSiteB}[login]
+			st, body := adminDo(t, h.harness, "PUT", "/api/v1/admin/staff/"+login, "application/json",
+				`{"site_id": `+itoa(site)+`, "name": "수간호사", "password": "`+password+`"}`)
+			if st != 200 {
+				t.Fatalf("PUT %s: %d %v", login, st, body)
+			}
+			return body["sessions_ended"] == true
+		}
+		if put("clinic-a", clinicPass) {
+			t.Error("a rename with the same password ended the sessions")
+		}
+		if st, _ := a.appointments(); st != 200 {
+			t.Errorf("clinic-a's session after a rename: %d, want 200", st)
+		}
+		const newPass = "a new password after the leak"
+		if !put("clinic-a", newPass) {
+			t.Error("a password reset did not say it ended the sessions")
+		}
+		if st, body := a.appointments(); st != 401 {
+			t.Errorf("clinic-a's session after its password was reset: %d %v, want 401", st, body)
+		}
+		if st, _ := b.appointments(); st != 200 {
+			t.Errorf("clinic-b's session after clinic-a's reset: %d, want 200 (another account)", st)
+		}
+		h.clock.Advance(time.Second)
+		c := h.client()
+		if st, _ := c.do("POST", "/api/v1/clinic/login", map[string]string{"login": "clinic-a", "password": clinicPass}); st != 401 {
+			t.Errorf("sign-in with the old password: %d, want 401", st)
+		}
+		if st, _ := c.do("POST", "/api/v1/clinic/login", map[string]string{"login": "clinic-a", "password": newPass}); st != 200 {
+			t.Errorf("sign-in with the new password: %d, want 200", st)
+		}
+		if st, _ := c.appointments(); st != 200 {
+			t.Errorf("the session signed in after the reset: %d, want 200", st)
+		}
+		// clinic-b keeps its password but loses its second factor: a change of credentials.
+		if !put("clinic-b", clinicPass) {
+			t.Error("removing the second factor did not end the sessions")
+		}
+		if st, _ := b.appointments(); st != 401 {
+			t.Errorf("clinic-b's session after its second factor was removed: %d, want 401", st)
+		}
+		if !slices.Contains(h.auditActions(t), "operator "+vaxbook.AuditRevokeStaff) {
+			t.Error("ending the sessions by a reset was not audited")
+		}
+	})
+}
+
 func TestADisabledStaffAccountCannotSignInOrGoOn(t *testing.T) {
 	backends(t, func(t *testing.T, s vaxbook.Store) {
 		h := newClinicHarness(t, s)

@@ -31,7 +31,10 @@ type Service struct {
 }
 
 // campaignTTL bounds how stale a cached campaign may be. Campaign definitions change
-// rarely (an operator edits windows days ahead) while every booking reads one.
+// rarely (an operator edits windows days ahead) while every booking reads one. A
+// booking served from a stale campaign for a day an edit removed finds that day's
+// shares closed by the edit (vaxbook.CampaignEditor); one made in booking time an
+// edit took away is not refused, and stands as made under the rules as they were.
 const campaignTTL = 10 * time.Second
 
 type cachedCampaign struct {

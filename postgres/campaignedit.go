@@ -14,15 +14,27 @@ import (
 var _ vaxbook.CampaignEditor = (*Store)(nil)
 
 // UpdateCampaign checks and applies an operator's edit in one transaction that locks the
-// campaign's row, so that two edits never interleave. Bookings do not take that lock: one
-// committing while the edit is checked is not seen by the check, as a booking served
-// from a booking service's cached campaign for a few seconds after the edit is not.
-// Both are bookings made under the rules as they stood when they were made.
+// campaign's row, so that two edits never interleave. Bookings do not take that lock, so
+// before it gathers what is held the edit closes the shares of the days outside the new
+// vaccination dates (closeShares), taking the row locks every booking of those days
+// needs: a booking that took a place there first has committed, and is seen by the
+// check, and one that comes later, even from an instance whose cached campaign still
+// has the old dates, finds its share full. A booking in booking time the edit takes
+// away, or by a person it takes out of the cohort, is not held off that way: one
+// committing during the check, or made from a cached campaign in the seconds after
+// the edit, stands as made under the rules as they were.
 func (s *Store) UpdateCampaign(ctx context.Context, c vaxbook.Campaign) error {
 	return s.inTx(ctx, "update campaign", func(tx pgx.Tx) error {
 		old, err := lockCampaign(ctx, tx, c.ID)
 		if err != nil {
 			return err
+		}
+		// An invalid edit is refused before any share is touched.
+		if err := c.Validate(); err != nil {
+			return err
+		}
+		if err := closeShares(ctx, tx, c); err != nil {
+			return fmt.Errorf("close shares of campaign %d outside %s – %s: %w", c.ID, c.VaccinationFrom, c.VaccinationTo, err)
 		}
 		h, err := holdings(ctx, tx, c.ID, vaxbook.LostCoverage(old.Windows, c.Windows))
 		if err != nil {
@@ -45,6 +57,28 @@ func (s *Store) UpdateCampaign(ctx context.Context, c vaxbook.Campaign) error {
 		}
 		return tx.SendBatch(ctx, &b).Close()
 	})
+}
+
+// closeShares sets the capacity of campaign c's shares on days outside c's vaccination
+// dates to what is booked of them, inside the edit's transaction: no place is left to
+// book there, and the CHECK booked <= capacity still holds. The rows are locked first in
+// key order, the order in which a group commit locks shares (lockShares), so that an
+// edit and a batch never wait on each other in a cycle. Shares with no free place are
+// neither locked nor written: a booking cannot take one. If the edit is refused, the
+// rollback gives the places back; if it passes, an edit that brings the days back
+// later leaves them closed until their capacities are set again.
+func closeShares(ctx context.Context, tx pgx.Tx, c vaxbook.Campaign) error {
+	args := []any{c.ID, pgDate(c.VaccinationFrom), pgDate(c.VaccinationTo)}
+	var b pgx.Batch
+	b.Queue(`
+		SELECT 1 FROM shares
+		WHERE campaign_id = $1 AND (vdate < $2 OR vdate > $3) AND booked < capacity
+		ORDER BY campaign_id, site_id, vdate, grp
+		FOR UPDATE`, args...)
+	b.Queue(`
+		UPDATE shares SET capacity = booked
+		WHERE campaign_id = $1 AND (vdate < $2 OR vdate > $3) AND booked < capacity`, args...)
+	return tx.SendBatch(ctx, &b).Close()
 }
 
 // lockCampaign reads a campaign with its windows, locking its row until the end of tx,
@@ -82,7 +116,9 @@ func lockCampaign(ctx context.Context, tx pgx.Tx, id int64) (vaxbook.Campaign, e
 const personGroup = `EXTRACT(DAY FROM p.birth)::INT % 10`
 
 // holdings sums up the campaign's reservations that are not cancelled, and counts those
-// made by a person of a group in that group's lost booking time.
+// made by a person of a group in that group's lost booking time. A reservation made from
+// a leftover dose is left out of that count: it was accepted from a standby list, in no
+// booking window, so no change of the windows strands it.
 func holdings(ctx context.Context, tx pgx.Tx, campaignID int64, lost []vaxbook.Span) (vaxbook.Holdings, error) {
 	var (
 		h                     vaxbook.Holdings
@@ -118,7 +154,7 @@ func holdings(ctx context.Context, tx pgx.Tx, campaignID int64, lost []vaxbook.S
 		SELECT COUNT(*), MIN(r.created_at)
 		FROM reservations r JOIN persons p ON p.person_key = r.person_key
 		JOIN lost ON lost.grp = `+personGroup+` AND r.created_at >= lost.lo AND r.created_at < lost.hi
-		WHERE r.campaign_id = $1 AND r.status <> 'cancelled'`, args...).Scan(&h.Stranded, &first)
+		WHERE r.campaign_id = $1 AND r.status <> 'cancelled' AND NOT r.leftover`, args...).Scan(&h.Stranded, &first)
 	if err != nil {
 		return h, fmt.Errorf("stranded reservations of campaign %d: %w", campaignID, err)
 	}

@@ -219,14 +219,7 @@ func addedColumnWritten(migration string) string {
 	if noTxn.MatchString(migration) {
 		return ""
 	}
-	up := migration
-	if loc := gooseUp.FindStringIndex(up); loc != nil {
-		up = up[loc[1]:]
-	}
-	if loc := gooseDown.FindStringIndex(up); loc != nil {
-		up = up[:loc[0]]
-	}
-	up = stripSQLComments(up)
+	up := upSection(migration)
 	for _, m := range addColumn.FindAllStringSubmatchIndex(up, -1) {
 		table := up[m[2]:m[3]]
 		later := regexp.MustCompile(`(?is)\b(UPDATE|INSERT\s+INTO)\s+` + regexp.QuoteMeta(table) + `\b`)
@@ -236,6 +229,18 @@ func addedColumnWritten(migration string) string {
 		}
 	}
 	return ""
+}
+
+// upSection returns the Up statements of a migration, without comments.
+func upSection(migration string) string {
+	up := migration
+	if loc := gooseUp.FindStringIndex(up); loc != nil {
+		up = up[loc[1]:]
+	}
+	if loc := gooseDown.FindStringIndex(up); loc != nil {
+		up = up[:loc[0]]
+	}
+	return stripSQLComments(up)
 }
 
 // constraintNameProblems reports DROP CONSTRAINT of a name no migration gave

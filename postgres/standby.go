@@ -92,8 +92,9 @@ func (s *Store) DeclineOffer(ctx context.Context, personKey string, entryID int6
 }
 
 // endStandby closes the person's entry if check allows it once the list is locked and
-// settled: a waiting entry is withdrawn, an offered one declined, and the list settled
-// again so that the dose goes to the next in line.
+// settled: a waiting entry is withdrawn, an offered one declined (and its offer message,
+// if not yet sent, withdrawn), and the list settled again so that the dose goes to the
+// next in line.
 func (s *Store) endStandby(ctx context.Context, personKey string, entryID int64, t vaxbook.StandbyTime, check func(vaxbook.StandbyEntry) error) (vaxbook.StandbyEntry, error) {
 	var out vaxbook.StandbyEntry
 	err := s.inTx(ctx, "end standby entry", func(tx pgx.Tx) error {
@@ -124,6 +125,9 @@ func (s *Store) endStandby(ctx context.Context, personKey string, entryID int64,
 				WHERE campaign_id = $1 AND site_id = $2 AND vdate = $3`, l.args()...); err != nil {
 				return err
 			}
+			if err := withdrawOffers(ctx, tx, []int64{e.ID}); err != nil {
+				return err
+			}
 		}
 		if _, err := tx.Exec(ctx, `UPDATE standby SET state = $2, updated_at = $3 WHERE id = $1`,
 			e.ID, string(state), t.Now); err != nil {
@@ -139,8 +143,8 @@ func (s *Store) endStandby(ctx context.Context, personKey string, entryID int64,
 }
 
 // AcceptOffer books the offered dose: the reservation, the entry accepted, the dose
-// moved from offered to accepted and the "booked" message, in one transaction under
-// the list's lock.
+// moved from offered to accepted, the offer's message withdrawn if not yet sent and the
+// "booked" message written, in one transaction under the list's lock.
 func (s *Store) AcceptOffer(ctx context.Context, req vaxbook.AcceptRequest) (vaxbook.Reservation, error) {
 	if req.Group < 0 || req.Group >= vaxbook.Groups {
 		return vaxbook.Reservation{}, vaxbook.Errorf(vaxbook.CodeInvalidInput, "group %d is not a rotation group", req.Group)
@@ -184,6 +188,9 @@ func (s *Store) AcceptOffer(ctx context.Context, req vaxbook.AcceptRequest) (vax
 		if _, err := tx.Exec(ctx, `
 			UPDATE leftover_doses SET offered = offered - 1, accepted = accepted + 1
 			WHERE campaign_id = $1 AND site_id = $2 AND vdate = $3`, listOf(e).args()...); err != nil {
+			return err
+		}
+		if err := withdrawOffers(ctx, tx, []int64{e.ID}); err != nil {
 			return err
 		}
 		return enqueue(ctx, tx, vaxbook.KindBooked, r, "", at)

@@ -119,8 +119,9 @@ func needsSettle(ctx context.Context, q querier, l standbyList, t vaxbook.Standb
 	return due, err
 }
 
-// settle locks the list, expires its offers that ran out at t.Now and, on the list's
-// own day, offers each free dose to the next person waiting, by the time they joined.
+// settle locks the list, expires its offers that ran out at t.Now (withdrawing their
+// unsent messages) and, on the list's own day, offers each free dose to the next person
+// waiting, by the time they joined.
 // A person who has since booked (or was vaccinated) in the campaign is taken off the
 // line instead: one reservation per person. Each offer writes its outbox message in
 // tx. It returns how many entries changed.
@@ -128,14 +129,22 @@ func settle(ctx context.Context, tx pgx.Tx, l standbyList, t vaxbook.StandbyTime
 	if _, err := lockList(ctx, tx, l); err != nil {
 		return 0, err
 	}
-	tag, err := tx.Exec(ctx, `
+	rows, err := tx.Query(ctx, `
 		UPDATE standby SET state = 'expired', updated_at = $4
-		WHERE campaign_id = $1 AND site_id = $2 AND vdate = $3 AND state = 'offered' AND expires_at <= $4`,
+		WHERE campaign_id = $1 AND site_id = $2 AND vdate = $3 AND state = 'offered' AND expires_at <= $4
+		RETURNING id`,
 		l.args(t.Now)...)
 	if err != nil {
 		return 0, err
 	}
-	changed := int(tag.RowsAffected())
+	expired, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		return 0, err
+	}
+	if err := withdrawOffers(ctx, tx, expired); err != nil {
+		return 0, err
+	}
+	changed := len(expired)
 	var free int
 	err = tx.QueryRow(ctx, `
 		UPDATE leftover_doses SET offered = offered - $4

@@ -13,11 +13,28 @@ var _ vaxbook.CampaignEditor = (*Store)(nil)
 
 // UpdateCampaign checks and applies an operator's edit in one write transaction. SQLite
 // has one writer, so no booking lands between the check of what is held and the edit.
+// The edit also closes the shares of the days outside the new vaccination dates, so
+// that a booking served afterwards from a booking service's cached campaign, which
+// still has the old dates, finds its share full rather than booking a removed day.
 func (s *Store) UpdateCampaign(ctx context.Context, c vaxbook.Campaign) error {
 	return s.inWrite(ctx, func(tx *sql.Tx) error {
 		old, err := readCampaign(ctx, tx, c.ID)
 		if err != nil {
 			return err
+		}
+		// An invalid edit is refused before any share is touched.
+		if err := c.Validate(); err != nil {
+			return err
+		}
+		// capacity = booked leaves no place to book and keeps booked <= capacity. If
+		// the edit is refused, the rollback gives the places back; if it passes, an
+		// edit that brings the days back later leaves them closed until their
+		// capacities are set again.
+		if _, err := tx.ExecContext(ctx, `
+			UPDATE shares SET capacity = booked
+			WHERE campaign_id = ? AND (vdate < ? OR vdate > ?) AND booked < capacity`,
+			c.ID, c.VaccinationFrom.String(), c.VaccinationTo.String()); err != nil {
+			return fmt.Errorf("close shares of campaign %d outside %s – %s: %w", c.ID, c.VaccinationFrom, c.VaccinationTo, err)
 		}
 		h, err := holdings(ctx, tx, c.ID, vaxbook.LostCoverage(old.Windows, c.Windows))
 		if err != nil {
@@ -52,7 +69,9 @@ func (s *Store) UpdateCampaign(ctx context.Context, c vaxbook.Campaign) error {
 const personGroup = `CAST(substr(p.birth, 9, 2) AS INTEGER) % 10`
 
 // holdings sums up the campaign's reservations that are not cancelled, and counts those
-// made by a person of a group in that group's lost booking time.
+// made by a person of a group in that group's lost booking time. A reservation made from
+// a leftover dose is left out of that count: it was accepted from a standby list, in no
+// booking window, so no change of the windows strands it.
 func holdings(ctx context.Context, tx *sql.Tx, campaignID int64, lost []vaxbook.Span) (vaxbook.Holdings, error) {
 	var h vaxbook.Holdings
 	var firstDate, lastDate, firstBirth, lastBirth sql.NullString
@@ -91,7 +110,7 @@ func holdings(ctx context.Context, tx *sql.Tx, campaignID int64, lost []vaxbook.
 		SELECT COUNT(*), MIN(r.created_at)
 		FROM reservations r JOIN persons p ON p.person_key = r.person_key
 		JOIN lost ON lost.grp = `+personGroup+` AND r.created_at >= lost.lo AND r.created_at < lost.hi
-		WHERE r.campaign_id = ? AND r.status <> 'cancelled'`, args...).Scan(&h.Stranded, &first)
+		WHERE r.campaign_id = ? AND r.status <> 'cancelled' AND r.leftover = 0`, args...).Scan(&h.Stranded, &first)
 	if err != nil {
 		return h, fmt.Errorf("stranded reservations of campaign %d: %w", campaignID, err)
 	}

@@ -87,8 +87,9 @@ func (s *Store) DeclineOffer(ctx context.Context, personKey string, entryID int6
 }
 
 // endStandby closes the person's entry if check allows it once the list is settled: a
-// waiting entry is withdrawn, an offered one declined, and the list settled again so
-// that the dose goes to the next in line.
+// waiting entry is withdrawn, an offered one declined (and its offer message, if not
+// yet sent, withdrawn), and the list settled again so that the dose goes to the next
+// in line.
 func (s *Store) endStandby(ctx context.Context, personKey string, entryID int64, t vaxbook.StandbyTime, check func(vaxbook.StandbyEntry) error) (vaxbook.StandbyEntry, error) {
 	var out vaxbook.StandbyEntry
 	err := s.inWrite(ctx, func(tx *sql.Tx) error {
@@ -117,6 +118,9 @@ func (s *Store) endStandby(ctx context.Context, personKey string, entryID int64,
 				WHERE campaign_id = ? AND site_id = ? AND vdate = ?`, l.args()...); err != nil {
 				return translate(fmt.Errorf("give back declined dose: %w", err))
 			}
+			if err := withdrawOffers(ctx, tx, []int64{e.ID}); err != nil {
+				return err
+			}
 		}
 		if _, err := tx.ExecContext(ctx, `
 			UPDATE standby SET state = ?, updated_at = ? WHERE id = ?`,
@@ -133,7 +137,8 @@ func (s *Store) endStandby(ctx context.Context, personKey string, entryID int64,
 }
 
 // AcceptOffer books the offered dose: the reservation, the entry accepted, the dose
-// moved from offered to accepted and the "booked" message, in one transaction.
+// moved from offered to accepted, the offer's message withdrawn if not yet sent and the
+// "booked" message written, in one transaction.
 func (s *Store) AcceptOffer(ctx context.Context, req vaxbook.AcceptRequest) (vaxbook.Reservation, error) {
 	if req.Group < 0 || req.Group >= vaxbook.Groups {
 		return vaxbook.Reservation{}, vaxbook.Errorf(vaxbook.CodeInvalidInput, "group %d is not a rotation group", req.Group)
@@ -173,6 +178,9 @@ func (s *Store) AcceptOffer(ctx context.Context, req vaxbook.AcceptRequest) (vax
 			UPDATE leftover_doses SET offered = offered - 1, accepted = accepted + 1
 			WHERE campaign_id = ? AND site_id = ? AND vdate = ?`, listOf(e).args()...); err != nil {
 			return translate(fmt.Errorf("take leftover dose: %w", err))
+		}
+		if err := withdrawOffers(ctx, tx, []int64{e.ID}); err != nil {
+			return err
 		}
 		return enqueue(ctx, tx, vaxbook.KindBooked, r, "", at)
 	})

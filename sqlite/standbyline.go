@@ -113,29 +113,29 @@ func needsSettle(ctx context.Context, q querier, l standbyList, t vaxbook.Standb
 	return due, nil
 }
 
-// settle expires the list's offers that ran out at t.Now and, on the list's own day,
-// offers each free dose to the next person waiting, by the time they joined. A person
+// settle expires the list's offers that ran out at t.Now (withdrawing their unsent
+// messages) and, on the list's own day, offers each free dose to the next person
+// waiting, by the time they joined. A person
 // who has since booked (or was vaccinated) in the campaign is taken off the line
 // instead: one reservation per person. Each offer writes its outbox message in tx. It
 // returns how many entries changed.
 func settle(ctx context.Context, tx *sql.Tx, l standbyList, t vaxbook.StandbyTime) (int, error) {
 	now := t.Now.UnixMicro()
-	res, err := tx.ExecContext(ctx, `
-		UPDATE standby SET state = 'expired', updated_at = ?4
-		WHERE campaign_id = ?1 AND site_id = ?2 AND vdate = ?3 AND state = 'offered' AND expires_at <= ?4`,
-		l.args(now)...)
+	expired, err := expireOffers(ctx, tx, l, now)
 	if err != nil {
-		return 0, fmt.Errorf("expire offers of site %d on %s: %w", l.siteID, l.date, err)
+		return 0, err
 	}
-	expired, _ := res.RowsAffected()
-	if expired > 0 {
+	if len(expired) > 0 {
 		if _, err := tx.ExecContext(ctx, `
 			UPDATE leftover_doses SET offered = offered - ?4
-			WHERE campaign_id = ?1 AND site_id = ?2 AND vdate = ?3`, l.args(expired)...); err != nil {
+			WHERE campaign_id = ?1 AND site_id = ?2 AND vdate = ?3`, l.args(len(expired))...); err != nil {
 			return 0, fmt.Errorf("return expired doses of site %d on %s: %w", l.siteID, l.date, err)
 		}
+		if err := withdrawOffers(ctx, tx, expired); err != nil {
+			return 0, err
+		}
 	}
-	changed := int(expired)
+	changed := len(expired)
 	if vaxbook.DateOf(t.Now) != l.date {
 		return changed, nil
 	}
@@ -186,6 +186,32 @@ func settle(ctx context.Context, tx *sql.Tx, l standbyList, t vaxbook.StandbyTim
 		free--
 	}
 	return changed, nil
+}
+
+// expireOffers marks the list's offers that ran out at now expired and returns their
+// entries' IDs.
+func expireOffers(ctx context.Context, tx *sql.Tx, l standbyList, now int64) ([]int64, error) {
+	rows, err := tx.QueryContext(ctx, `
+		UPDATE standby SET state = 'expired', updated_at = ?4
+		WHERE campaign_id = ?1 AND site_id = ?2 AND vdate = ?3 AND state = 'offered' AND expires_at <= ?4
+		RETURNING id`,
+		l.args(now)...)
+	if err != nil {
+		return nil, fmt.Errorf("expire offers of site %d on %s: %w", l.siteID, l.date, err)
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("expire offers of site %d on %s: %w", l.siteID, l.date, err)
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("expire offers of site %d on %s: %w", l.siteID, l.date, err)
+	}
+	return ids, nil
 }
 
 // enqueueOffer writes the message telling the person of e that a dose is theirs to

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 
 	"vaxbook"
 )
@@ -20,6 +21,27 @@ func withdrawMessages(ctx context.Context, tx *sql.Tx, id int64) error {
 		keys[0], keys[1], keys[2], keys[3])
 	if err != nil {
 		return fmt.Errorf("withdraw messages of reservation %d: %w", id, err)
+	}
+	return nil
+}
+
+// withdrawOffers deletes, inside tx, the unsent (pending or dead) offer messages of the
+// standby entries ids, in the transaction that ends their offers (expired, declined,
+// accepted): a text telling a person a dose is theirs to accept must not go out once it
+// no longer is. As with withdrawMessages, a row a sender already holds still goes out.
+func withdrawOffers(ctx context.Context, tx *sql.Tx, ids []int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	keys := make([]any, len(ids))
+	for i, id := range ids {
+		keys[i] = vaxbook.IdempotencyKey(vaxbook.KindStandbyOffer, id)
+	}
+	_, err := tx.ExecContext(ctx, `
+		DELETE FROM outbox WHERE idempotency_key IN (?`+strings.Repeat(", ?", len(ids)-1)+`)
+			AND status IN ('pending', 'dead')`, keys...)
+	if err != nil {
+		return fmt.Errorf("withdraw offer messages of standby entries %v: %w", ids, err)
 	}
 	return nil
 }

@@ -80,8 +80,12 @@ func (s *Service) Mine(ctx context.Context, r booking.Resident, campaignID int64
 	return e, nil
 }
 
-// Leave takes the resident off today's list; an offer they hold is declined.
+// Leave takes the resident off today's list; an offer they hold is declined. It returns
+// not_found, device_locked or the store's codes.
 func (s *Service) Leave(ctx context.Context, r booking.Resident, campaignID int64) (vaxbook.StandbyEntry, error) {
+	if err := s.booking.CheckDevice(ctx, r); err != nil {
+		return vaxbook.StandbyEntry{}, err
+	}
 	e, err := s.Mine(ctx, r, campaignID)
 	if err != nil {
 		return e, err
@@ -126,8 +130,12 @@ func (s *Service) Accept(ctx context.Context, r booking.Resident, campaignID, en
 	})
 }
 
-// Decline gives the offered dose back; it goes to the next person in line.
+// Decline gives the offered dose back; it goes to the next person in line. It returns
+// not_found, no_offer, device_locked or the store's codes.
 func (s *Service) Decline(ctx context.Context, r booking.Resident, campaignID, entryID int64) (vaxbook.StandbyEntry, error) {
+	if err := s.booking.CheckDevice(ctx, r); err != nil {
+		return vaxbook.StandbyEntry{}, err
+	}
 	e, err := s.own(ctx, r, campaignID, entryID)
 	if err != nil {
 		return e, err

@@ -144,3 +144,43 @@ func TestServiceAsksWhichCampaignWhenASiteVaccinatesInSeveral(t *testing.T) {
 		}
 	})
 }
+
+// TestOnlyTheDeviceThatVerifiedLastMayLeaveOrDecline: rule 7 holds for every act on an
+// entry, not only joining and accepting. A device that lost the person can neither take
+// them off the line nor give their dose away.
+func TestOnlyTheDeviceThatVerifiedLastMayLeaveOrDecline(t *testing.T) {
+	engines.Each(t, func(t *testing.T, s vaxbook.Store) {
+		f := newFixture(t, s)
+		ctx := t.Context()
+		r := f.resident(t, 0)
+		e, err := f.svc.Join(ctx, r, f.c.ID, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.svc.RecordLeftover(ctx, 1, 0); err != nil {
+			t.Fatal(err)
+		}
+		other := booking.Resident{Person: r.Person, DeviceID: "another-device"}
+		_, err = f.svc.Decline(ctx, other, f.c.ID, e.ID)
+		wantCode(t, "decline from a device that lost the person", err, vaxbook.CodeDeviceLocked)
+		_, err = f.svc.Leave(ctx, other, f.c.ID)
+		wantCode(t, "leave from a device that lost the person", err, vaxbook.CodeDeviceLocked)
+		if mine, err := f.svc.Mine(ctx, r, f.c.ID); err != nil || mine.State != vaxbook.StandbyOffered {
+			t.Fatalf("entry after the refused decline and leave = %+v, %v; want still offered", mine, err)
+		}
+		if got, err := f.svc.Decline(ctx, r, f.c.ID, e.ID); err != nil || got.State != vaxbook.StandbyDeclined {
+			t.Errorf("Decline from the person's device = %+v, %v; want declined", got, err)
+		}
+
+		// A second person, waiting: leaving is refused to another device, allowed to theirs.
+		r2 := f.resident(t, 1)
+		if _, err := f.svc.Join(ctx, r2, f.c.ID, 2); err != nil {
+			t.Fatal(err)
+		}
+		_, err = f.svc.Leave(ctx, booking.Resident{Person: r2.Person, DeviceID: "another-device"}, f.c.ID)
+		wantCode(t, "leave a waiting entry from a device that lost the person", err, vaxbook.CodeDeviceLocked)
+		if got, err := f.svc.Leave(ctx, r2, f.c.ID); err != nil || got.State != vaxbook.StandbyWithdrawn {
+			t.Errorf("Leave from the person's device = %+v, %v; want withdrawn", got, err)
+		}
+	})
+}

@@ -92,6 +92,52 @@ var campaignEditTests = []storeTest{
 		c.VaccinationFrom = day2
 		mustUpdateCampaign(t, s, c)
 	}},
+	{"a day the edit removes is closed to bookings made from the old definition", func(t *testing.T, s vaxbook.Store) {
+		f := mustFixture(t, s)
+		first, last := f.c.VaccinationFrom, f.c.VaccinationTo
+		f.mustCapacity(t, siteA, first, 100)
+		f.mustCapacity(t, siteA, last, 100)
+		c := f.c
+		c.VaccinationFrom, c.VaccinationTo = first.AddDays(1), last.AddDays(-1)
+		mustUpdateCampaign(t, s, c)
+		// A booking service whose cached campaign still has the old dates asks for them.
+		for i, d := range []vaxbook.Date{first, last} {
+			_, err := bookOne(t, s, f.pooledReq(f.mustPerson(t, i+1, 2), siteA, d))
+			wantCode(t, "book "+d.String()+", a day the edit removed", err, vaxbook.CodeShareFull)
+			if n := sum(capacities(f.mustShares(t, siteA, d))); n != 0 {
+				t.Errorf("capacity left at site A on %s after the edit removed it: %d, want 0", d, n)
+			}
+		}
+		mustBook(t, s, f.pooledReq(f.mustPerson(t, 3, 2), siteA, day1))
+		f.mustAuditActive(t, 1)
+	}},
+	{"a refused edit leaves the days it would have removed open", func(t *testing.T, s vaxbook.Store) {
+		f := mustFixture(t, s)
+		last := f.c.VaccinationTo
+		f.mustCapacity(t, siteA, last, 100)
+		mustBook(t, s, f.req(f.mustPerson(t, 1, 2), siteA, last))
+		c := f.c
+		c.VaccinationTo = last.AddDays(-1)
+		wantField(t, editor(t, s).UpdateCampaign(t.Context(), c), vaxbook.CodeStrandsReservations, "vaccination_to", vaxbook.ReasonStrands)
+		if n := sum(capacities(f.mustShares(t, siteA, last))); n != 100 {
+			t.Errorf("capacity at site A on %s after a refused edit: %d, want 100", last, n)
+		}
+		mustBook(t, s, f.req(f.mustPerson(t, 2, 2), siteA, last))
+		f.mustAuditActive(t, 2)
+	}},
+	{"a reservation of a leftover dose strands no window", func(t *testing.T, s vaxbook.Store) {
+		f := mustFixture(t, s)
+		p := f.mustPerson(t, 1, 2)
+		e := f.mustJoin(t, p, siteA, standbyAt) // in the open period
+		f.mustLeftover(t, siteA, standbyAt)
+		if _, err := f.accept(t, e, p, standbyAt); err != nil {
+			t.Fatalf("AcceptOffer: %v", err)
+		}
+		c := f.c
+		c.Windows = c.Windows[: len(c.Windows)-1 : len(c.Windows)-1] // without the open period
+		mustUpdateCampaign(t, s, c)
+		wantUnchanged(t, s, c)
+	}},
 	{"dates, cohort and interval that leave a reservation out are refused", func(t *testing.T, s vaxbook.Store) {
 		f := mustFixture(t, s)
 		p := f.mustPerson(t, 1, 2)

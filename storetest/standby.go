@@ -312,8 +312,56 @@ var standbyTests = []storeTest{
 		wantCode(t, "leave another person's entry", err, vaxbook.CodeNotFound)
 		f.wantState(t, ps[2], at, vaxbook.StandbyOffered)
 		f.wantDoses(t, siteA, at, 1, 1, 0)
-		if got := offers(t, s); got[ps[0].Key] != 1 || got[ps[1].Key] != 1 || got[ps[2].Key] != 1 || got[ps[3].Key] != 0 {
-			t.Errorf("standby offer messages %v; want one each for the first three", got)
+		// The declined offers' texts, not yet sent, were withdrawn.
+		if got := offers(t, s); got[ps[0].Key] != 0 || got[ps[1].Key] != 0 || got[ps[2].Key] != 1 || got[ps[3].Key] != 0 {
+			t.Errorf("pending standby offer messages %v; want one, for the third person only", got)
+		}
+		f.mustAuditLeftovers(t)
+	}},
+	{"an offer that expires, is declined or accepted takes its unsent text with it", func(t *testing.T, s vaxbook.Store) {
+		f := mustFixture(t, s)
+		ps := f.mustPersons(t, 4, func(int) int { return 2 })
+		es := make([]vaxbook.StandbyEntry, len(ps))
+		for i, p := range ps {
+			es[i] = f.mustJoin(t, p, siteA, standbyAt.Add(time.Duration(i)*time.Second))
+		}
+		for range 3 {
+			f.mustLeftover(t, siteA, standbyAt)
+		}
+		if got := offers(t, s); got[ps[0].Key] != 1 || got[ps[1].Key] != 1 || got[ps[2].Key] != 1 {
+			t.Fatalf("pending standby offer messages %v; want one each for the first three", got)
+		}
+		// The third person's text failed for good: a dead row, which an operator could
+		// still retry.
+		o := s.(vaxbook.Outbox)
+		for _, m := range mustClaim(t, o, standbyAt, 3) {
+			if m.PersonKey == ps[2].Key {
+				if err := o.MarkFailed(t.Context(), m.ID, "gateway: 410", standbyAt, true); err != nil {
+					t.Fatalf("MarkFailed: %v", err)
+				}
+			}
+		}
+		sb := standbyOf(t, s)
+		at := standbyAt.Add(time.Minute)
+		if _, err := sb.DeclineOffer(t.Context(), ps[0].Key, es[0].ID, standbyTime(at)); err != nil {
+			t.Fatalf("DeclineOffer: %v", err)
+		}
+		if _, err := f.accept(t, es[1], ps[1], at); err != nil {
+			t.Fatalf("AcceptOffer: %v", err)
+		}
+		// The sweep expires the third person's offer, made at standbyAt; the fourth's,
+		// made at the decline, still runs.
+		if n, err := sb.SettleStandby(t.Context(), standbyTime(standbyAt.Add(offerWindow))); err != nil || n != 1 {
+			t.Fatalf("SettleStandby = %d, %v; want 1 list settled", n, err)
+		}
+		f.wantState(t, ps[2], standbyAt.Add(offerWindow), vaxbook.StandbyExpired)
+		if got := offers(t, s); got[ps[0].Key] != 0 || got[ps[1].Key] != 0 || got[ps[2].Key] != 0 || got[ps[3].Key] != 1 {
+			t.Errorf("pending standby offer messages %v; want one, for the fourth person, whose offer still runs", got)
+		}
+		for _, m := range mustMessages(t, s, vaxbook.OutboxDead) {
+			if m.Kind == vaxbook.KindStandbyOffer {
+				t.Errorf("dead offer message %s left after its offer expired", m.IdempotencyKey)
+			}
 		}
 		f.mustAuditLeftovers(t)
 	}},

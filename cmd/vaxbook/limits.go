@@ -24,13 +24,13 @@ func addLimitFlags(fs *flag.FlagSet, c *Config) {
 	fs.IntVar(&c.Limits.SearchesPerAddr, "limit-search-addr", api.DefaultSearchesPerAddr, "site searches per minute per client address")
 	fs.IntVar(&c.Limits.BookingsPerPerson, "limit-booking-person", api.DefaultBookingsPerPerson, "booking, change and cancel requests per minute per verified person")
 	fs.IntVar(&c.Limits.BookingsPerAddr, "limit-booking-addr", api.DefaultBookingsPerAddr, "booking, change and cancel requests per minute per client address")
-	fs.DurationVar(&c.OutboxRetention.Sent, "outbox-sent-retention", vaxbook.DefaultSentRetention, "keep sent notifications this long, then delete them")
-	fs.DurationVar(&c.OutboxRetention.Dead, "outbox-dead-retention", vaxbook.DefaultDeadRetention, "keep dead notifications (not retried by an operator) this long after their last attempt")
+	fs.DurationVar(&c.OutboxRetention.Sent, "outbox-sent-retention", vaxbook.DefaultSentRetention, "keep sent notifications this long (at least 48h), then delete them")
+	fs.DurationVar(&c.OutboxRetention.Dead, "outbox-dead-retention", vaxbook.DefaultDeadRetention, "keep dead notifications (not retried by an operator) this long after their last attempt (at least 48h)")
 }
 
 // validateLimits refuses limits that would shut a route (there is no "off": a route
-// without a limit is what the limits exist to prevent) and retentions that are not
-// positive.
+// without a limit is what the limits exist to prevent) and retentions shorter than
+// vaxbook.MinOutboxRetention.
 func (c Config) validateLimits() error {
 	for _, l := range []struct {
 		flag string
@@ -43,10 +43,7 @@ func (c Config) validateLimits() error {
 			return fmt.Errorf("%s must be at least 1, not %d", l.flag, l.n)
 		}
 	}
-	if c.OutboxRetention.Sent <= 0 || c.OutboxRetention.Dead <= 0 {
-		return fmt.Errorf("--outbox-sent-retention and --outbox-dead-retention must be positive")
-	}
-	return nil
+	return checkRetention(c.OutboxRetention, "--outbox-sent-retention", "--outbox-dead-retention")
 }
 
 // openRouteLimits builds the route limiters: in Redis when the instances share one, so

@@ -1,11 +1,13 @@
 package main
 
 import (
+	"strings"
 	"testing"
 	"time"
 
 	"vaxbook"
 	"vaxbook/api"
+	"vaxbook/jobs"
 	"vaxbook/phone"
 	"vaxbook/redis/redistest"
 )
@@ -29,6 +31,24 @@ func TestRouteLimitAndRetentionFlags(t *testing.T) {
 		if _, _, err := parseConfig("serve", args); err == nil {
 			t.Errorf("parseConfig(%v) accepted a limit that shuts the route or a zero retention", args)
 		}
+	}
+}
+
+// TestServeRefusesAnOutboxRetentionShorterThanTheReminderDay: the reminder job knows a
+// reservation was reminded by its outbox row, so a row pruned within two days would
+// have the reminder sent again.
+func TestServeRefusesAnOutboxRetentionShorterThanTheReminderDay(t *testing.T) {
+	for _, args := range [][]string{
+		{"--outbox-sent-retention", "24h"}, {"--outbox-sent-retention", "47h59m"}, {"--outbox-dead-retention", "1h"},
+	} {
+		_, _, err := parseConfig("serve", args)
+		if err == nil || !strings.Contains(err.Error(), args[0]+" must be at least 48h0m0s") {
+			t.Errorf("parseConfig(%v) = %v, want a refusal naming the flag and the minimum", args, err)
+		}
+	}
+	cfg, _, err := parseConfig("serve", []string{"--outbox-sent-retention", "48h", "--outbox-dead-retention", "48h"})
+	if err != nil || cfg.OutboxRetention != (jobs.Retention{Sent: 48 * time.Hour, Dead: 48 * time.Hour}) {
+		t.Errorf("parseConfig with two days' retention = %+v, %v; want it accepted", cfg.OutboxRetention, err)
 	}
 }
 

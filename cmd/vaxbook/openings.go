@@ -32,10 +32,6 @@ func watchOpenings(ctx context.Context, store vaxbook.Store, room *queue.Room, l
 			}
 			continue
 		}
-		var ws []vaxbook.Window
-		for _, c := range cs {
-			ws = append(ws, c.Windows...)
-		}
-		room.SetWindows(ws)
+		room.SetWindows(vaxbook.AllWindows(cs))
 	}
 }

@@ -3,9 +3,10 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
+	"fmt"
 	"io"
+	"time"
 
 	"vaxbook"
 	"vaxbook/jobs"
@@ -20,13 +21,13 @@ func runPrune(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.SetOutput(stderr)
 	database := fs.String("database", envOr("VAXBOOK_DATABASE_URL", "vaxbook.db"), "SQLite file path, or a postgres:// URL")
 	var ret jobs.Retention
-	fs.DurationVar(&ret.Sent, "sent-retention", vaxbook.DefaultSentRetention, "keep sent messages this long after sending")
-	fs.DurationVar(&ret.Dead, "dead-retention", vaxbook.DefaultDeadRetention, "keep dead messages this long after their last attempt")
+	fs.DurationVar(&ret.Sent, "sent-retention", vaxbook.DefaultSentRetention, "keep sent messages this long after sending (at least 48h)")
+	fs.DurationVar(&ret.Dead, "dead-retention", vaxbook.DefaultDeadRetention, "keep dead messages this long after their last attempt (at least 48h)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if ret.Sent <= 0 || ret.Dead <= 0 {
-		return errors.New("jobs prune: --sent-retention and --dead-retention must be positive")
+	if err := checkRetention(ret, "--sent-retention", "--dead-retention"); err != nil {
+		return fmt.Errorf("jobs prune: %w", err)
 	}
 	s, err := openStore(ctx, *database)
 	if err != nil {
@@ -38,4 +39,20 @@ func runPrune(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	return json.NewEncoder(stdout).Encode(res)
+}
+
+// checkRetention refuses a retention shorter than vaxbook.MinOutboxRetention, naming the
+// flag (sentFlag or deadFlag) that set it: the reminder job relies on the rows of the
+// reminders it wrote to write none twice.
+func checkRetention(ret jobs.Retention, sentFlag, deadFlag string) error {
+	for _, r := range []struct {
+		flag string
+		d    time.Duration
+	}{{sentFlag, ret.Sent}, {deadFlag, ret.Dead}} {
+		if r.d < vaxbook.MinOutboxRetention {
+			return fmt.Errorf("%s must be at least %s, not %s: the reminder job tells a reservation already reminded by its outbox row, and a row pruned sooner would have the reminder sent again",
+				r.flag, vaxbook.MinOutboxRetention, r.d)
+		}
+	}
+	return nil
 }

@@ -54,8 +54,6 @@ func openRoom(ctx context.Context, cfg Config, clock vaxbook.Clock, sh *shared, 
 	if err != nil {
 		return nil, err
 	}
-	for _, c := range campaigns {
-		qc.Windows = append(qc.Windows, c.Windows...)
-	}
+	qc.Windows = vaxbook.AllWindows(campaigns)
 	return queue.New(qc)
 }

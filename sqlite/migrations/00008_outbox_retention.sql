@@ -1,4 +1,7 @@
--- Outbox retention: sent rows are pruned after a while, so nothing else may rely on them.
+-- Outbox retention: sent and dead rows are pruned after a while, so nothing may rely on
+-- them for longer than the shortest retention allowed (vaxbook.MinOutboxRetention, two
+-- days). The reminder job does rely on them that long: it tells a reservation already
+-- reminded by its "reminder:<id>" row, all through the day before the vaccination.
 
 -- +goose Up
 -- Pruning reads sent rows by the time they were sent, and dead rows by their last attempt.
