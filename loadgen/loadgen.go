@@ -95,9 +95,13 @@ func Run(ctx context.Context, o Options) (Result, error) {
 	}
 	res := result(o, all, elapsed, peak)
 	res.Group, res.Pooled, res.ServerNow = group, pooled, now
-	res.CPU = cpu.stop(ctx, res.Booked)
+	// A run stopped early (Ctrl-C) still reads the CPU and audits the database: what it
+	// booked must hold the invariants too.
+	after, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+	defer cancel()
+	res.CPU = cpu.stop(after, res.Booked)
 	if o.Database != "" {
-		if err := audit(ctx, o.Database, camp.ID, &res); err != nil {
+		if err := audit(after, o.Database, camp.ID, &res); err != nil {
 			return res, err
 		}
 	}
