@@ -37,17 +37,13 @@ type Store interface {
 	// Person returns the person with the key, or CodeNotFound.
 	Person(ctx context.Context, key string) (Person, error)
 
-	// CreateSession stores a new session.
-	CreateSession(ctx context.Context, s Session) error
-	// Session returns the session with the id hash, or CodeNotFound (also once expired
-	// at now).
-	Session(ctx context.Context, idHash string, now time.Time) (Session, error)
-	// SessionPerson returns the live session with the id hash and, when it is bound to
-	// a person, that person (else a zero Person), in one read: every signed-in request
-	// needs both. CodeNotFound as Session.
+	// SessionPerson returns the live session with the id hash and its person, in one
+	// read: every signed-in request needs both. CodeNotFound when there is none or it
+	// has expired at now.
 	SessionPerson(ctx context.Context, idHash string, now time.Time) (Session, Person, error)
-	// VerifySession binds a person to a session.
-	VerifySession(ctx context.Context, idHash, personKey, method string, at, expires time.Time) error
+	// EndSession makes the session expire at at (sign-out); a session that does not
+	// exist is no error.
+	EndSession(ctx context.Context, idHash string, at time.Time) error
 	// SignIn stores the verified person p and binds them to the session sess (its
 	// IDHash, Method, VerifiedAt and ExpiresAt; PersonKey is p.Key), creating the
 	// session when the device had none, all in one transaction. A person without

@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"context"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -155,4 +156,28 @@ func mustAuditClean(t *testing.T, h *harness) {
 	if a.Overbooked != 0 || a.DoubleBooked != 0 || a.CounterDrift != 0 || a.ActiveReservations != a.BookedTotal {
 		t.Errorf("audit: %+v", a)
 	}
+}
+
+// TestSignOutEndsTheSessionOnTheServer: after DELETE /api/v1/session the session's id
+// no longer books, even replayed by a copy of the cookie the browser has dropped.
+func TestSignOutEndsTheSessionOnTheServer(t *testing.T) {
+	backends(t, func(t *testing.T, s vaxbook.Store) {
+		h := newHarness(t, s)
+		c := h.client()
+		c.verify(h.resident(2, 0))
+		site, date := c.firstSite()
+		u, _ := url.Parse(h.srv.URL)
+		saved := c.http.Jar.Cookies(u)
+		if st, body := c.do("DELETE", "/api/v1/session", nil); st != 204 {
+			t.Fatalf("sign out: %d %v", st, body)
+		}
+		c.http.Jar.SetCookies(u, saved) // a copy of the old cookie, replayed
+		if st, body := c.do("GET", "/api/v1/session", nil); st != 200 || body["verified"] != false {
+			t.Errorf("session after signing out: %d %v, want unverified", st, body)
+		}
+		base := "/api/v1/campaigns/" + itoa(h.campaignID)
+		if st, body := c.do("POST", base+"/reservation", map[string]any{"site_id": site, "date": date}); st != 401 {
+			t.Errorf("booking with a signed-out session: %d %v, want 401", st, body)
+		}
+	})
 }

@@ -92,7 +92,7 @@ func (s *Server) bindPerson(ctx context.Context, device string, id identity.Iden
 func (s *Server) getSession(w http.ResponseWriter, r *http.Request) {
 	out := sessionJSON{}
 	sess, p, err := s.sessionPerson(r)
-	if err == nil && sess.Verified(s.clock.Now()) && p.Key != "" {
+	if err == nil && sess.Verified(s.clock.Now()) {
 		g := vaxbook.GroupOf(p.Birth)
 		out = sessionJSON{Verified: true, Method: sess.Method, Name: p.Name, Birth: p.Birth.String(), Group: &g, ExpiresAt: sess.ExpiresAt.Format(time.RFC3339)}
 	} else if err != nil && vaxbook.ErrorCode(err) != vaxbook.CodeUnauthorized {
@@ -104,9 +104,8 @@ func (s *Server) getSession(w http.ResponseWriter, r *http.Request) {
 
 // logout ends the session on the server and in the browser.
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
-	if sess, err := s.session(r); err == nil {
-		now := s.clock.Now()
-		if err := s.store.VerifySession(r.Context(), sess.IDHash, "", "", now, now); err != nil {
+	if device, err := s.deviceOf(r); err == nil {
+		if err := s.store.EndSession(r.Context(), device, s.clock.Now()); err != nil {
 			s.writeError(w, r, err)
 			return
 		}

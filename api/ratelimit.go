@@ -65,8 +65,8 @@ const (
 )
 
 // sessionKey carries, in a request's context, the session and person the limits read,
-// so that the handler behind them does not read them again (Server.session and
-// Server.sessionPerson look here first).
+// so that the handler behind them does not read them again (Server.sessionPerson looks
+// here first).
 type sessionKey struct{}
 
 // signedIn is what sessionKey carries.

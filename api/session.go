@@ -27,23 +27,6 @@ func hashID(raw string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// session returns the request's live session, or CodeUnauthorized. A session the route
-// limits already read for this request is not read again.
-func (s *Server) session(r *http.Request) (vaxbook.Session, error) {
-	if si, ok := limitedSession(r); ok {
-		return si.sess, nil
-	}
-	c, err := r.Cookie(sessionCookie)
-	if err != nil || len(c.Value) != 43 {
-		return vaxbook.Session{}, vaxbook.Errorf(vaxbook.CodeUnauthorized, "no session: verify your identity first")
-	}
-	sess, err := s.store.Session(r.Context(), hashID(c.Value), s.clock.Now())
-	if vaxbook.ErrorCode(err) == vaxbook.CodeNotFound {
-		return vaxbook.Session{}, vaxbook.Errorf(vaxbook.CodeUnauthorized, "your session has expired: verify your identity again")
-	}
-	return sess, err
-}
-
 // device returns the request's device id, the hash of its session cookie, setting a new
 // cookie when the browser has none. The device is the browser that holds the cookie
 // (rule 7). Nothing is stored until verification succeeds (SignIn): a surge of people
@@ -79,15 +62,15 @@ func (s *Server) resident(r *http.Request) (booking.Resident, error) {
 	if err != nil {
 		return booking.Resident{}, err
 	}
-	if !sess.Verified(s.clock.Now()) || p.Key == "" {
+	if !sess.Verified(s.clock.Now()) {
 		return booking.Resident{}, vaxbook.Errorf(vaxbook.CodeUnauthorized, "verify your identity first")
 	}
 	return booking.Resident{Person: p, DeviceID: sess.IDHash}, nil
 }
 
-// sessionPerson returns the request's live session and its person (zero when the
-// session is not bound to one), or CodeUnauthorized; what the route limits already read
-// for this request is not read again.
+// sessionPerson returns the request's live session and its person, or
+// CodeUnauthorized; what the route limits already read for this request is not read
+// again.
 func (s *Server) sessionPerson(r *http.Request) (vaxbook.Session, vaxbook.Person, error) {
 	if si, ok := limitedSession(r); ok {
 		return si.sess, si.p, nil

@@ -11,44 +11,33 @@ import (
 	"vaxbook"
 )
 
-// CreateSession stores a new session; an id hash already stored is CodeConflict.
-func (s *Store) CreateSession(ctx context.Context, ss vaxbook.Session) error {
-	_, err := s.pool.Exec(ctx, `
-		INSERT INTO sessions (id_hash, person_key, method, created_at, verified_at, expires_at)
-		VALUES ($1, $2, $3, $4, $5, $6)`,
-		ss.IDHash, ss.PersonKey, ss.Method, ss.CreatedAt, pgTime(ss.VerifiedAt), ss.ExpiresAt)
-	return dbError(err, "create session")
-}
-
-// Session returns the session with the id hash, or CodeNotFound when there is none or
-// it has expired at now.
-func (s *Store) Session(ctx context.Context, idHash string, now time.Time) (vaxbook.Session, error) {
+// SessionPerson reads the session and its person with one join.
+func (s *Store) SessionPerson(ctx context.Context, idHash string, now time.Time) (vaxbook.Session, vaxbook.Person, error) {
 	var (
 		ss                         vaxbook.Session
+		p                          vaxbook.Person
 		created, verified, expires pgtype.Timestamptz
+		birth                      pgtype.Date
 	)
 	err := s.pool.QueryRow(ctx, `
-		SELECT id_hash, person_key, method, created_at, verified_at, expires_at
-		FROM sessions WHERE id_hash = $1 AND expires_at > $2`, idHash, now).
-		Scan(&ss.IDHash, &ss.PersonKey, &ss.Method, &created, &verified, &expires)
+		SELECT s.id_hash, s.method, s.created_at, s.verified_at, s.expires_at,
+			p.person_key, p.name, p.birth, p.phone_enc, p.is_foreign
+		FROM sessions s JOIN persons p ON p.person_key = s.person_key
+		WHERE s.id_hash = $1 AND s.expires_at > $2`, idHash, now).
+		Scan(&ss.IDHash, &ss.Method, &created, &verified, &expires, &p.Key, &p.Name, &birth, &p.PhoneEnc, &p.Foreign)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return ss, vaxbook.Errorf(vaxbook.CodeNotFound, "session not found or expired")
+		return vaxbook.Session{}, vaxbook.Person{}, vaxbook.Errorf(vaxbook.CodeNotFound, "session not found or expired")
 	}
+	if err != nil {
+		return vaxbook.Session{}, vaxbook.Person{}, dbError(err, "load session and person")
+	}
+	ss.PersonKey, p.Birth = p.Key, fromDate(birth)
 	ss.CreatedAt, ss.VerifiedAt, ss.ExpiresAt = fromTime(created), fromTime(verified), fromTime(expires)
-	return ss, dbError(err, "load session")
+	return ss, p, nil
 }
 
-// VerifySession binds a person to a session, or fails with CodeNotFound if there is no
-// such session.
-func (s *Store) VerifySession(ctx context.Context, idHash, personKey, method string, at, expires time.Time) error {
-	tag, err := s.pool.Exec(ctx, `
-		UPDATE sessions SET person_key = $2, method = $3, verified_at = $4, expires_at = $5
-		WHERE id_hash = $1`, idHash, personKey, method, at, expires)
-	if err != nil {
-		return dbError(err, "verify session")
-	}
-	if tag.RowsAffected() == 0 {
-		return vaxbook.Errorf(vaxbook.CodeNotFound, "session not found")
-	}
-	return nil
+// EndSession makes the session expire at at.
+func (s *Store) EndSession(ctx context.Context, idHash string, at time.Time) error {
+	_, err := s.pool.Exec(ctx, `UPDATE sessions SET expires_at = $2 WHERE id_hash = $1 AND expires_at > $2`, idHash, at)
+	return dbError(err, "end session")
 }

@@ -2,11 +2,6 @@ package postgres
 
 import (
 	"context"
-	"errors"
-	"time"
-
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgtype"
 
 	"vaxbook"
 )
@@ -39,33 +34,4 @@ func nilIfEmpty(b []byte) []byte {
 		return nil
 	}
 	return b
-}
-
-// SessionPerson reads the session and its person with one join.
-func (s *Store) SessionPerson(ctx context.Context, idHash string, now time.Time) (vaxbook.Session, vaxbook.Person, error) {
-	var (
-		ss                         vaxbook.Session
-		p                          vaxbook.Person
-		created, verified, expires pgtype.Timestamptz
-		name                       pgtype.Text
-		birth                      pgtype.Date
-		foreign                    pgtype.Bool
-	)
-	err := s.pool.QueryRow(ctx, `
-		SELECT s.id_hash, s.person_key, s.method, s.created_at, s.verified_at, s.expires_at,
-			p.name, p.birth, p.phone_enc, p.is_foreign
-		FROM sessions s LEFT JOIN persons p ON p.person_key = s.person_key
-		WHERE s.id_hash = $1 AND s.expires_at > $2`, idHash, now).
-		Scan(&ss.IDHash, &ss.PersonKey, &ss.Method, &created, &verified, &expires, &name, &birth, &p.PhoneEnc, &foreign)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return ss, p, vaxbook.Errorf(vaxbook.CodeNotFound, "session not found or expired")
-	}
-	if err != nil {
-		return vaxbook.Session{}, vaxbook.Person{}, dbError(err, "load session and person")
-	}
-	ss.CreatedAt, ss.VerifiedAt, ss.ExpiresAt = fromTime(created), fromTime(verified), fromTime(expires)
-	if name.Valid {
-		p.Key, p.Name, p.Birth, p.Foreign = ss.PersonKey, name.String, fromDate(birth), foreign.Bool
-	}
-	return ss, p, nil
 }

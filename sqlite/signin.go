@@ -3,9 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
-	"time"
 
 	"vaxbook"
 )
@@ -38,34 +36,4 @@ func (s *Store) SignIn(ctx context.Context, p vaxbook.Person, se vaxbook.Session
 		}
 		return nil
 	})
-}
-
-// SessionPerson reads the session and its person with one join.
-func (s *Store) SessionPerson(ctx context.Context, idHash string, now time.Time) (vaxbook.Session, vaxbook.Person, error) {
-	se := vaxbook.Session{IDHash: idHash}
-	var p vaxbook.Person
-	var person, method, name, birth sql.NullString
-	var created, verified, expires sql.NullInt64
-	var foreign sql.NullBool
-	err := s.read.QueryRowContext(ctx, `
-		SELECT s.person_key, s.method, s.created_at, s.verified_at, s.expires_at,
-			p.name, p.birth, p.phone_enc, p.is_foreign
-		FROM sessions s LEFT JOIN persons p ON p.person_key = s.person_key
-		WHERE s.id_hash = ? AND s.expires_at > ?`, idHash, now.UnixMicro()).
-		Scan(&person, &method, &created, &verified, &expires, &name, &birth, &p.PhoneEnc, &foreign)
-	if errors.Is(err, sql.ErrNoRows) {
-		return vaxbook.Session{}, p, vaxbook.Errorf(vaxbook.CodeNotFound, "no such session")
-	}
-	if err != nil {
-		return vaxbook.Session{}, p, fmt.Errorf("read session and person: %w", err)
-	}
-	se.PersonKey, se.Method = person.String, method.String
-	se.CreatedAt, se.VerifiedAt, se.ExpiresAt = parseTime(created), parseTime(verified), parseTime(expires)
-	if name.Valid {
-		p.Key, p.Name, p.Foreign = se.PersonKey, name.String, foreign.Bool
-		if p.Birth, err = parseDate(birth); err != nil {
-			return vaxbook.Session{}, vaxbook.Person{}, err
-		}
-	}
-	return se, p, nil
 }

@@ -26,15 +26,11 @@ var signInTests = []storeTest{
 			t.Fatalf("Person(k-1) = %+v, %v; want %+v", got, err, p)
 		}
 	}},
-	{"sign in on an anonymous session binds it and keeps its creation", func(t *testing.T, s vaxbook.Store) {
-		anon := newSession("3f9a")
-		mustCreateSession(t, s, anon)
+	{"signing in again on a device rebinds its session and keeps its creation", func(t *testing.T, s vaxbook.Store) {
+		first := mustSignIn(t, s, "3f9a", "k-1", "kakao", sessionAt)
 		at := sessionAt.Add(3 * time.Minute)
-		sess := signedIn("3f9a", "k-1", "kakao", at)
-		if err := s.SignIn(t.Context(), vaxbook.Person{Key: "k-1", Name: "김민준", Birth: vaxbook.MustDate("1981-07-12")}, sess); err != nil {
-			t.Fatalf("SignIn: %v", err)
-		}
-		sess.CreatedAt = anon.CreatedAt
+		sess := mustSignIn(t, s, "3f9a", "k-2", "phone", at)
+		sess.CreatedAt = first.CreatedAt
 		wantSession(t, s, sess, at)
 	}},
 	{"sign in without a phone keeps the stored one; with one, replaces it", func(t *testing.T, s vaxbook.Store) {
@@ -60,8 +56,8 @@ var signInTests = []storeTest{
 		wantCode(t, "SignIn without a key", s.SignIn(t.Context(), p, signedIn("3f9a", "", "phone", sessionAt)), vaxbook.CodeInvalidInput)
 		_, err := s.Person(t.Context(), "k-1")
 		wantCode(t, "Person after refused sign-ins", err, vaxbook.CodeNotFound)
-		_, err = s.Session(t.Context(), "3f9a", sessionAt)
-		wantCode(t, "Session after refused sign-ins", err, vaxbook.CodeNotFound)
+		_, _, err = s.SessionPerson(t.Context(), "3f9a", sessionAt)
+		wantCode(t, "SessionPerson after refused sign-ins", err, vaxbook.CodeNotFound)
 	}},
 	{"session person returns the signed-in session with its person", func(t *testing.T, s vaxbook.Store) {
 		p := vaxbook.Person{Key: "k-1", Name: "이상훈", Birth: vaxbook.MustDate("1981-07-12"), PhoneEnc: []byte("sealed-1"), Foreign: true}
@@ -80,14 +76,5 @@ var signInTests = []storeTest{
 		wantCode(t, "SessionPerson at expiry", err, vaxbook.CodeNotFound)
 		_, _, err = s.SessionPerson(t.Context(), "3f9b", sessionAt)
 		wantCode(t, "SessionPerson of a missing session", err, vaxbook.CodeNotFound)
-	}},
-	{"session person of an anonymous session has no person", func(t *testing.T, s vaxbook.Store) {
-		mustPutPerson(t, s, vaxbook.Person{Key: "k-1", Name: "김민준", Birth: vaxbook.MustDate("1981-07-12")})
-		anon := newSession("3f9a")
-		mustCreateSession(t, s, anon)
-		gotS, gotP, err := s.SessionPerson(t.Context(), "3f9a", sessionAt)
-		if err != nil || gotS.PersonKey != "" || gotP.Key != "" || gotP.Name != "" || gotP.PhoneEnc != nil {
-			t.Fatalf("SessionPerson = %+v, %+v, %v; want the anonymous session and no person", gotS, gotP, err)
-		}
 	}},
 }
