@@ -78,9 +78,10 @@ func realAddr(next http.Handler, trusted []netip.Prefix) http.Handler {
 // its /64, which one subscriber usually holds whole — keyed by full address, anyone
 // with a /64 would get a fresh budget for every request.
 func limitAddr(r *http.Request) string {
-	a, err := netip.ParseAddr(clientAddr(r))
+	addr := clientAddr(r)
+	a, err := netip.ParseAddr(addr)
 	if err != nil || a.Unmap().Is4() {
-		return clientAddr(r)
+		return addr
 	}
 	p, _ := a.Prefix(64)
 	return p.String()

@@ -183,11 +183,11 @@ func (s *Server) routes() []route {
 	// The same-day standby list of leftover doses (api/standby.go).
 	rs = append(rs,
 		route{"GET", "/api/v1/campaigns/{id}/standby/sites", s.limited(searchRoutes, s.standbySites), true},
-		route{"GET", "/api/v1/campaigns/{id}/standby", s.standbyMine, true},
-		route{"POST", "/api/v1/campaigns/{id}/standby", s.limited(bookingRoutes, s.standbyJoin), true},
-		route{"DELETE", "/api/v1/campaigns/{id}/standby", s.limited(bookingRoutes, s.standbyLeave), true},
-		route{"POST", "/api/v1/campaigns/{id}/standby/{entry}/accept", s.limited(bookingRoutes, s.standbyAccept), true},
-		route{"POST", "/api/v1/campaigns/{id}/standby/{entry}/decline", s.limited(bookingRoutes, s.standbyDecline), true},
+		route{"GET", "/api/v1/campaigns/{id}/standby", s.asStandbyResident(s.standbyMine), true},
+		route{"POST", "/api/v1/campaigns/{id}/standby", s.limited(bookingRoutes, s.asStandbyResident(s.standbyJoin)), true},
+		route{"DELETE", "/api/v1/campaigns/{id}/standby", s.limited(bookingRoutes, s.asStandbyResident(s.standbyLeave)), true},
+		route{"POST", "/api/v1/campaigns/{id}/standby/{entry}/accept", s.limited(bookingRoutes, s.asStandbyResident(s.standbyAccept)), true},
+		route{"POST", "/api/v1/campaigns/{id}/standby/{entry}/decline", s.limited(bookingRoutes, s.asStandbyResident(s.standbyDecline)), true},
 		route{"GET", "/api/v1/clinic/standby", s.staffOnly(s.clinicStandby), true},
 		route{"POST", "/api/v1/clinic/leftovers", s.staffOnly(s.clinicLeftover), true},
 	)

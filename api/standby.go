@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"vaxbook"
+	"vaxbook/booking"
 	"vaxbook/standby"
 )
 
@@ -64,23 +65,36 @@ func (s *Server) standbyReady() error {
 	return nil
 }
 
+// standbyAction is a resident's standby request once its prologue has run: the
+// verified resident and the campaign named by the path.
+type standbyAction func(w http.ResponseWriter, r *http.Request, res booking.Resident, campaignID int64)
+
+// asStandbyResident runs the prologue the resident's standby routes share — the
+// campaign from the path, the verified resident, a store that keeps standby lists —
+// and answers its error, or calls next.
+func (s *Server) asStandbyResident(next standbyAction) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		id, err := pathID(r, "id")
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		res, err := s.resident(r)
+		if err == nil {
+			err = s.standbyReady()
+		}
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		next(w, r, res, id)
+	}
+}
+
 // standbyMine answers the resident's standby entry of today in the campaign, or null,
 // with the service's today and now, which the page's countdown reads instead of the
 // device's clock.
-func (s *Server) standbyMine(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	res, err := s.resident(r)
-	if err == nil {
-		err = s.standbyReady()
-	}
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
+func (s *Server) standbyMine(w http.ResponseWriter, r *http.Request, res booking.Resident, id int64) {
 	now := s.clock.Now()
 	out := map[string]any{
 		"date": vaxbook.DateOf(now).String(), "now": now.Format(time.RFC3339),
@@ -100,20 +114,7 @@ func (s *Server) standbyMine(w http.ResponseWriter, r *http.Request) {
 }
 
 // standbyJoin puts the resident on a site's list for today.
-func (s *Server) standbyJoin(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	res, err := s.resident(r)
-	if err == nil {
-		err = s.standbyReady()
-	}
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
+func (s *Server) standbyJoin(w http.ResponseWriter, r *http.Request, res booking.Resident, id int64) {
 	var in struct {
 		SiteID int64 `json:"site_id"`
 	}
@@ -130,20 +131,7 @@ func (s *Server) standbyJoin(w http.ResponseWriter, r *http.Request) {
 }
 
 // standbyLeave takes the resident off today's list; an offer they hold passes on.
-func (s *Server) standbyLeave(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	res, err := s.resident(r)
-	if err == nil {
-		err = s.standbyReady()
-	}
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
+func (s *Server) standbyLeave(w http.ResponseWriter, r *http.Request, res booking.Resident, id int64) {
 	e, err := s.standby.Leave(r.Context(), res, id)
 	if err != nil {
 		s.writeError(w, r, err)
@@ -152,26 +140,9 @@ func (s *Server) standbyLeave(w http.ResponseWriter, r *http.Request) {
 	s.writeJSON(w, http.StatusOK, s.standbyView(r, e))
 }
 
-// standbyOffer parses the campaign and entry of an accept or decline and the verified
-// resident behind it.
-func (s *Server) standbyOffer(r *http.Request) (campaignID, entryID int64, err error) {
-	if campaignID, err = pathID(r, "id"); err != nil {
-		return 0, 0, err
-	}
-	if entryID, err = pathID(r, "entry"); err != nil {
-		return 0, 0, err
-	}
-	return campaignID, entryID, s.standbyReady()
-}
-
 // standbyAccept books the dose offered to the resident and answers the reservation.
-func (s *Server) standbyAccept(w http.ResponseWriter, r *http.Request) {
-	campaignID, entryID, err := s.standbyOffer(r)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	res, err := s.resident(r)
+func (s *Server) standbyAccept(w http.ResponseWriter, r *http.Request, res booking.Resident, campaignID int64) {
+	entryID, err := pathID(r, "entry")
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -185,13 +156,8 @@ func (s *Server) standbyAccept(w http.ResponseWriter, r *http.Request) {
 }
 
 // standbyDecline gives the offered dose back for the next in line.
-func (s *Server) standbyDecline(w http.ResponseWriter, r *http.Request) {
-	campaignID, entryID, err := s.standbyOffer(r)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	res, err := s.resident(r)
+func (s *Server) standbyDecline(w http.ResponseWriter, r *http.Request, res booking.Resident, campaignID int64) {
+	entryID, err := pathID(r, "entry")
 	if err != nil {
 		s.writeError(w, r, err)
 		return
