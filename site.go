@@ -9,6 +9,9 @@ type Site struct {
 	District string // 시군구
 	Address  string
 	Kind     string // "clinic" or "centre"
+	// Phone is the site's telephone number as people dial it ("02-555-0142"); empty
+	// when none was loaded.
+	Phone string
 }
 
 // SiteQuery selects sites for a search. Empty fields match everything; Name matches a

@@ -97,7 +97,8 @@ func Sites(n int, seed int64) []vaxbook.Site {
 // stream, so they do not change when another site is added before it.
 func newSite(id, seed int64, provinceName, districtName string, centre bool) vaxbook.Site {
 	s := newStream(seed, kindSite, uint64(id))
-	site := vaxbook.Site{ID: id, Province: provinceName, District: districtName, Kind: KindClinic}
+	site := vaxbook.Site{ID: id, Province: provinceName, District: districtName, Kind: KindClinic,
+		Phone: sitePhone(id, seed, provinceName)}
 	place := provinceName
 	if districtName != provinceName {
 		place += " " + districtName
@@ -130,6 +131,25 @@ func newSite(id, seed int64, provinceName, districtName string, centre bool) vax
 	}
 	site.Address = fmt.Sprintf("%s %s %d", place, road, 1+s.intn(300))
 	return site
+}
+
+// areaCodes are the telephone area codes of the provinces (서울 02, 부산 051, …).
+var areaCodes = map[string]string{
+	"서울특별시": "02", "부산광역시": "051", "대구광역시": "053", "인천광역시": "032",
+	"광주광역시": "062", "대전광역시": "042", "울산광역시": "052", "세종특별자치시": "044",
+	"경기도": "031", "강원도": "033", "충청북도": "043", "충청남도": "041", "전라북도": "063",
+	"전라남도": "061", "경상북도": "054", "경상남도": "055", "제주특별자치도": "064",
+}
+
+// sitePhone returns site id's telephone number under its province's area code. It comes
+// from a stream of its own, so that adding phones changed no site's name or address.
+func sitePhone(id, seed int64, provinceName string) string {
+	s := newStream(seed, kindSitePhone, uint64(id))
+	code, ok := areaCodes[provinceName]
+	if !ok {
+		code = "02"
+	}
+	return fmt.Sprintf("%s-%d-%04d", code, 200+s.intn(800), s.intn(10000))
 }
 
 // stem returns a district's name without its ward or city of a city ward and without

@@ -17,6 +17,7 @@ const (
 	kindCapacity
 	kindResident
 	kindPhone
+	kindSitePhone
 )
 
 // newStream returns the stream of record index of the given kind under seed.

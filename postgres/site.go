@@ -20,6 +20,7 @@ func (s *Store) PutSites(ctx context.Context, sites []vaxbook.Site) error {
 	ids := make([]int64, 0, n)
 	names, provinces := make([]string, 0, n), make([]string, 0, n)
 	districts, addresses, kinds := make([]string, 0, n), make([]string, 0, n), make([]string, 0, n)
+	phones := make([]string, 0, n)
 	for i, st := range sites {
 		if last[st.ID] != i {
 			continue
@@ -27,13 +28,15 @@ func (s *Store) PutSites(ctx context.Context, sites []vaxbook.Site) error {
 		ids = append(ids, st.ID)
 		names, provinces = append(names, st.Name), append(provinces, st.Province)
 		districts, addresses, kinds = append(districts, st.District), append(addresses, st.Address), append(kinds, st.Kind)
+		phones = append(phones, st.Phone)
 	}
 	_, err := s.pool.Exec(ctx, `
-		INSERT INTO sites (id, name, province, district, address, kind)
-		SELECT * FROM unnest($1::BIGINT[], $2::TEXT[], $3::TEXT[], $4::TEXT[], $5::TEXT[], $6::TEXT[])
+		INSERT INTO sites (id, name, province, district, address, kind, phone)
+		SELECT * FROM unnest($1::BIGINT[], $2::TEXT[], $3::TEXT[], $4::TEXT[], $5::TEXT[], $6::TEXT[], $7::TEXT[])
 		ON CONFLICT (id) DO UPDATE SET name = excluded.name, province = excluded.province,
-			district = excluded.district, address = excluded.address, kind = excluded.kind`,
-		ids, names, provinces, districts, addresses, kinds)
+			district = excluded.district, address = excluded.address, kind = excluded.kind,
+			phone = excluded.phone`,
+		ids, names, provinces, districts, addresses, kinds, phones)
 	return dbError(err, "put sites")
 }
 
@@ -41,8 +44,8 @@ func (s *Store) PutSites(ctx context.Context, sites []vaxbook.Site) error {
 func (s *Store) Site(ctx context.Context, id int64) (vaxbook.Site, error) {
 	var st vaxbook.Site
 	err := s.pool.QueryRow(ctx, `
-		SELECT id, name, province, district, address, kind FROM sites WHERE id = $1`, id).
-		Scan(&st.ID, &st.Name, &st.Province, &st.District, &st.Address, &st.Kind)
+		SELECT id, name, province, district, address, kind, phone FROM sites WHERE id = $1`, id).
+		Scan(&st.ID, &st.Name, &st.Province, &st.District, &st.Address, &st.Kind, &st.Phone)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return st, vaxbook.Errorf(vaxbook.CodeNotFound, "site %d not found", id)
 	}

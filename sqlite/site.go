@@ -18,15 +18,16 @@ func (s *Store) PutSites(ctx context.Context, sites []vaxbook.Site) error {
 	}
 	return s.inWrite(ctx, func(tx *sql.Tx) error {
 		stmt, err := tx.PrepareContext(ctx, `
-			INSERT INTO sites (id, name, province, district, address, kind) VALUES (?, ?, ?, ?, ?, ?)
+			INSERT INTO sites (id, name, province, district, address, kind, phone) VALUES (?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (id) DO UPDATE SET name = excluded.name, province = excluded.province,
-				district = excluded.district, address = excluded.address, kind = excluded.kind`)
+				district = excluded.district, address = excluded.address, kind = excluded.kind,
+				phone = excluded.phone`)
 		if err != nil {
 			return fmt.Errorf("prepare sites: %w", err)
 		}
 		defer stmt.Close()
 		for _, st := range sites {
-			if _, err := stmt.ExecContext(ctx, st.ID, st.Name, st.Province, st.District, st.Address, st.Kind); err != nil {
+			if _, err := stmt.ExecContext(ctx, st.ID, st.Name, st.Province, st.District, st.Address, st.Kind, st.Phone); err != nil {
 				return fmt.Errorf("put site %d: %w", st.ID, err)
 			}
 		}
@@ -38,8 +39,8 @@ func (s *Store) PutSites(ctx context.Context, sites []vaxbook.Site) error {
 func (s *Store) Site(ctx context.Context, id int64) (vaxbook.Site, error) {
 	var st vaxbook.Site
 	err := s.read.QueryRowContext(ctx, `
-		SELECT id, name, province, district, address, kind FROM sites WHERE id = ?`, id).
-		Scan(&st.ID, &st.Name, &st.Province, &st.District, &st.Address, &st.Kind)
+		SELECT id, name, province, district, address, kind, phone FROM sites WHERE id = ?`, id).
+		Scan(&st.ID, &st.Name, &st.Province, &st.District, &st.Address, &st.Kind, &st.Phone)
 	if errors.Is(err, sql.ErrNoRows) {
 		return vaxbook.Site{}, vaxbook.Errorf(vaxbook.CodeNotFound, "no site %d", id)
 	}
