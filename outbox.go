@@ -47,6 +47,9 @@ type MessagePayload struct {
 	Date       string `json:"date"`
 	SecondDate string `json:"second_date,omitempty"`
 	Product    string `json:"product,omitempty"`
+	// Lang is the language of the text, "en" for English; empty is Korean. Nothing
+	// records a person's language yet, so the stores leave it empty.
+	Lang string `json:"lang,omitempty"`
 }
 
 // PayloadOf returns the JSON payload of a message about r; product is set once fixed.

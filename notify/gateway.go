@@ -25,6 +25,8 @@ type GatewayConfig struct {
 	Backoff time.Duration
 	// Token, if set, is sent as a bearer token.
 	Token string
+	// Texts writes the texts (default: sites named by number, no lookup).
+	Texts *Texts
 }
 
 // GatewaySender posts messages to the HTTP API of an SMS/messenger provider as JSON
@@ -46,6 +48,9 @@ func NewGatewaySender(url string, sealer *identity.Sealer, cfg GatewayConfig) *G
 	if cfg.Backoff <= 0 {
 		cfg.Backoff = 200 * time.Millisecond
 	}
+	if cfg.Texts == nil {
+		cfg.Texts = NewTexts(nil)
+	}
 	return &GatewaySender{url: url, sealer: sealer, cfg: cfg}
 }
 
@@ -63,7 +68,11 @@ func (g *GatewaySender) Send(ctx context.Context, m Message) error {
 	if err != nil {
 		return err
 	}
-	body, err := json.Marshal(GatewayRequest{To: phone, Kind: string(m.Kind), Text: Text(m)})
+	text, err := g.cfg.Texts.Render(ctx, m)
+	if err != nil {
+		return err
+	}
+	body, err := json.Marshal(GatewayRequest{To: phone, Kind: string(m.Kind), Text: text})
 	if err != nil {
 		return Permanent(err)
 	}

@@ -6,10 +6,7 @@ package notify
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"fmt"
-	"time"
 
 	"vaxbook"
 )
@@ -38,32 +35,4 @@ func Permanent(err error) error { return permanentError{err} }
 func IsPermanent(err error) bool {
 	var p permanentError
 	return errors.As(err, &p)
-}
-
-// Text renders the short message a person receives. It names no person: the phone
-// number is the addressee, and the text says only what the booking is.
-func Text(m Message) string {
-	var p vaxbook.MessagePayload
-	_ = json.Unmarshal(m.Payload, &p) // a payload the store wrote; missing fields stay empty
-	where := fmt.Sprintf("site %d on %s", p.SiteID, p.Date)
-	switch m.Kind {
-	case vaxbook.KindBooked:
-		return fmt.Sprintf("[vaxbook] Booked: %s (2nd dose %s).", where, p.SecondDate)
-	case vaxbook.KindChanged:
-		return fmt.Sprintf("[vaxbook] Changed: your appointment is now %s (2nd dose %s).", where, p.SecondDate)
-	case vaxbook.KindCancelled:
-		return fmt.Sprintf("[vaxbook] Cancelled: your appointment %s.", where)
-	case vaxbook.KindConfirmed:
-		return fmt.Sprintf("[vaxbook] Confirmed: %s, vaccine %s. It can no longer be changed online.", where, p.Product)
-	case vaxbook.KindReminder:
-		return fmt.Sprintf("[vaxbook] Reminder: your vaccination is tomorrow, %s.", where)
-	case vaxbook.KindStandbyOffer:
-		var offer struct {
-			ExpiresAt time.Time `json:"expires_at"`
-		}
-		_ = json.Unmarshal(m.Payload, &offer)
-		return fmt.Sprintf("[vaxbook] Leftover dose for you: site %d today. Accept on the site by %s or it goes to the next in line.",
-			p.SiteID, offer.ExpiresAt.In(vaxbook.Seoul).Format("15:04"))
-	}
-	return "[vaxbook] " + string(m.Kind)
 }

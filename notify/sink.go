@@ -25,6 +25,7 @@ type Delivery struct {
 type Sink struct {
 	sealer *identity.Sealer
 	clock  vaxbook.Clock
+	texts  *Texts
 
 	mu   sync.Mutex
 	buf  []Delivery
@@ -34,15 +35,19 @@ type Sink struct {
 }
 
 // NewSink returns a sink keeping the last keep deliveries (200 if keep is not
-// positive), opening phones with sealer and stamping with clock (system if nil).
-func NewSink(sealer *identity.Sealer, keep int, clock vaxbook.Clock) *Sink {
+// positive), opening phones with sealer, stamping with clock (system if nil) and
+// writing texts with texts (sites named by number if nil).
+func NewSink(sealer *identity.Sealer, keep int, clock vaxbook.Clock, texts *Texts) *Sink {
 	if keep <= 0 {
 		keep = 200
 	}
 	if clock == nil {
 		clock = vaxbook.SystemClock{}
 	}
-	return &Sink{sealer: sealer, clock: clock, buf: make([]Delivery, keep), seen: map[string]bool{}}
+	if texts == nil {
+		texts = NewTexts(nil)
+	}
+	return &Sink{sealer: sealer, clock: clock, texts: texts, buf: make([]Delivery, keep), seen: map[string]bool{}}
 }
 
 // Send implements Sender. A message whose phone cannot be opened is a permanent
@@ -52,7 +57,11 @@ func (s *Sink) Send(ctx context.Context, m Message) error {
 	if err != nil {
 		return err
 	}
-	d := Delivery{At: s.clock.Now(), Phone: phone, Kind: m.Kind, Text: Text(m), IdempotencyKey: m.IdempotencyKey}
+	text, err := s.texts.Render(ctx, m)
+	if err != nil {
+		return err
+	}
+	d := Delivery{At: s.clock.Now(), Phone: phone, Kind: m.Kind, Text: text, IdempotencyKey: m.IdempotencyKey}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.seen[m.IdempotencyKey] {

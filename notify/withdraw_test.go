@@ -52,7 +52,7 @@ func TestACancelledAppointmentIsNeverRemindedAfterACrash(t *testing.T) {
 		}
 		d := g.deliveries()
 		key := vaxbook.IdempotencyKey(vaxbook.KindCancelled, r.ID)
-		if len(d) != 1 || !strings.Contains(d[key].Text, "ancel") {
+		if len(d) != 1 || !strings.Contains(d[key].Text, "취소되었습니다") {
 			t.Errorf("deliveries = %+v, want only the cancellation under %s", d, key)
 		}
 		if n, err := w.RunOnce(t.Context()); n != 0 || err != nil {

@@ -109,7 +109,7 @@ func TestWorkerCrashBetweenSendAndMarkDeliversOnce(t *testing.T) {
 		}
 		key := vaxbook.IdempotencyKey(vaxbook.KindBooked, rs[0].ID)
 		d := g.deliveries()
-		if len(d) != 1 || d[key].To != "01000000000" || !strings.Contains(d[key].Text, "Booked") {
+		if len(d) != 1 || d[key].To != "01000000000" || !strings.Contains(d[key].Text, "예약이 완료") {
 			t.Errorf("deliveries = %+v, want one booked message to 01000000000 under %s", d, key)
 		}
 		if g.posts[key] != 2 {
@@ -184,7 +184,7 @@ func TestSinkDeliversEveryMessageOnceWithTheOpenedPhone(t *testing.T) {
 	forEachStore(t, func(t *testing.T, s store) {
 		sealer := mustSealer(t)
 		mustBookings(t, s, sealer, 3)
-		sink := notify.NewSink(sealer, 10, nil)
+		sink := notify.NewSink(sealer, 10, nil, nil)
 		w := notify.NewWorker(s, sink, vaxbook.NewManualClock(bookAt.Add(time.Second)), nil, fastConfig())
 		ctx, cancel := context.WithCancel(t.Context())
 		done := make(chan error)

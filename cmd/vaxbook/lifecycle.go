@@ -18,13 +18,15 @@ import (
 func startLifecycle(ctx context.Context, cfg Config, store vaxbook.Store, clock vaxbook.Clock, sealer *identity.Sealer, log *slog.Logger) *notify.Sink {
 	var sender notify.Sender
 	var sink *notify.Sink
+	// Texts name the site, its address and phone, looked up when sent.
+	texts := notify.NewTexts(store)
 	switch {
 	case cfg.SMSGateway != "":
 		sender = notify.NewGatewaySender(cfg.SMSGateway, sealer, notify.GatewayConfig{
-			Client: &http.Client{Timeout: 10 * time.Second}, Token: cfg.SMSGatewayToken,
+			Client: &http.Client{Timeout: 10 * time.Second}, Token: cfg.SMSGatewayToken, Texts: texts,
 		})
 	case cfg.Demo:
-		sink = notify.NewSink(sealer, 200, clock)
+		sink = notify.NewSink(sealer, 200, clock, texts)
 		sender = sink
 	default:
 		// Messages wait in the outbox until a gateway is configured; nothing is lost.
