@@ -37,6 +37,7 @@ const (
 	CodeConflict        Code = "conflict"          // the state changed under the request; retry
 	CodeRateLimited     Code = "rate_limited"      // too many requests from this client
 	CodePassRequired    Code = "pass_required"     // the waiting room has not admitted this device
+	CodePassInUse       Code = "pass_in_use"       // the pass was used by another person, or for a booking
 	CodeUnavailable     Code = "unavailable"       // a dependency is down; retry later
 	CodeInternal        Code = "internal"          // a bug or an unexpected failure
 )

@@ -11,6 +11,10 @@ import (
 
 // certChallenge issues a single-use challenge for the resident's certificate to sign.
 func (s *Server) certChallenge(w http.ResponseWriter, r *http.Request) {
+	if err := s.checkPassFree(r); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
 	ch, err := s.cert.Challenge(r.Context(), s.device(w, r), s.clock.Now())
 	if err != nil {
 		s.writeError(w, r, err)
@@ -36,6 +40,10 @@ func (s *Server) certVerify(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
+	if err := s.checkPassFree(r); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
 	now := s.clock.Now()
 	ctx, cancel := context.WithTimeout(r.Context(), verifyTimeout)
 	defer cancel()
@@ -50,9 +58,10 @@ func (s *Server) certVerify(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	if err := s.bindPerson(r.Context(), device, id, key, cert.Name, now); err != nil {
+	sess, p, err := s.signIn(w, r, device, id, key, cert.Name)
+	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	s.getSession(w, r)
+	s.writeSession(w, sess, p)
 }

@@ -21,6 +21,10 @@ const (
 // oidcStart sends the browser to the provider's sign-in page. The session is created
 // here if needed: its id is the device the login is bound to.
 func (s *Server) oidcStart(w http.ResponseWriter, r *http.Request) {
+	if err := s.checkPassFree(r); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
 	authURL, state, err := s.oidc.Begin(r.Context(), r.PathValue("provider"), s.device(w, r), s.clock.Now())
 	if err != nil {
 		s.writeError(w, r, err)
@@ -28,7 +32,7 @@ func (s *Server) oidcStart(w http.ResponseWriter, r *http.Request) {
 	}
 	// SameSite=Lax: the cookie must come back on the provider's top-level redirect.
 	http.SetCookie(w, &http.Cookie{
-		Name: oidcCookie, Value: state, Path: oidcCookiePath, MaxAge: int(oidc.StateTTL.Seconds()),
+		Name: s.oidcCookieName(), Value: state, Path: oidcCookiePath, MaxAge: int(oidc.StateTTL.Seconds()),
 		HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode,
 	})
 	http.Redirect(w, r, authURL, http.StatusFound)
@@ -42,8 +46,16 @@ func (s *Server) oidcCallback(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
+	if err := s.checkPassFree(r); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
 	provider := r.PathValue("provider")
-	http.SetCookie(w, &http.Cookie{Name: oidcCookie, Value: "", Path: oidcCookiePath, MaxAge: -1, HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode})
+	state := ""
+	if c, err := r.Cookie(s.oidcCookieName()); err == nil {
+		state = c.Value
+	}
+	http.SetCookie(w, &http.Cookie{Name: s.oidcCookieName(), Value: "", Path: oidcCookiePath, MaxAge: -1, HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode})
 	now := s.clock.Now()
 	ctx, cancel := context.WithTimeout(r.Context(), verifyTimeout)
 	defer cancel()
@@ -51,14 +63,15 @@ func (s *Server) oidcCallback(w http.ResponseWriter, r *http.Request) {
 	var key string
 	err = s.throughLine(ctx, provider, func(ctx context.Context) error {
 		var err error
-		id, key, err = s.oidc.Finish(ctx, provider, device, cookie(r, oidcCookie), r.URL.Query(), now)
+		id, key, err = s.oidc.Finish(ctx, provider, device, state, r.URL.Query(), now)
 		return err
 	})
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	if err := s.bindPerson(r.Context(), device, id, key, provider, now); err != nil {
+	sess, p, err := s.signIn(w, r, device, id, key, provider)
+	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
@@ -68,7 +81,16 @@ func (s *Server) oidcCallback(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/sites", http.StatusSeeOther)
 		return
 	}
-	s.getSession(w, r)
+	s.writeSession(w, sess, p)
+}
+
+// oidcCookieName is the login state cookie's name. It is scoped to the OpenID Connect
+// routes, so over TLS it takes the __Secure- prefix (__Host- requires Path=/).
+func (s *Server) oidcCookieName() string {
+	if s.secure {
+		return "__Secure-" + oidcCookie
+	}
+	return oidcCookie
 }
 
 // throughLine runs a provider call in the method's congestion line when one is

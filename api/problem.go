@@ -14,6 +14,7 @@ var statusOf = map[vaxbook.Code]int{
 	vaxbook.CodeInvalidInput:    http.StatusBadRequest,
 	vaxbook.CodeUnauthorized:    http.StatusUnauthorized,
 	vaxbook.CodePassRequired:    http.StatusUnauthorized,
+	vaxbook.CodePassInUse:       http.StatusForbidden,
 	vaxbook.CodeForbidden:       http.StatusForbidden,
 	vaxbook.CodeDeviceLocked:    http.StatusForbidden,
 	vaxbook.CodeNotFound:        http.StatusNotFound,

@@ -10,6 +10,7 @@ import (
 
 	"vaxbook"
 	"vaxbook/queue"
+	"vaxbook/signin"
 )
 
 // The waiting room's cookies. They carry signed tokens; the server keeps nothing per
@@ -19,23 +20,6 @@ const (
 	ticketCookie = "vb_ticket"
 	passCookie   = "vb_pass"
 )
-
-// setToken sets one of the waiting room's cookies for maxAge.
-func (s *Server) setToken(w http.ResponseWriter, name, value string, maxAge time.Duration) {
-	http.SetCookie(w, &http.Cookie{
-		Name: name, Value: value, Path: "/", MaxAge: int(maxAge.Seconds()), HttpOnly: true,
-		Secure: s.secure, SameSite: http.SameSiteLaxMode,
-	})
-}
-
-// cookie returns a cookie's value or "".
-func cookie(r *http.Request, name string) string {
-	c, err := r.Cookie(name)
-	if err != nil {
-		return ""
-	}
-	return c.Value
-}
 
 // clientAddr is the client's address, for the per-address limits: the peer's, or, when
 // the peer is a trusted load balancer, the one its X-Forwarded-For names (realAddr has
@@ -54,13 +38,13 @@ func clientAddr(r *http.Request) string {
 func (s *Server) queueJoin(w http.ResponseWriter, r *http.Request) {
 	now := s.clock.Now()
 	res, err := s.room.Join(r.Context(), queue.JoinRequest{
-		Device: cookie(r, deviceCookie), Ticket: cookie(r, ticketCookie), ClientAddr: limitAddr(r),
+		Device: s.cookie(r, deviceCookie), Ticket: s.cookie(r, ticketCookie), ClientAddr: limitAddr(r),
 	}, now)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	s.setToken(w, deviceCookie, res.Device, 24*time.Hour)
+	s.setToken(w, deviceCookie, res.Device, signin.DeviceTTL)
 	if res.Ticket == "" {
 		w.Header().Set("Retry-After", retryAfter(res.RetryAt, now))
 		s.writeJSON(w, http.StatusAccepted, map[string]any{"joined": false, "confirm_at": res.RetryAt.Format(time.RFC3339Nano)})
@@ -79,7 +63,7 @@ func (s *Server) queueJoin(w http.ResponseWriter, r *http.Request) {
 
 // queueStatus tells a waiting device its position, expected wait and when to ask again.
 func (s *Server) queueStatus(w http.ResponseWriter, r *http.Request) {
-	st, err := s.room.Status(r.Context(), cookie(r, ticketCookie), cookie(r, deviceCookie), s.clock.Now())
+	st, err := s.room.Status(r.Context(), s.cookie(r, ticketCookie), s.cookie(r, deviceCookie), s.clock.Now())
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -90,7 +74,7 @@ func (s *Server) queueStatus(w http.ResponseWriter, r *http.Request) {
 // queueClaim exchanges an admitted ticket for the pass that verification and booking
 // require.
 func (s *Server) queueClaim(w http.ResponseWriter, r *http.Request) {
-	pass, err := s.room.Claim(r.Context(), cookie(r, ticketCookie), cookie(r, deviceCookie), s.clock.Now())
+	pass, err := s.room.Claim(r.Context(), s.cookie(r, ticketCookie), s.cookie(r, deviceCookie), s.clock.Now())
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -144,7 +128,7 @@ func (s *Server) admitted(next http.HandlerFunc) http.HandlerFunc {
 		return next
 	}
 	return func(w http.ResponseWriter, r *http.Request) {
-		err := s.room.CheckPass(r.Context(), cookie(r, passCookie), cookie(r, deviceCookie), s.clock.Now())
+		err := s.room.CheckPass(r.Context(), s.cookie(r, passCookie), s.cookie(r, deviceCookie), s.clock.Now())
 		if err != nil {
 			if vaxbook.ErrorCode(err) == vaxbook.CodeUnauthorized {
 				err = vaxbook.Errorf(vaxbook.CodePassRequired, "please enter through the waiting room first")

@@ -81,6 +81,9 @@ type placeAction func(ctx context.Context, r booking.Resident, campaignID, siteI
 func (s *Server) withPlace(status int, act placeAction) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		res, err := s.resident(r)
+		if err == nil {
+			err = s.passOfResident(r, res)
+		}
 		if err != nil {
 			s.writeError(w, r, err)
 			return
@@ -94,6 +97,13 @@ func (s *Server) withPlace(status int, act placeAction) http.HandlerFunc {
 		if err != nil {
 			s.writeError(w, r, err)
 			return
+		}
+		if pass, expires := s.passPlace(r); pass != "" {
+			// The booking is made: its pass verifies nobody from now on. A failure
+			// here leaves the pass bound to this person, which already stops a resale.
+			if err := s.signin.Booked(r.Context(), pass, expires); err != nil {
+				s.log.Warn("end pass after booking", "err", err)
+			}
 		}
 		s.writeJSON(w, status, s.withSite(r, rv))
 	}
@@ -111,6 +121,9 @@ func (s *Server) withOwn(act ownAction) http.HandlerFunc {
 			return
 		}
 		res, err := s.resident(r)
+		if err == nil {
+			err = s.passOfResident(r, res)
+		}
 		if err != nil {
 			s.writeError(w, r, err)
 			return
@@ -122,4 +135,11 @@ func (s *Server) withOwn(act ownAction) http.HandlerFunc {
 		}
 		s.writeJSON(w, http.StatusOK, s.withSite(r, rv))
 	}
+}
+
+// passOfResident refuses a request whose waiting-room pass is bound to another person:
+// a pass admits only the person who first verified with it.
+func (s *Server) passOfResident(r *http.Request, res booking.Resident) error {
+	place, _ := s.passPlace(r)
+	return s.signin.PassHolder(r.Context(), place, res.Person.Key)
 }

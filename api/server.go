@@ -4,6 +4,7 @@
 package api
 
 import (
+	"crypto/rand"
 	"log/slog"
 	"net/http"
 	"net/netip"
@@ -14,9 +15,11 @@ import (
 	"vaxbook/cert"
 	"vaxbook/congestion"
 	"vaxbook/identity"
+	"vaxbook/inmem"
 	"vaxbook/oidc"
 	"vaxbook/phone"
 	"vaxbook/queue"
+	"vaxbook/signin"
 	"vaxbook/standby"
 )
 
@@ -60,6 +63,12 @@ type Config struct {
 	Limits RouteLimits
 	// StaffLogins count staff sign-in attempts; nil limiters count in this process.
 	StaffLogins LoginLimits
+	// SignIn completes every verification method into a session; nil signs in with
+	// passes bound in this process (right for one instance).
+	SignIn *signin.Service
+	// Devices signs the device cookies; the zero value takes the waiting room's
+	// signer, or a random key when there is no waiting room.
+	Devices signin.Devices
 }
 
 // Server holds the API's dependencies. Create it with New.
@@ -91,6 +100,8 @@ type Server struct {
 	loginsByLogin phone.Limiter
 	loginsByAddr  phone.Limiter
 	limits        RouteLimits
+	signin        *signin.Service
+	devices       signin.Devices
 
 	lightsCache lightsCache
 }
@@ -103,12 +114,35 @@ func New(cfg Config) *Server {
 	}
 	clinics, _ := cfg.Store.(vaxbook.Clinics)
 	logins := cfg.StaffLogins.withDefaults()
-	return &Server{
+	s := &Server{
 		clinics: clinics, staffKey: cfg.StaffKey, loginsByLogin: logins.PerAccount, loginsByAddr: logins.PerAddr, limits: cfg.Limits.withDefaults(),
 		store: cfg.Store, booking: cfg.Booking, phone: cfg.Phone, line: cfg.Line, lineMethods: cfg.LineMethods, room: cfg.Room, oidc: cfg.OIDC, cert: cfg.Cert, mounts: cfg.Mounts, operatorToken: cfg.OperatorToken, sealer: cfg.Sealer,
 		clock: cfg.Clock, log: log, secure: cfg.SecureCookies, demo: cfg.Demo, trustedProxies: cfg.TrustedProxies,
 		standby: newStandby(cfg),
+		signin:  cfg.SignIn, devices: cfg.Devices,
 	}
+	if s.signin == nil {
+		s.signin = signin.New(cfg.Store, cfg.Sealer, inmem.NewPasses())
+	}
+	if !s.devices.Valid() {
+		s.devices = signin.NewDevices(deviceSigner(cfg.Room))
+	}
+	return s
+}
+
+// deviceSigner returns the signer of device tokens: the waiting room's, so that the
+// device that joined the line is the device that verifies, or one with a random key.
+func deviceSigner(room *queue.Room) *queue.Signer {
+	if room != nil {
+		return room.Signer()
+	}
+	secret := make([]byte, queue.MinSecretLen)
+	rand.Read(secret)
+	signer, err := queue.NewSigner(queue.Key{ID: 1, Secret: secret})
+	if err != nil {
+		panic(err) // a random key of the minimum length is always accepted
+	}
+	return signer
 }
 
 // route is one entry of the routing table. The table is also what the OpenAPI test

@@ -1,62 +1,76 @@
 package api
 
 import (
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/base64"
-	"encoding/hex"
 	"net/http"
 	"time"
 
 	"vaxbook"
 	"vaxbook/booking"
+	"vaxbook/identity"
+	"vaxbook/signin"
 )
 
-// sessionCookie names the cookie that carries the session id.
+// sessionCookie names the cookie that carries the session token. The server sets it
+// only at a sign-in, with a new random value; a value the client brings is looked up,
+// never adopted.
 const sessionCookie = "vb_session"
 
-// Session lifetimes. A verified session lasts long enough to search and book calmly but
-// not all evening: the verification limit (one per 10 minutes) makes re-verifying cheap.
-const (
-	verifiedTTL = 30 * time.Minute
-)
-
-// hashID returns the stored form of a session id: storage never holds a usable cookie.
-func hashID(raw string) string {
-	sum := sha256.Sum256([]byte(raw))
-	return hex.EncodeToString(sum[:])
+// cookieName is the name a cookie is set and read under. Over TLS it carries the
+// __Host- prefix, which browsers accept only from a secure origin, for Path=/ and with
+// no Domain: a sibling subdomain or a plain-HTTP page cannot plant or overwrite it.
+func (s *Server) cookieName(base string) string {
+	if s.secure {
+		return "__Host-" + base
+	}
+	return base
 }
 
-// device returns the request's device id, the hash of its session cookie, setting a new
-// cookie when the browser has none. The device is the browser that holds the cookie
-// (rule 7). Nothing is stored until verification succeeds (SignIn): a surge of people
-// starting to verify costs the database nothing, and an abandoned attempt leaves no row.
-func (s *Server) device(w http.ResponseWriter, r *http.Request) string {
-	if id, err := s.deviceOf(r); err == nil {
-		return id
+// cookie returns the value of one of the service's cookies, or "".
+func (s *Server) cookie(r *http.Request, base string) string {
+	c, err := r.Cookie(s.cookieName(base))
+	if err != nil {
+		return ""
 	}
-	var b [32]byte
-	rand.Read(b[:])
-	raw := base64.RawURLEncoding.EncodeToString(b[:])
+	return c.Value
+}
+
+// setToken sets one of the service's cookies for maxAge (a negative age deletes it).
+func (s *Server) setToken(w http.ResponseWriter, base, value string, maxAge time.Duration) {
 	http.SetCookie(w, &http.Cookie{
-		Name: sessionCookie, Value: raw, Path: "/", HttpOnly: true,
+		Name: s.cookieName(base), Value: value, Path: "/", MaxAge: int(maxAge.Seconds()), HttpOnly: true,
 		Secure: s.secure, SameSite: http.SameSiteLaxMode,
 	})
-	return hashID(raw)
 }
 
-// deviceOf returns the device id of a request that carries a session cookie, or
-// CodeUnauthorized: a verification cannot finish on a device that did not start it.
+// device returns the request's device id, issuing a signed device cookie when the
+// browser has none the server issued. The device is the browser that holds the cookie
+// (rule 7); it survives sign-out, so signing out and in again on one browser is the
+// same device. Nothing is stored until a verification succeeds.
+func (s *Server) device(w http.ResponseWriter, r *http.Request) string {
+	now := s.clock.Now()
+	if id, ok := s.devices.ID(s.cookie(r, deviceCookie), now); ok {
+		return id
+	}
+	token, id := s.devices.Issue(now)
+	s.setToken(w, deviceCookie, token, signin.DeviceTTL)
+	return id
+}
+
+// deviceOf returns the device id of a request that carries a device cookie the server
+// issued, or CodeUnauthorized: a verification cannot finish on a device that did not
+// start it.
 func (s *Server) deviceOf(r *http.Request) (string, error) {
-	c, err := r.Cookie(sessionCookie)
-	if err != nil || len(c.Value) != 43 {
+	id, ok := s.devices.ID(s.cookie(r, deviceCookie), s.clock.Now())
+	if !ok {
 		return "", vaxbook.Errorf(vaxbook.CodeUnauthorized, "no session: start the verification again")
 	}
-	return hashID(c.Value), nil
+	return id, nil
 }
 
 // resident returns the verified person behind the request, or CodeUnauthorized. The
-// session and the person come in one read: every signed-in request needs both.
+// session and the person come in one read: every signed-in request needs both. The
+// device is the request's own device cookie: booking checks it against the device
+// that verified (rule 7), so a session token copied to another browser cannot book.
 func (s *Server) resident(r *http.Request) (booking.Resident, error) {
 	sess, p, err := s.sessionPerson(r)
 	if err != nil {
@@ -65,7 +79,8 @@ func (s *Server) resident(r *http.Request) (booking.Resident, error) {
 	if !sess.Verified(s.clock.Now()) {
 		return booking.Resident{}, vaxbook.Errorf(vaxbook.CodeUnauthorized, "verify your identity first")
 	}
-	return booking.Resident{Person: p, DeviceID: sess.IDHash}, nil
+	device, _ := s.devices.ID(s.cookie(r, deviceCookie), s.clock.Now())
+	return booking.Resident{Person: p, DeviceID: device}, nil
 }
 
 // sessionPerson returns the request's live session and its person, or
@@ -75,21 +90,84 @@ func (s *Server) sessionPerson(r *http.Request) (vaxbook.Session, vaxbook.Person
 	if si, ok := limitedSession(r); ok {
 		return si.sess, si.p, nil
 	}
-	c, err := r.Cookie(sessionCookie)
-	if err != nil || len(c.Value) != 43 {
+	token := s.cookie(r, sessionCookie)
+	if len(token) != signin.TokenLen {
 		return vaxbook.Session{}, vaxbook.Person{}, vaxbook.Errorf(vaxbook.CodeUnauthorized, "no session: verify your identity first")
 	}
-	sess, p, err := s.store.SessionPerson(r.Context(), hashID(c.Value), s.clock.Now())
+	sess, p, err := s.store.SessionPerson(r.Context(), signin.HashToken(token), s.clock.Now())
 	if vaxbook.ErrorCode(err) == vaxbook.CodeNotFound {
 		return vaxbook.Session{}, vaxbook.Person{}, vaxbook.Errorf(vaxbook.CodeUnauthorized, "your session has expired: verify your identity again")
 	}
 	return sess, p, err
 }
 
-// clearSession ends the session cookie in the browser.
-func (s *Server) clearSession(w http.ResponseWriter) {
-	http.SetCookie(w, &http.Cookie{
-		Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
-		Secure: s.secure, SameSite: http.SameSiteLaxMode,
-	})
+// signIn completes a verification every method ends with: the sign-in service binds
+// the waiting-room pass, stores the person and issues a new session, whose token
+// replaces whatever session cookie the browser held. It returns the new session and
+// its person for the answer.
+func (s *Server) signIn(w http.ResponseWriter, r *http.Request, device string, id identity.Identity, key, method string) (vaxbook.Session, vaxbook.Person, error) {
+	place, expires := s.passPlace(r)
+	iss, err := s.signin.Complete(r.Context(), signin.Attempt{
+		Device: device, Pass: place, PassExpires: expires, Previous: s.cookie(r, sessionCookie),
+	}, signin.Proof{Identity: id, PersonKey: key, Method: method}, s.clock.Now())
+	if err != nil {
+		return vaxbook.Session{}, vaxbook.Person{}, err
+	}
+	s.setToken(w, sessionCookie, iss.Token, vaxbook.SessionTTL)
+	return iss.Session, vaxbook.Person{Key: key, Name: id.Name, Birth: id.Birth, Foreign: id.Foreign}, nil
+}
+
+// passPlace returns the place in line of the request's waiting-room pass and its
+// expiry, or "" without a waiting room or a valid pass.
+func (s *Server) passPlace(r *http.Request) (string, time.Time) {
+	if s.room == nil {
+		return "", time.Time{}
+	}
+	place, expires, ok := s.room.PassPlace(s.cookie(r, passCookie))
+	if !ok {
+		return "", time.Time{}
+	}
+	return place, expires
+}
+
+// checkPassFree refuses a verification under a pass some person has verified with
+// already (see signin.Service.CheckPass).
+func (s *Server) checkPassFree(r *http.Request) error {
+	place, _ := s.passPlace(r)
+	return s.signin.CheckPass(r.Context(), place)
+}
+
+// getSession tells the browser who its session is verified as.
+func (s *Server) getSession(w http.ResponseWriter, r *http.Request) {
+	sess, p, err := s.sessionPerson(r)
+	if err != nil && vaxbook.ErrorCode(err) != vaxbook.CodeUnauthorized {
+		s.writeError(w, r, err)
+		return
+	}
+	s.writeSession(w, sess, p)
+}
+
+// writeSession answers with the session, or with {"verified": false} when it is not
+// a verified, live one.
+func (s *Server) writeSession(w http.ResponseWriter, sess vaxbook.Session, p vaxbook.Person) {
+	out := sessionJSON{}
+	if sess.Verified(s.clock.Now()) {
+		g := vaxbook.GroupOf(p.Birth)
+		out = sessionJSON{Verified: true, Method: sess.Method, Name: p.Name, Birth: p.Birth.String(), Group: &g, ExpiresAt: sess.ExpiresAt.Format(time.RFC3339)}
+	}
+	s.writeJSON(w, http.StatusOK, out)
+}
+
+// logout ends the session on the server and in the browser. The device cookie stays:
+// the browser is still the same device, so verifying again within ten minutes is "too
+// soon" rather than "another device".
+func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
+	if token := s.cookie(r, sessionCookie); len(token) == signin.TokenLen {
+		if err := s.signin.SignOut(r.Context(), token, s.clock.Now()); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+	}
+	s.setToken(w, sessionCookie, "", -time.Second)
+	w.WriteHeader(http.StatusNoContent)
 }

@@ -56,16 +56,29 @@ func Run(t *testing.T, open func(t *testing.T) vaxbook.Guard) {
 		// The window is counted from the latest completion, not the first.
 		mustComplete(t, g, p, "phone", t1.Add(vaxbook.VerifyWindow))
 	})
-	t.Run("OwnerReportsLastDeviceWithinWindow", func(t *testing.T) {
+	t.Run("OwnerReportsLastDeviceForItsSession", func(t *testing.T) {
 		g, p := open(t), personKey(t)
 		wantNoOwner(t, g, p, t0)
 		mustComplete(t, g, p, "pc", t0)
 		wantOwner(t, g, p, t0, "pc")
-		wantOwner(t, g, p, t0.Add(vaxbook.VerifyWindow-time.Nanosecond), "pc")
-		wantNoOwner(t, g, p, t0.Add(vaxbook.VerifyWindow))
+		wantOwner(t, g, p, t0.Add(vaxbook.VerifyWindow), "pc")
+		wantOwner(t, g, p, t0.Add(vaxbook.SessionTTL-time.Nanosecond), "pc")
+		wantNoOwner(t, g, p, t0.Add(vaxbook.SessionTTL))
 		// A refused completion changes nothing.
 		_ = g.Complete(ctx(t), p, "phone", t0.Add(time.Minute))
 		wantOwner(t, g, p, t0.Add(2*time.Minute), "pc")
+	})
+	t.Run("SecondDeviceAfterTenMinutesTakesThePersonOver", func(t *testing.T) {
+		// Rule 7 with sessions of SessionTTL: once the pc's window ends the phone may
+		// verify, and from then on the phone alone owns the person, also after the
+		// phone's own window ends while the pc's session would still be alive.
+		g, p := open(t), personKey(t)
+		mustComplete(t, g, p, "pc", t0)
+		t1 := t0.Add(vaxbook.VerifyWindow)
+		mustComplete(t, g, p, "phone", t1)
+		for _, at := range []time.Duration{0, vaxbook.VerifyWindow + time.Minute, vaxbook.SessionTTL - time.Nanosecond} {
+			wantOwner(t, g, p, t1.Add(at), "phone")
+		}
 	})
 	t.Run("CheckMirrorsCompleteAndRecordsNothing", func(t *testing.T) {
 		cases := []struct {

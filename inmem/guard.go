@@ -24,7 +24,7 @@ const guardShards = 64
 const minSweep = 1024
 
 // Guard is the in-process vaxbook.Guard. Per person it remembers the device and instant
-// of the last completed verification, for VerifyWindow. Expired records are swept
+// of the last completed verification, for SessionTTL. Expired records are swept
 // lazily: a shard sweeps when it has grown to twice its size after the last sweep, so
 // memory stays proportional to the persons verified in the last window and sweeping
 // costs O(1) amortised per completion, with no goroutine to stop.
@@ -89,13 +89,13 @@ func (g *Guard) Complete(_ context.Context, personKey, deviceID string, now time
 }
 
 // Owner returns the device of the person's last verification if it completed less than
-// VerifyWindow before now.
+// SessionTTL before now.
 func (g *Guard) Owner(_ context.Context, personKey string, now time.Time) (string, bool, error) {
 	s := g.shard(personKey)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	v, ok := s.recs[personKey]
-	if !ok || !now.Before(v.at.Add(vaxbook.VerifyWindow)) {
+	if !ok || !now.Before(v.at.Add(vaxbook.SessionTTL)) {
 		return "", false, nil
 	}
 	return v.deviceID, true, nil
@@ -104,7 +104,7 @@ func (g *Guard) Owner(_ context.Context, personKey string, now time.Time) (strin
 // sweep drops the records that expired at now. The caller holds s.mu.
 func (s *guardShard) sweep(now time.Time) {
 	for k, v := range s.recs {
-		if !now.Before(v.at.Add(vaxbook.VerifyWindow)) {
+		if !now.Before(v.at.Add(vaxbook.SessionTTL)) {
 			delete(s.recs, k)
 		}
 	}

@@ -113,6 +113,10 @@ func New(cfg Config) (*Room, error) {
 // downstream call to its Observe.
 func (r *Room) Controller() *Controller { return r.ctrl }
 
+// Signer returns the signer of the room's tokens, which also signs the device cookie
+// that verification binds to.
+func (r *Room) Signer() *Signer { return r.cfg.Signer }
+
 // JoinRequest is what a browser sends to join: its device cookie, the ticket it holds
 // if any (a refresh), and its address as the trusted proxy chain gives it.
 type JoinRequest struct {

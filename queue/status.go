@@ -2,6 +2,7 @@ package queue
 
 import (
 	"context"
+	"fmt"
 	"math/rand/v2"
 	"time"
 
@@ -213,4 +214,16 @@ func (r *Room) held(now time.Time) (bool, time.Time) {
 		}
 	}
 	return true, next
+}
+
+// PassPlace names the place in line a pass was claimed for ("<queue>:<seq>") and when
+// the pass expires, for binding the pass to the person who first verifies with it
+// (vaxbook.Passes). Every pass claimed for one place names the same place. ok is false
+// for a token that is not a valid pass of this room; CheckPass has said why.
+func (r *Room) PassPlace(pass string) (place string, expires time.Time, ok bool) {
+	p, err := r.cfg.Signer.ParsePass(pass)
+	if err != nil || p.Queue != r.cfg.Queue {
+		return "", time.Time{}, false
+	}
+	return fmt.Sprintf("%d:%d", p.Queue, p.Seq), p.Expires, true
 }

@@ -64,7 +64,7 @@ func (g *Guard) Check(ctx context.Context, personKey, deviceID string, now time.
 func (g *Guard) Complete(ctx context.Context, personKey, deviceID string, now time.Time) error {
 	until := now.Add(vaxbook.VerifyWindow)
 	res, err := guardComplete.Run(ctx, g.rdb, []string{g.key(personKey)},
-		deviceID, instantArg(now), instantArg(until), ttlMillis(vaxbook.VerifyWindow)).StringSlice()
+		deviceID, instantArg(now), instantArg(until), ttlMillis(vaxbook.SessionTTL)).StringSlice()
 	if err != nil {
 		return fmt.Errorf("redis guard complete: %w", err)
 	}
@@ -82,10 +82,10 @@ func (g *Guard) Complete(ctx context.Context, personKey, deviceID string, now ti
 }
 
 // Owner returns the device of the person's last verification if it completed less than
-// VerifyWindow before now.
+// SessionTTL before now.
 func (g *Guard) Owner(ctx context.Context, personKey string, now time.Time) (string, bool, error) {
 	device, until, ok, err := g.load(ctx, personKey)
-	if err != nil || !ok || !now.Before(until) {
+	if err != nil || !ok || !now.Before(until.Add(vaxbook.SessionTTL-vaxbook.VerifyWindow)) {
 		return "", false, err
 	}
 	return device, true, nil

@@ -53,8 +53,8 @@ func TestGuardRefusesLikeInmem(t *testing.T) {
 }
 
 // TestGuardKeyExpiresWithWindow checks that memory is bounded: the person's key carries
-// an expiry of VerifyWindow.
-func TestGuardKeyExpiresWithWindow(t *testing.T) {
+// an expiry of SessionTTL: the owner is kept as long as its session.
+func TestGuardKeyExpiresWithSession(t *testing.T) {
 	rdb, prefix := redistest.Client(t)
 	g := redis.NewGuard(rdb, prefix)
 	if err := g.Complete(t.Context(), "p", "pc", time.Date(2021, 8, 12, 20, 0, 0, 0, vaxbook.Seoul)); err != nil {
@@ -64,7 +64,7 @@ func TestGuardKeyExpiresWithWindow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if ttl <= vaxbook.VerifyWindow-time.Minute || ttl > vaxbook.VerifyWindow {
-		t.Fatalf("PTTL = %v, want about %v", ttl, vaxbook.VerifyWindow)
+	if ttl <= vaxbook.SessionTTL-time.Minute || ttl > vaxbook.SessionTTL {
+		t.Fatalf("PTTL = %v, want about %v", ttl, vaxbook.SessionTTL)
 	}
 }

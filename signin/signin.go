@@ -1,0 +1,176 @@
+// Package signin turns a proven identity into a signed-in session, once for every
+// verification method. A method (mobile phone, the OpenID Connect providers, i-PIN, a
+// certificate) proves who the resident is and returns a Proof; this service does the
+// rest the same way for all of them: it binds the waiting-room pass to the person,
+// stores the person with the phone number sealed, and issues a new session id that no
+// client chose, ending the one the browser held before.
+//
+// A session id is never accepted from a client unless the server issued it at a
+// sign-in: a value planted in a victim's browser before they verify is simply replaced,
+// so it never becomes the victim's session (session fixation). The device of rule 7 is
+// a separate, signed device token (Devices), which outlives sign-out, so the same
+// browser verifying again is told "too soon", not "another device".
+package signin
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	"time"
+
+	"vaxbook"
+	"vaxbook/identity"
+)
+
+// Store is what signing in needs from the system of record.
+type Store interface {
+	// SignIn stores the person and binds them to the new session in one commit.
+	SignIn(ctx context.Context, p vaxbook.Person, sess vaxbook.Session) error
+	// EndSession makes the session expire at at.
+	EndSession(ctx context.Context, idHash string, at time.Time) error
+}
+
+// Service completes verifications into sessions. Create it with New.
+type Service struct {
+	store  Store
+	sealer *identity.Sealer
+	passes vaxbook.Passes
+}
+
+// New returns the service. passes may be nil when the service runs without a waiting
+// room: there are no passes to bind.
+func New(store Store, sealer *identity.Sealer, passes vaxbook.Passes) *Service {
+	return &Service{store: store, sealer: sealer, passes: passes}
+}
+
+// Proof is what a verification method established: who the person is, their person key
+// (the keyed hash of the provider's identity) and the method's name.
+type Proof struct {
+	Identity  identity.Identity
+	PersonKey string
+	Method    string
+}
+
+// Attempt is the request a proof came with.
+type Attempt struct {
+	// Device is the id of the signed device token the verification ran on.
+	Device string
+	// Pass is the place in line of the waiting-room pass the request carried and
+	// PassExpires its end; empty without a waiting room.
+	Pass        string
+	PassExpires time.Time
+	// Previous is the session token the browser held before, if any; it ends.
+	Previous string
+}
+
+// Issued is a new session. Token goes into the session cookie and is never stored: the
+// store keeps its hash.
+type Issued struct {
+	Token   string
+	Session vaxbook.Session
+}
+
+// Complete signs the proven person in. It binds the pass first, so that a pass someone
+// else verified with admits nobody else (CodePassInUse), then stores the person and a
+// new session in one commit, then ends the browser's previous session. Other errors
+// are the stores'.
+func (s *Service) Complete(ctx context.Context, a Attempt, p Proof, now time.Time) (Issued, error) {
+	if p.PersonKey == "" || a.Device == "" {
+		return Issued{}, fmt.Errorf("signin: a proof needs a person key and a device")
+	}
+	if s.passes != nil && a.Pass != "" {
+		if err := s.passes.Bind(ctx, a.Pass, p.PersonKey, a.PassExpires); err != nil {
+			return Issued{}, err
+		}
+	}
+	person := vaxbook.Person{Key: p.PersonKey, Name: p.Identity.Name, Birth: p.Identity.Birth, Foreign: p.Identity.Foreign}
+	if p.Identity.Phone != "" {
+		sealed, err := s.sealer.Seal(p.Identity.Phone)
+		if err != nil {
+			return Issued{}, err
+		}
+		person.PhoneEnc = sealed
+	}
+	token := NewToken()
+	sess := vaxbook.Session{
+		IDHash: HashToken(token), PersonKey: p.PersonKey, Method: p.Method,
+		CreatedAt: now, VerifiedAt: now, ExpiresAt: now.Add(vaxbook.SessionTTL),
+	}
+	if err := s.store.SignIn(ctx, person, sess); err != nil {
+		return Issued{}, err
+	}
+	if a.Previous != "" {
+		// The new session already works; a failure here leaves the old one to
+		// expire on its own, which is no worse than before this sign-in.
+		_ = s.store.EndSession(context.WithoutCancel(ctx), HashToken(a.Previous), now)
+	}
+	return Issued{Token: token, Session: sess}, nil
+}
+
+// CheckPass refuses, before any provider is asked, a verification under a pass that a
+// person has already verified with. Such a verification could never succeed: another
+// person is refused the pass, and its own person verified less than
+// vaxbook.VerifyWindow ago (a pass lives shorter than that). Refusing early spends
+// nobody's verification window and no provider call.
+func (s *Service) CheckPass(ctx context.Context, pass string) error {
+	if s.passes == nil || pass == "" {
+		return nil
+	}
+	_, bound, err := s.passes.Holder(ctx, pass)
+	if err != nil {
+		return err
+	}
+	if bound {
+		return vaxbook.PassInUse(false)
+	}
+	return nil
+}
+
+// PassHolder reports whether the pass may be used by the person for booking: it is
+// bound to them (or to nobody, which only happens after the shared state was lost).
+func (s *Service) PassHolder(ctx context.Context, pass, personKey string) error {
+	if s.passes == nil || pass == "" {
+		return nil
+	}
+	holder, bound, err := s.passes.Holder(ctx, pass)
+	if err != nil {
+		return err
+	}
+	if bound && holder != personKey {
+		return vaxbook.PassInUse(false)
+	}
+	return nil
+}
+
+// Booked ends the pass with its person's booking: it verifies nobody from then on.
+func (s *Service) Booked(ctx context.Context, pass string, expires time.Time) error {
+	if s.passes == nil || pass == "" {
+		return nil
+	}
+	return s.passes.End(ctx, pass, expires)
+}
+
+// SignOut ends the session of token.
+func (s *Service) SignOut(ctx context.Context, token string, now time.Time) error {
+	return s.store.EndSession(ctx, HashToken(token), now)
+}
+
+// TokenLen is the length of a session token: 32 random bytes, base64url.
+const TokenLen = 43
+
+// NewToken returns a new random session token.
+func NewToken() string {
+	var b [32]byte
+	rand.Read(b[:])
+	return base64.RawURLEncoding.EncodeToString(b[:])
+}
+
+// HashToken returns the stored form of a session token: storage never holds a usable
+// cookie value.
+func HashToken(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
