@@ -59,11 +59,17 @@ func (c *catalog) text(lang, id string) string {
 	return s
 }
 
-// all returns every message in lang, for the page's script.
-func (c *catalog) all(lang string) map[string]string {
-	out := make(map[string]string, len(c.ids))
+// subset returns the messages in lang whose id is one of ids or starts with one of the
+// prefixes among them (those ending in "."), for one page's script.
+func (c *catalog) subset(lang string, ids []string) map[string]string {
+	out := map[string]string{}
 	for _, id := range c.ids {
-		out[id] = c.text(lang, id)
+		for _, want := range ids {
+			if id == want || (strings.HasSuffix(want, ".") && strings.HasPrefix(id, want)) {
+				out[id] = c.text(lang, id)
+				break
+			}
+		}
 	}
 	return out
 }
@@ -86,4 +92,13 @@ func otherLang(lang string) string {
 		return "ko"
 	}
 	return "en"
+}
+
+// all returns every message in lang, for checks over the whole catalog.
+func (c *catalog) all(lang string) map[string]string {
+	out := make(map[string]string, len(c.ids))
+	for _, id := range c.ids {
+		out[id] = c.text(lang, id)
+	}
+	return out
 }

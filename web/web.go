@@ -37,7 +37,11 @@ type Config struct {
 	CampaignID int64
 	// Demo shows the demo's certificate page among the methods and a hint where the
 	// development carrier's codes are read. Never on in production.
-	Demo   bool
+	Demo bool
+	// Now is the service's clock; nil means time.Now. In --demo it replays 2021 (from
+	// 2021-08-12 20:00 unless --now says otherwise), so a banner can show the demo's
+	// date and time, which are not today's.
+	Now    func() time.Time
 	Logger *slog.Logger
 }
 
@@ -52,19 +56,30 @@ type Handler struct {
 	districts map[string][]string
 }
 
-// page is one resident or operator page: its template and the catalog key of its title.
-type page struct{ path, name, title, script string }
+// page is one resident or operator page: its template, the catalog key of its title,
+// its script, who it is for (the navigation differs) and the catalog prefixes its
+// scripts read. Only those messages are sent with the page: the whole catalog would be
+// most of every page's weight on a phone at 20:00.
+type page struct {
+	path, name, title, script string
+	audience                  string
+	msgs                      []string
+}
+
+// Message prefixes every resident page's scripts share: problems, durations, dates,
+// the reservation card and the error summary.
+var residentMsgs = []string{"err.", "time.", "date.", "resv.", "sum."}
 
 var pages = []page{
-	{"/{$}", "home", "home.title", "home.js"},
-	{"/wait", "wait", "wait.title", "wait.js"},
-	{"/verify", "verify", "verify.title", "verify.js"},
-	{"/sites", "sites", "sites.title", "sites.js"},
-	{"/done", "done", "done.title", "done.js"},
-	{"/mine", "mine", "mine.title", "mine.js"},
-	{"/standby", "standby", "standby.title", "standby.js"},
-	{"/ops", "ops", "ops.title", "ops.js"},
-	{"/clinic", "clinic", "clinic.title", "clinic.js"},
+	{"/{$}", "home", "home.title", "home.js", "resident", append([]string{"home.", "field.birth"}, residentMsgs...)},
+	{"/wait", "wait", "wait.title", "wait.js", "resident", append([]string{"wait.", "home."}, residentMsgs...)},
+	{"/verify", "verify", "verify.title", "verify.js", "resident", append([]string{"verify.", "method.", "light.", "field.", "sites.title", "mine.title"}, residentMsgs...)},
+	{"/sites", "sites", "sites.title", "sites.js", "resident", append([]string{"sites.", "review.", "field.", "mine.none"}, residentMsgs...)},
+	{"/done", "done", "done.title", "done.js", "resident", append([]string{"done."}, residentMsgs...)},
+	{"/mine", "mine", "mine.title", "mine.js", "resident", append([]string{"mine.", "nav.book", "review."}, residentMsgs...)},
+	{"/standby", "standby", "standby.title", "standby.js", "resident", append([]string{"standby."}, residentMsgs...)},
+	{"/ops", "ops", "ops.title", "ops.js", "operator", []string{"ops.", "light.", "method.", "verify.wait", "err.", "time.", "date."}},
+	{"/clinic", "clinic", "clinic.title", "clinic.js", "staff", []string{"clinic.", "resv.status.", "err.", "time.", "date."}},
 }
 
 // New parses the templates and catalogs; an error means the binary was built with a
@@ -109,9 +124,11 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.mux.Serv
 type view struct {
 	Lang, Other, Path string
 	TitleKey, Script  string
-	Campaign          int64
-	Demo              bool
-	Provinces         []string
+	// Audience is "resident", "staff" or "operator": each sees only its own navigation.
+	Audience  string
+	Campaign  int64
+	Demo      bool
+	Provinces []string
 	// Messages and Districts are rendered into JSON data blocks the page's script reads.
 	Messages  map[string]string
 	Districts map[string][]string
@@ -127,7 +144,8 @@ func (h *Handler) render(p page) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		lang := chooseLang(w, r)
 		v := view{Lang: lang, Other: otherLang(lang), Path: r.URL.Path, TitleKey: p.title, Script: p.script,
-			Campaign: h.cfg.CampaignID, Demo: h.cfg.Demo, Messages: h.catalog.all(lang), cat: h.catalog}
+			Audience: p.audience,
+			Campaign: h.cfg.CampaignID, Demo: h.cfg.Demo, Messages: h.catalog.subset(lang, p.msgs), cat: h.catalog}
 		if p.name == "sites" || p.name == "standby" {
 			v.Provinces, v.Districts = demo.Provinces(), h.districts
 		}

@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"path/filepath"
 	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -14,6 +13,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"vaxbook/browsertest"
+	"vaxbook/demo"
 )
 
 // webServe starts `vaxbook serve --demo` five minutes into group 2's window (the demo
@@ -89,75 +89,211 @@ func smsCode(t *testing.T, in *instance, phone string) string {
 	return regexp.MustCompile(`\d{6}`).FindString(sms.Messages[len(sms.Messages)-1].Text)
 }
 
-// TestWebResidentBooksEndToEnd plays a resident in Chromium, in Korean and in English:
-// the booking day from the birth date, the waiting room, the method lights, phone
-// verification with the code from the development carrier, the site search, the
-// confirmation with both doses, and "my reservation".
+// TestWebResidentBooksEndToEnd plays a resident on a 360×800 phone, in Korean and once
+// in English: the booking day from the typed birth date before anything else, the
+// waiting room, the method lights with the phone first, phone verification (a wrong
+// code first, in Korean), the site search, the review step before booking, and the
+// confirmation with both doses and weekdays.
 func TestWebResidentBooksEndToEnd(t *testing.T) {
 	for _, tc := range []struct {
-		lang, second string
-		// from is the first date searched: within 14 days the booking is fixed at once
-		// and the page must say why it cannot be changed; later it can be changed.
-		from       string
-		changeable bool
-		why        string
-		// width is the window's width; 360 is a small phone, where no page may scroll
-		// sideways.
-		width int64
+		lang, day, second, review, done string
 	}{
-		{"ko", "2차 접종일", "2021-08-26", false, "더 이상 변경할 수 없습니다", 1280},
-		{"en", "Second dose", "2021-09-01", true, "", 360},
+		{"ko", "2021년 8월 12일(목) 20:00", "2차 접종일", "예약 내용 확인", "사전예약이 완료되었습니다"},
+		{"en", "Thu 12 Aug 2021, 20:00", "Second dose", "Check your booking", "Your booking is complete"},
 	} {
 		t.Run(tc.lang, func(t *testing.T) {
 			ctx := browsertest.Context(t)
 			in := webServe(t)
 			r := demoResident()
-			webDo(t, ctx, chromedp.EmulateViewport(tc.width, 800), chromedp.Navigate(in.base+"/?lang="+tc.lang))
+			webDo(t, ctx, chromedp.EmulateViewport(360, 800), chromedp.Navigate(in.base+"/?lang="+tc.lang))
 			waitFor(t, ctx, "landing page language", `document.documentElement.lang === "`+tc.lang+`"`, 10*time.Second)
-			webDo(t, ctx, chromedp.SetValue("#birth", r.Birth.String()), chromedp.Click(`#day-form button`))
-			waitFor(t, ctx, "my booking day", `document.getElementById("day-out").textContent.includes("2021-08-12 20:00")`, 10*time.Second)
+			webDo(t, ctx, chromedp.SendKeys("#birth", digits(r.Birth.String())), chromedp.Click(`#day-form button`))
+			waitFor(t, ctx, "my booking day", `!!document.getElementById("start") && document.getElementById("verdict").textContent.includes("`+tc.day+`")`, 10*time.Second)
 			fits(t, ctx)
-			browsertest.Screenshot(t, ctx, "1-booking-day")
+			viewShot(t, ctx, "1-booking-day")
 
-			webDo(t, ctx, chromedp.Click(`main a.button`))
+			webDo(t, ctx, chromedp.Click(`#start`))
 			waitFor(t, ctx, "admitted from the waiting room", `location.pathname === "/verify" && !!document.getElementById("use-phone")`, 30*time.Second)
 			fits(t, ctx)
-			browsertest.Screenshot(t, ctx, "2-methods")
+			viewShot(t, ctx, "2-methods")
 
-			webDo(t, ctx, chromedp.Click("#use-phone"), chromedp.WaitVisible("#name"),
-				chromedp.SendKeys("#name", r.Name), chromedp.SetValue("#pbirth", r.Birth.String()),
-				chromedp.SendKeys("#digit7", strconv.Itoa(r.Digit7)), chromedp.SetValue("#carrier", r.Carrier),
-				chromedp.SendKeys("#pnum", r.Phone), chromedp.Click(`#phone-form button`), chromedp.WaitVisible("#code"))
-			webDo(t, ctx, chromedp.SendKeys("#code", smsCode(t, in, r.Phone)), chromedp.Click(`#code-form button`))
+			if tc.lang == "ko" {
+				verifyByPhone(t, ctx, in, r, "000000")
+				summaryShown(t, ctx, "err-code_mismatch", "인증번호가 맞지 않습니다")
+				webDo(t, ctx, chromedp.SetValue("#code", smsCode(t, in, r.Phone)), chromedp.Click(`#code-form button[type=submit]`))
+			} else {
+				verifyByPhone(t, ctx, in, r, "")
+			}
 			waitFor(t, ctx, "verified and on the search page", `location.pathname === "/sites" && document.getElementById("from").value !== ""`, 15*time.Second)
-
-			webDo(t, ctx, chromedp.SetValue("#from", tc.from), chromedp.SetValue("#to", "2021-09-07"), chromedp.Click(`#search button`))
+			// The search starts after the 14-day fixing period (2021-08-12 + 15 days).
+			if from, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById("from").value`)); from != "2021-08-27" {
+				t.Errorf("search starts on %s, want 2021-08-27, the first date that can still be changed", from)
+			}
+			webDo(t, ctx, chromedp.SetValue("#from", "2021-09-01"), chromedp.SetValue("#to", "2021-09-07"), chromedp.Click(`#search button`))
 			waitFor(t, ctx, "sites with places", `!!document.querySelector("#results button")`, 15*time.Second)
 			fits(t, ctx)
-			browsertest.Screenshot(t, ctx, "3-sites")
+			viewShot(t, ctx, "3-sites")
 			webDo(t, ctx, chromedp.Click(`#results button`))
+			waitFor(t, ctx, "the review step", `!document.getElementById("review").hidden && document.activeElement.id === "review-h"`, 5*time.Second)
+			text, _ := chromedp.Run(ctx, chromedp.Text("#review"))
+			if !strings.Contains(text, tc.review) || !strings.Contains(text, tc.second) {
+				t.Errorf("review says %q", text)
+			}
+			if warn, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`!document.getElementById("review-warn").hidden`)); warn {
+				t.Error("a date more than 14 days ahead is warned about as fixed")
+			}
+			fits(t, ctx)
+			viewShot(t, ctx, "4-review")
+			if tc.lang == "ko" {
+				// The last places went to someone else between the search and the tap.
+				stubProblem(t, ctx, "POST", "/reservation", "share_full", 409)
+				webDo(t, ctx, chromedp.Click("#review-ok"))
+				summaryShown(t, ctx, "err-share_full", "남은 자리가 방금 모두 찼습니다")
+			}
+			webDo(t, ctx, chromedp.Click("#review-ok"))
 			waitFor(t, ctx, "confirmation", `location.pathname === "/done" && document.getElementById("resv").textContent.includes("`+tc.second+`")`, 15*time.Second)
 			fits(t, ctx)
-			browsertest.Screenshot(t, ctx, "4-done")
+			viewShot(t, ctx, "5-done")
 			text, err := chromedp.Run(ctx, chromedp.Text("#resv"))
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !regexp.MustCompile(`2021-\d\d-\d\d[\s\S]*2021-\d\d-\d\d`).MatchString(text) {
-				t.Errorf("confirmation does not show both doses: %q", text)
+			if !strings.Contains(text, tc.done) || !regexp.MustCompile(`2021\S*\s?\S*\s?\S*\([^)]+\)[\s\S]*2021`).MatchString(text) && tc.lang == "ko" {
+				t.Errorf("confirmation does not show both doses with weekdays: %q", text)
 			}
-
-			webDo(t, ctx, chromedp.Navigate(in.base+"/mine"))
-			waitFor(t, ctx, "my reservation", `document.getElementById("resv").textContent.includes("`+tc.second+`")`, 10*time.Second)
-			change, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.getElementById("change").offsetParent !== null`))
-			if err != nil || change != tc.changeable {
-				t.Errorf("change offered = %v, want %v (%v)", change, tc.changeable, err)
-			}
-			if why, _ := chromedp.Run(ctx, chromedp.Text("#change-why")); !strings.Contains(why, tc.why) || (tc.why == "") != (why == "") {
-				t.Errorf("the page explains %q, want %q", why, tc.why)
-			}
-			fits(t, ctx)
-			browsertest.Screenshot(t, ctx, "5-mine")
 		})
+	}
+}
+
+// TestWebChangeCancelAndRefusals books as the demo resident on a phone in Korean, then
+// walks what happens next: booking again (already_booked), a change into the 14-day
+// fixing period (the review shows the current booking first and warns), a cancel with
+// its summary and "아니요" / "예, 취소합니다", and verifying again within 10 minutes
+// (verify_too_soon) — each refusal in the summary, inside the viewport, focused.
+func TestWebChangeCancelAndRefusals(t *testing.T) {
+	ctx := browsertest.Context(t)
+	in := webServe(t)
+	r := demoResident()
+	webDo(t, ctx, chromedp.EmulateViewport(360, 800), chromedp.Navigate(in.base+"/wait?lang=ko"))
+	waitFor(t, ctx, "admitted", `location.pathname === "/verify"`, 30*time.Second)
+	verifyByPhone(t, ctx, in, r, "")
+	waitFor(t, ctx, "the search page", `location.pathname === "/sites" && document.getElementById("from").value !== ""`, 15*time.Second)
+	pick := func(from, to string) {
+		t.Helper()
+		webDo(t, ctx, chromedp.SetValue("#from", from), chromedp.SetValue("#to", to), chromedp.Click(`#search button`))
+		waitFor(t, ctx, "sites with places", `!!document.querySelector("#results button")`, 15*time.Second)
+		webDo(t, ctx, chromedp.Click(`#results button`))
+		waitFor(t, ctx, "the review step", `!document.getElementById("review").hidden`, 5*time.Second)
+	}
+	pick("2021-09-01", "2021-09-03")
+	webDo(t, ctx, chromedp.Click("#review-ok"))
+	waitFor(t, ctx, "booked", `location.pathname === "/done" && document.getElementById("resv").textContent.includes("2차")`, 15*time.Second)
+
+	// Booking again from the search (not through "예약 변경").
+	webDo(t, ctx, chromedp.Navigate(in.base+"/sites"))
+	waitFor(t, ctx, "the search page", `document.getElementById("from").value !== ""`, 10*time.Second)
+	pick("2021-09-04", "2021-09-06")
+	webDo(t, ctx, chromedp.Click("#review-ok"))
+	summaryShown(t, ctx, "err-already_booked", "이미 예약이 있습니다")
+
+	// A change to a date inside the fixing period.
+	webDo(t, ctx, chromedp.Navigate(in.base+"/mine"))
+	waitFor(t, ctx, "my reservation", `!document.getElementById("change").hidden && document.getElementById("resv").textContent.includes("예약 완료")`, 10*time.Second)
+	webDo(t, ctx, chromedp.Click("#change"))
+	waitFor(t, ctx, "the change page with the current booking", `location.pathname === "/sites" && document.getElementById("current").textContent.includes("지금 예약")`, 10*time.Second)
+	pick("2021-08-26", "2021-08-26")
+	text, _ := chromedp.Run(ctx, chromedp.Text("#review"))
+	if !strings.Contains(text, "지금 예약") || !strings.Contains(text, "바꿀 예약") || !strings.Contains(text, "14일 이내") {
+		t.Errorf("the change review does not show the current booking and the fixing warning: %q", text)
+	}
+	fits(t, ctx)
+	viewShot(t, ctx, "1-change-review")
+	webDo(t, ctx, chromedp.Click("#review-ok"))
+	waitFor(t, ctx, "changed", `location.pathname === "/done" && document.getElementById("resv").textContent.includes("변경되었습니다")`, 15*time.Second)
+	viewShot(t, ctx, "2-changed")
+
+	// Cancel: the summary and a way back, then the cancel itself.
+	webDo(t, ctx, chromedp.Navigate(in.base+"/mine"))
+	waitFor(t, ctx, "my reservation", `!document.getElementById("cancel").hidden`, 10*time.Second)
+	webDo(t, ctx, chromedp.Click("#cancel"))
+	waitFor(t, ctx, "the cancel confirmation", `!document.getElementById("cancel-confirm").hidden && document.activeElement.id === "cancel-h"`, 5*time.Second)
+	text, _ = chromedp.Run(ctx, chromedp.Text("#cancel-confirm"))
+	if !strings.Contains(text, "2021년 8월 2") || !strings.Contains(text, "예, 취소합니다") || !strings.Contains(text, "아니요") {
+		t.Errorf("cancel confirmation: %q", text)
+	}
+	fits(t, ctx)
+	viewShot(t, ctx, "3-cancel-confirm")
+	webDo(t, ctx, chromedp.Click("#cancel-no"))
+	waitFor(t, ctx, "back without cancelling", `document.getElementById("cancel-confirm").hidden && !document.getElementById("cancel").hidden`, 5*time.Second)
+	webDo(t, ctx, chromedp.Click("#cancel"), chromedp.Click("#cancel-yes"))
+	waitFor(t, ctx, "cancelled", `document.getElementById("notice").textContent.includes("취소되었습니다") && document.getElementById("resv").textContent.includes("예약이 없습니다")`, 10*time.Second)
+	viewShot(t, ctx, "4-cancelled")
+
+	// Verifying again within 10 minutes.
+	webDo(t, ctx, chromedp.Navigate(in.base+"/verify"))
+	verifyByPhone(t, ctx, in, r, "")
+	summaryShown(t, ctx, "err-verify_too_soon", "10분에 한 번")
+}
+
+// TestWebTellsPeopleEarly checks that a resident of another group learns their own day
+// on the landing page, with no way into the waiting room, and that the waiting room
+// says the same instead of giving a place; a birth outside the cohort gets a plain
+// sentence and no windows. Then, arriving at the waiting room with no birth date given,
+// the same resident is refused at booking (window_closed) with the next step.
+func TestWebTellsPeopleEarly(t *testing.T) {
+	ctx := browsertest.Context(t)
+	in := webServe(t)
+	_, r := demo.NewPopulation(demo.FullPopulation, 2021, demo.Campaign2021()).FindInGroup(5, 0)
+	webDo(t, ctx, chromedp.EmulateViewport(360, 800), chromedp.Navigate(in.base+"/?lang=ko"))
+	webDo(t, ctx, chromedp.SendKeys("#birth", digits(r.Birth.String())), chromedp.Click(`#day-form button`))
+	waitFor(t, ctx, "the resident's own day", `!!document.getElementById("verdict") && document.getElementById("verdict").textContent.includes("2021년 8월 15일(일) 20:00부터 예약할 수 있습니다")`, 10*time.Second)
+	if start, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`!!document.getElementById("start")`)); start {
+		t.Error("a resident who cannot book now is offered the waiting room")
+	}
+	fits(t, ctx)
+	viewShot(t, ctx, "1-not-yet")
+	webDo(t, ctx, chromedp.Navigate(in.base+"/wait"))
+	waitFor(t, ctx, "the waiting room tells the day", `!document.getElementById("gate").hidden && document.getElementById("gate").textContent.includes("8월 15일(일)")`, 10*time.Second)
+	if place, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`!document.getElementById("place").hidden`)); place {
+		t.Error("the waiting room gives a place to a resident who cannot book now")
+	}
+	viewShot(t, ctx, "2-wait-gate")
+
+	webDo(t, ctx, chromedp.Navigate(in.base+"/"), chromedp.SetValue("#birth", "19600101"), chromedp.Click(`#day-form button`))
+	waitFor(t, ctx, "outside the cohort", `!!document.getElementById("verdict") && document.getElementById("verdict").textContent.includes("대상(1972년")`, 10*time.Second)
+	if text, _ := chromedp.Run(ctx, chromedp.Text("#day-out")); strings.Contains(text, "부터") && strings.Contains(text, "2021년 8월") {
+		t.Errorf("a birth outside the cohort is shown windows: %q", text)
+	}
+	webDo(t, ctx, chromedp.SetValue("#birth", "1981071"), chromedp.Click(`#day-form button`))
+	summaryShown(t, ctx, "err-birth_format", "8자리")
+
+	// A new tab knows no birth date: the booking itself refuses, with the next step.
+	tab, cancel := chromedp.NewContext(ctx)
+	defer cancel()
+	webDo(t, tab, chromedp.EmulateViewport(360, 800), chromedp.Navigate(in.base+"/wait"))
+	waitFor(t, tab, "admitted", `location.pathname === "/verify"`, 30*time.Second)
+	verifyByPhone(t, tab, in, r, "")
+	waitFor(t, tab, "the search page", `location.pathname === "/sites" && document.getElementById("from").value !== ""`, 15*time.Second)
+	webDo(t, tab, chromedp.Click(`#search button`))
+	waitFor(t, tab, "sites with places", `!!document.querySelector("#results button")`, 15*time.Second)
+	webDo(t, tab, chromedp.Click(`#results button`), chromedp.Click("#review-ok"))
+	summaryShown(t, tab, "err-window_closed", "지금은 예약 시간이 아닙니다")
+}
+
+// TestWebDeviceLocked verifies the demo resident on one device (an HTTP client) and
+// then tries on the phone: the phone is refused with the time it may retry.
+func TestWebDeviceLocked(t *testing.T) {
+	ctx := browsertest.Context(t)
+	in := webServe(t)
+	r := demoResident()
+	other := newBrowser(t)
+	other.enterQueue(in)
+	other.verify(in, r)
+	webDo(t, ctx, chromedp.EmulateViewport(360, 800), chromedp.Navigate(in.base+"/wait?lang=ko"))
+	waitFor(t, ctx, "admitted", `location.pathname === "/verify"`, 30*time.Second)
+	verifyByPhone(t, ctx, in, r, "")
+	summaryShown(t, ctx, "err-device_locked", "다른 기기")
+	if text, _ := chromedp.Run(ctx, chromedp.Text("#error-summary")); !strings.Contains(text, "2021년 8월 12일(목)") {
+		t.Errorf("device_locked does not say when to retry: %q", text)
 	}
 }

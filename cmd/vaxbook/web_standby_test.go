@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"path/filepath"
-	"strconv"
 	"testing"
 	"time"
 
@@ -28,12 +27,7 @@ func TestWebStandbyLeftoverDoseEndToEnd(t *testing.T) {
 	r := demoResident()
 
 	webDo(t, ctx, chromedp.EmulateViewport(360, 800), chromedp.Navigate(in.base+"/verify?lang=ko"))
-	waitFor(t, ctx, "the methods", `!!document.getElementById("use-phone")`, 15*time.Second)
-	webDo(t, ctx, chromedp.Click("#use-phone"), chromedp.WaitVisible("#name"),
-		chromedp.SendKeys("#name", r.Name), chromedp.SetValue("#pbirth", r.Birth.String()),
-		chromedp.SendKeys("#digit7", strconv.Itoa(r.Digit7)), chromedp.SetValue("#carrier", r.Carrier),
-		chromedp.SendKeys("#pnum", r.Phone), chromedp.Click(`#phone-form button`), chromedp.WaitVisible("#code"))
-	webDo(t, ctx, chromedp.SendKeys("#code", smsCode(t, in, r.Phone)), chromedp.Click(`#code-form button`))
+	verifyByPhone(t, ctx, in, r, "")
 	waitFor(t, ctx, "verified", `location.pathname === "/sites"`, 15*time.Second)
 
 	webDo(t, ctx, chromedp.Navigate(in.base+"/standby"))

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
 	"vaxbook/browsertest"
@@ -100,9 +102,40 @@ func TestWebOperatorPausesAdmissionFromTheDashboard(t *testing.T) {
 	resident, cancel := chromedp.NewContext(ops) // a second tab in the same browser
 	defer cancel()
 	webDo(t, resident, chromedp.Navigate(in.base+"/wait?lang=ko"))
-	waitFor(t, resident, "paused on the waiting page", `document.getElementById("state").textContent.includes("입장을 잠시 멈췄습니다")`, 20*time.Second)
+	waitFor(t, resident, "paused on the waiting page", `document.getElementById("state").textContent.includes("잠시 입장이 멈췄습니다")`, 20*time.Second)
 	browsertest.Screenshot(t, resident, "2-waiting-paused")
 
 	webDo(t, ops, chromedp.Click("#resume"))
 	waitFor(t, ops, "resumed on the dashboard", `document.body.dataset.paused === "0"`, 10*time.Second)
+}
+
+// TestWebWaitingRoomExplainsAMissedTurn holds a place on a phone while admission is
+// paused, then loses it the way a phone asleep at its turn does (the place lapses: here
+// the cookies are gone, so the server no longer knows the ticket), and checks that the
+// page explains it and offers to line up again instead of silently rejoining at the
+// back.
+func TestWebWaitingRoomExplainsAMissedTurn(t *testing.T) {
+	ctx := browsertest.Context(t)
+	in := webServe(t, "--operator-token", webOperatorToken)
+	adminCall(t, in, "POST", "/api/v1/admin/queue/pause", "")
+	webDo(t, ctx, chromedp.EmulateViewport(360, 800), chromedp.Navigate(in.base+"/wait?lang=ko"))
+	waitFor(t, ctx, "a place in line", `/^\d+$/.test(document.getElementById("position").textContent)`, 20*time.Second)
+	text, _ := chromedp.Run(ctx, chromedp.Text("main"))
+	if !strings.Contains(text, "이 화면을 켜 둔 채로") || !strings.Contains(text, "잠시 입장이 멈췄습니다") {
+		t.Errorf("the waiting page does not ask to keep the screen open or say entry paused: %q", text)
+	}
+	viewShot(t, ctx, "1-waiting-paused")
+	if _, err := chromedp.Call(ctx, network.ClearBrowserCookies, cdp.Empty{}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, ctx, "the missed turn explained", `!document.getElementById("missed").hidden && document.activeElement.id === "missed"`, 30*time.Second)
+	text, _ = chromedp.Run(ctx, chromedp.Text("#missed"))
+	if !strings.Contains(text, "순번이 지나갔습니다") || !strings.Contains(text, "다시 줄 서기") {
+		t.Errorf("missed turn: %q", text)
+	}
+	fits(t, ctx)
+	viewShot(t, ctx, "2-missed-turn")
+	adminCall(t, in, "POST", "/api/v1/admin/queue/resume", "")
+	webDo(t, ctx, chromedp.Click("#rejoin"))
+	waitFor(t, ctx, "admitted after lining up again", `location.pathname === "/verify"`, 30*time.Second)
 }

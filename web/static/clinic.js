@@ -11,10 +11,10 @@ async function load() {
   const day = VB.$("day").value;
   const r = await VB.call("GET", base + "/appointments" + (day ? "?date=" + encodeURIComponent(day) : ""));
   if (r.status === 401) return show(false);
-  if (r.status !== 200) return VB.say("error", VB.problem(r.data));
+  if (r.status !== 200) return VB.fail(r, "day");
   VB.$("day").value = r.data.date;
+  VB.say("site", r.data.site ? VB.t("clinic.site", { name: r.data.site.name + " (" + r.data.site.address + ")" }) : VB.t("clinic.site.id", { id: r.data.site_id }));
   VB.$("csv").href = base + "/appointments?format=csv&date=" + encodeURIComponent(r.data.date);
-  VB.say("error", "");
   const body = VB.$("list").tBodies[0];
   body.textContent = "";
   for (const a of r.data.appointments) {
@@ -31,7 +31,7 @@ async function load() {
     tr.append(td);
     body.append(tr);
   }
-  VB.say("state", VB.t("clinic.count", { n: r.data.appointments.length, date: r.data.date }));
+  VB.say("state", VB.t("clinic.count", { n: r.data.appointments.length, date: VB.date(r.data.date) }));
   loadStandby();
 }
 
@@ -58,14 +58,18 @@ async function loadStandby() {
 
 VB.$("leftover").addEventListener("click", async () => {
   const r = await VB.call("POST", base + "/leftovers", {});
-  if (r.status !== 201) VB.say("error", VB.problem(r.data));
+  if (r.status !== 201) VB.fail(r, "leftover");
   else VB.say("state", VB.t("clinic.leftover.done"));
   loadStandby();
 });
 
+// mark records an attendance. A refusal (say, "vaccinated" on a future date) stays on
+// screen in the error summary: the list is reloaded only after a success, so the
+// message is not wiped and the click never silently does nothing.
 async function mark(id, status) {
+  VB.clearErrors();
   const r = await VB.call("POST", base + "/appointments/" + id + "/attendance", { status });
-  if (r.status !== 200) VB.say("error", VB.problem(r.data));
+  if (r.status !== 200) return VB.fail(r);
   load();
 }
 
@@ -80,7 +84,8 @@ VB.$("signin").addEventListener("submit", async (e) => {
   if (VB.$("totp").value) body.totp = VB.$("totp").value;
   const r = await VB.call("POST", base + "/login", body);
   VB.$("password").value = "";
-  if (r.status !== 200) return VB.say("error", r.status === 401 ? VB.t("clinic.refused") : VB.problem(r.data));
+  if (r.status !== 200) return r.status === 401 ? VB.errors([{ text: VB.t("clinic.refused"), field: "login" }]) : VB.fail(r, "login");
+  VB.clearErrors();
   show(true);
   load();
 });

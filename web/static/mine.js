@@ -1,60 +1,78 @@
 // My reservation: both doses, and change and cancel, each explained in plain words when
-// a rule blocks it (the deadlines come from the reservation itself).
+// a rule blocks it (the deadlines come from the reservation itself). Cancelling shows
+// what will be cancelled and asks "예, 취소합니다" or "아니요".
 "use strict";
 
 let resv = null;
+let now = "";
 
-function blocked(now) {
+function blocked() {
   const change = VB.$("change");
   const cancel = VB.$("cancel");
   const active = resv.status === "booked" || resv.status === "confirmed";
   const canChange = active && Date.parse(now) < Date.parse(resv.change_until);
   const canCancel = active && Date.parse(now) < Date.parse(resv.cancel_until);
   change.hidden = !canChange;
-  cancel.disabled = !canCancel;
+  cancel.hidden = !canCancel;
   let why = "";
   if (!active) why = VB.t("mine.why.status");
-  else if (!canChange) why = VB.t("mine.why.change", { t: VB.when(resv.change_until), c: VB.when(resv.cancel_until) });
+  else if (!canChange) why = VB.t("mine.why.change", { t: VB.datetime(resv.change_until), c: VB.datetime(resv.cancel_until) });
   VB.say("change-why", why);
-  VB.say("cancel-why", active && !canCancel ? VB.t("mine.why.cancel", { t: VB.when(resv.cancel_until) }) : "");
+  VB.say("cancel-why", active && !canCancel ? VB.t("mine.why.cancel", { t: VB.datetime(resv.cancel_until) }) : "");
 }
 
 async function load() {
   const r = await VB.call("GET", VB.api + "/me");
   const box = VB.$("resv");
   box.textContent = "";
+  VB.$("actions").hidden = true;
   if (r.status === 401) {
-    VB.$("actions").hidden = true;
-    box.append(VB.el("p", {}, VB.t("mine.signin")), VB.el("a", { href: "/wait", class: "button" }, VB.t("nav.book")));
+    // After verification the person comes back here, not to the site search.
+    VB.store.set("return", "/mine");
+    box.append(VB.el("p", {}, VB.t("mine.signin")), VB.el("a", { href: "/wait", class: "button", id: "signin" }, VB.t("mine.signin.go")));
     return;
   }
-  if (r.status !== 200) return VB.say("error", VB.problem(r.data));
+  if (r.status !== 200) return VB.fail(r);
   resv = r.data.reservation;
+  now = r.data.eligibility.now;
   if (!resv) {
-    VB.$("actions").hidden = true;
-    box.append(VB.el("p", {}, VB.t("mine.none")));
+    box.append(VB.el("p", {}, VB.t("mine.none")), VB.el("a", { href: "/sites", class: "button" }, VB.t("mine.book")));
     return;
   }
-  box.append(VB.reservation(resv));
-  // The server's clock, not the device's, decides: --now may run in the past.
-  blocked(r.data.eligibility.now);
+  box.append(VB.reservation(resv, now));
+  VB.$("actions").hidden = false;
+  blocked();
 }
 
 VB.$("cancel").addEventListener("click", () => {
+  VB.clearErrors();
+  const s = VB.$("cancel-summary");
+  s.textContent = "";
+  s.append(VB.reservation(resv, now));
+  VB.$("actions").hidden = true;
   VB.$("cancel-confirm").hidden = false;
-  VB.$("cancel-yes").focus();
+  VB.$("cancel-h").focus();
+});
+
+VB.$("cancel-no").addEventListener("click", () => {
+  VB.$("cancel-confirm").hidden = true;
+  VB.$("actions").hidden = false;
+  VB.$("cancel").focus();
 });
 
 VB.$("cancel-yes").addEventListener("click", async () => {
+  VB.$("cancel-yes").disabled = true;
   const r = await VB.call("DELETE", VB.api + "/reservation");
+  VB.$("cancel-yes").disabled = false;
   VB.$("cancel-confirm").hidden = true;
   if (r.status !== 200) {
-    VB.say("error", VB.problem(r.data));
-    if (r.data.code === "pass_required") setTimeout(() => { location.href = "/wait"; }, 1500);
-    return;
+    VB.$("actions").hidden = false;
+    return VB.fail(r, "cancel");
   }
-  VB.say("state", VB.t("mine.cancelled"));
   await load();
+  VB.info(VB.t("mine.cancelled", { date: VB.date(r.data.date) }));
+  VB.$("notice").setAttribute("tabindex", "-1");
+  VB.$("notice").focus();
 });
 
 load();

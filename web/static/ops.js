@@ -216,11 +216,16 @@ async function stats() {
   if (r.status === 401 || r.status === 403) return signout(VB.problem(r.data));
   if (r.status !== 200) return VB.say("st-total", VB.problem(r.data));
   const rates = r.data.rates || [];
-  const item = (x, label) => ({ label, pct: x ? x.percent : 0, text: x ? VB.t("ops.rate.text", { p: x.percent.toFixed(1), b: x.booked, e: x.eligible }) : "0" });
+  // Without eligible counts a rate would read "0.0%": say the count is missing instead.
+  const rate = (x) => (x.eligible > 0 ? VB.t("ops.rate.text", { p: x.percent.toFixed(1), b: x.booked, e: x.eligible }) : VB.t("ops.rate.noeligible", { b: x.booked }));
+  const item = (x, label, short) => ({ label, pct: x && x.eligible > 0 ? x.percent : 0, text: !x ? "0" : x.eligible > 0 || !short ? rate(x) : VB.t("ops.rate.booked", { b: x.booked }) });
   const all = rates.find((x) => x.dimension === "campaign");
-  VB.say("st-total", all ? VB.t("ops.stats.total", { p: all.percent.toFixed(1), b: all.booked, e: all.eligible, c: r.data.cancellations, ns: r.data.no_shows }) : VB.t("ops.stats.none"));
+  let total = VB.t("ops.stats.none");
+  if (all && all.eligible > 0) total = VB.t("ops.stats.total", { p: all.percent.toFixed(1), b: all.booked, e: all.eligible, c: r.data.cancellations, ns: r.data.no_shows });
+  else if (all) total = VB.t("ops.stats.total.noeligible", { b: all.booked, c: r.data.cancellations, ns: r.data.no_shows });
+  VB.say("st-total", total);
   const groups = [];
-  for (let g = 0; g <= 9; g++) groups.push(item(rates.find((x) => x.dimension === "group" && x.key === String(g)), String(g)));
+  for (let g = 0; g <= 9; g++) groups.push(item(rates.find((x) => x.dimension === "group" && x.key === String(g)), String(g), true));
   bars("chart-group", groups);
   hbars("chart-province", rates.filter((x) => x.dimension === "province").map((x) => item(x, x.key)));
   hourly(r.data.hourly || []);

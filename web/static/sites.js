@@ -1,82 +1,201 @@
-// Site search by province, district and name with the places left per date, and the
-// booking itself (or, with ?change=1, the change of an existing reservation).
+// Site search by province, district, name and dates, with the places left per date, a
+// review step before anything is booked (site, both doses with weekdays, what to
+// bring, and a warning inside the 14-day fixing period), and the booking itself (or,
+// with ?change=1, the change of the current reservation, shown first).
 "use strict";
 
+const PAGE = 20;
+const FIX_DAYS = 14;
 const districts = JSON.parse(VB.$("districts").textContent);
 const changing = new URLSearchParams(location.search).get("change") === "1";
+let campaign = null;
+let today = new Date().toISOString().slice(0, 10); // replaced by the server's date
+let current = null; // the reservation being changed
+let shown = 0;
+let lastQuery = null;
+let lastID = 0;
+let picked = null; // the date button that opened the review
+
 if (changing) VB.say("mode", VB.t("sites.change"));
 
 VB.$("province").addEventListener("change", () => {
   const sel = VB.$("district");
-  sel.length = 1; // keep "all"
-  for (const d of districts[VB.$("province").value] || []) sel.append(VB.el("option", { value: d }, d));
+  sel.length = 0;
+  const list = districts[VB.$("province").value] || [];
+  sel.append(VB.el("option", { value: "" }, VB.t(list.length ? "field.any" : "field.district.first")));
+  for (const d of list) sel.append(VB.el("option", { value: d }, d));
+  sel.disabled = !list.length;
 });
 
-// addDays adds n days to a YYYY-MM-DD date.
-function addDays(d, n) {
-  const t = new Date(d + "T00:00:00Z");
-  t.setUTCDate(t.getUTCDate() + n);
-  return t.toISOString().slice(0, 10);
+// review shows what will be booked and waits for the person to say yes.
+function review(site, date, button) {
+  VB.clearErrors();
+  picked = button;
+  const second = VB.addDays(date, campaign ? campaign.second_dose_days : 42);
+  VB.say("review-h", VB.t(changing ? "review.title.change" : "review.title"));
+  const cur = VB.$("review-current");
+  cur.textContent = "";
+  if (changing && current) {
+    cur.append(VB.el("h3", {}, VB.t("review.current")), VB.reservation(current));
+    cur.append(VB.el("h3", {}, VB.t("review.new")));
+  }
+  const dl = VB.$("review-body");
+  dl.textContent = "";
+  VB.row(dl, VB.t("resv.site"), site.name);
+  VB.row(dl, VB.t("resv.address"), site.address);
+  VB.row(dl, VB.t("resv.first"), VB.date(date));
+  VB.row(dl, VB.t("resv.second"), VB.date(second) + " " + VB.t("review.second.same"));
+  VB.row(dl, VB.t("review.vaccine"), VB.t("review.vaccine.later"));
+  VB.row(dl, VB.t("review.bring"), VB.t("review.bring.what"));
+  const days = VB.daysBetween(today, date);
+  const warn = VB.$("review-warn");
+  warn.textContent = "";
+  warn.hidden = days > FIX_DAYS;
+  if (days <= FIX_DAYS) {
+    warn.append(VB.el("strong", {}, VB.t("review.fixed.h")), " ", VB.t("review.fixed", { cancel: VB.date(VB.addDays(date, -2)) }));
+  }
+  VB.say("review-note", VB.t(changing ? "review.note.change" : "review.note"));
+  const ok = VB.$("review-ok");
+  ok.textContent = VB.t(changing ? "review.ok.change" : "review.ok");
+  ok.onclick = () => book(site, date);
+  VB.$("finder").hidden = true;
+  VB.$("current").hidden = true;
+  VB.$("review").hidden = false;
+  window.scrollTo(0, 0);
+  VB.$("review-h").focus();
 }
+
+function back() {
+  VB.clearErrors();
+  VB.$("review").hidden = true;
+  VB.$("finder").hidden = false;
+  VB.$("current").hidden = !(changing && current);
+  if (picked && document.body.contains(picked)) picked.focus();
+}
+VB.$("review-back").addEventListener("click", back);
+
+// next steps for a refused booking: where the summary's link leads.
+const hrefOf = { already_booked: "/mine", window_closed: "/", not_eligible: "/", change_locked: "/mine", no_reservation: "/sites" };
 
 async function book(site, date) {
-  VB.say("error", "");
+  VB.clearErrors();
+  const ok = VB.$("review-ok");
+  ok.disabled = true;
   const r = await VB.call(changing ? "PUT" : "POST", VB.api + "/reservation", { site_id: site.id, date });
+  ok.disabled = false;
   if (r.status === 200 || r.status === 201) {
-    location.href = "/done";
+    location.href = changing ? "/done?changed=1" : "/done";
     return;
   }
-  VB.say("error", VB.problem(r.data));
-  if (r.data.code === "pass_required") setTimeout(() => { location.href = "/wait"; }, 1500);
+  const code = r.data && r.data.code;
+  if (code === "unauthorized") {
+    VB.store.set("return", changing ? "/sites?change=1" : "/sites");
+    return VB.errors([{ text: VB.problem(r.data), href: "/wait" }]);
+  }
+  if (hrefOf[code]) return VB.errors([{ text: VB.problem(r.data, r.retryAfter), href: hrefOf[code] }]);
+  VB.fail(r, code === "share_full" || code === "not_bookable" ? "review-back" : undefined);
 }
 
-function results(sites) {
+function dateButton(s, d) {
+  const li = VB.el("li");
+  if (d.remaining > 0) {
+    const b = VB.el("button", { type: "button", "data-date": d.date, "aria-label": VB.t("sites.book", { site: s.name, date: VB.date(d.date), n: d.remaining }) });
+    b.append(VB.el("span", { class: "d" }, VB.date(d.date)), VB.el("span", { class: "n" }, VB.t("sites.remaining", { n: d.remaining })));
+    if (VB.daysBetween(today, d.date) <= FIX_DAYS) b.classList.add("fixed");
+    b.addEventListener("click", () => review(s, d.date, b));
+    li.append(b);
+  } else {
+    li.append(VB.el("span", { class: "full" }, VB.date(d.date) + " · " + VB.t("sites.full")));
+  }
+  return li;
+}
+
+function results(sites, more) {
   const box = VB.$("results");
-  box.textContent = "";
-  VB.say("count", sites.length ? VB.t("sites.count", { n: sites.length }) : VB.t("sites.none"));
   for (const s of sites) {
     const art = VB.el("article", { class: "site" });
     art.append(VB.el("h2", {}, s.name));
-    art.append(VB.el("p", {}, s.province + " " + s.district + " · " + s.address));
+    art.append(VB.el("p", {}, s.address));
+    art.append(VB.el("p", { class: "hint" }, VB.t("sites.kind." + s.kind)));
     const ul = VB.el("ul", { class: "dates" });
-    for (const d of s.dates) {
-      const li = VB.el("li");
-      if (d.remaining > 0) {
-        const b = VB.el("button", { type: "button", "aria-label": VB.t("sites.book", { site: s.name, date: d.date, n: d.remaining }), "data-date": d.date },
-          VB.t("sites.remaining", { date: d.date, n: d.remaining }));
-        b.addEventListener("click", () => book(s, d.date));
-        li.append(b);
-      } else {
-        li.append(VB.el("span", { class: "full" }, d.date + " · " + VB.t("sites.full")));
-      }
-      ul.append(li);
-    }
+    for (const d of s.dates) ul.append(dateButton(s, d));
     art.append(ul);
     box.append(art);
+    lastID = s.id;
   }
+  shown += sites.length;
+  VB.$("more").hidden = !more;
+  VB.say("count", !shown ? VB.t("sites.none") : more ? VB.t("sites.count.more", { n: shown }) : VB.t("sites.count", { n: shown }));
+}
+
+async function fetchPage(after) {
+  const q = new URLSearchParams(lastQuery);
+  if (after) q.set("after", String(after));
+  const r = await VB.call("GET", VB.api + "/sites?" + q);
+  if (r.status !== 200) return VB.fail(r, r.data && r.data.code === "invalid_input" ? "from" : undefined);
+  const sites = r.data.sites || [];
+  results(sites, sites.length === PAGE);
 }
 
 VB.$("search").addEventListener("submit", async (ev) => {
   ev.preventDefault();
-  VB.say("error", "");
-  const q = new URLSearchParams({ from: VB.$("from").value, to: VB.$("to").value, limit: "10" });
+  VB.clearErrors();
+  const from = VB.$("from").value;
+  const to = VB.$("to").value;
+  const errs = [];
+  if (!from) errs.push({ text: VB.t("err.from_missing"), field: "from" });
+  if (!to) errs.push({ text: VB.t("err.to_missing"), field: "to" });
+  else if (from && to < from) errs.push({ text: VB.t("err.to_before"), field: "to" });
+  if (errs.length) return VB.errors(errs);
+  lastQuery = new URLSearchParams({ from, to, limit: String(PAGE) });
   for (const [k, id] of [["province", "province"], ["district", "district"], ["name", "sname"]]) {
-    if (VB.$(id).value) q.set(k, VB.$(id).value);
+    if (VB.$(id).value) lastQuery.set(k, VB.$(id).value);
   }
-  const r = await VB.call("GET", VB.api + "/sites?" + q);
-  if (r.status !== 200) return VB.say("error", VB.problem(r.data));
-  results(r.data.sites || []);
+  VB.$("results").textContent = "";
+  shown = 0;
+  lastID = 0;
+  await fetchPage(0);
 });
 
-// The date picker is bounded by the campaign's vaccination dates and starts with a week.
-async function start() {
-  const r = await VB.call("GET", VB.api);
-  if (r.status !== 200) return;
-  for (const id of ["from", "to"]) {
-    VB.$(id).min = r.data.vaccination_from;
-    VB.$(id).max = r.data.vaccination_to;
+VB.$("more").addEventListener("click", async () => {
+  const before = VB.$("results").children.length;
+  await fetchPage(lastID);
+  const first = VB.$("results").children[before];
+  if (first) {
+    const h = first.querySelector("h2");
+    h.setAttribute("tabindex", "-1");
+    h.focus();
   }
-  if (!VB.$("from").value) VB.$("from").value = r.data.vaccination_from;
-  if (!VB.$("to").value) VB.$("to").value = addDays(r.data.vaccination_from, 6);
+});
+
+// The dates start after the fixing period when the campaign allows, so a first choice
+// can still be changed; earlier dates stay searchable.
+async function start() {
+  const [c, me] = await Promise.all([VB.call("GET", VB.api), VB.call("GET", VB.api + "/me")]);
+  if (me.status === 200) {
+    today = me.data.eligibility.now.slice(0, 10);
+    current = me.data.reservation;
+  }
+  if (changing) {
+    const box = VB.$("current");
+    box.className = "card";
+    if (current) box.append(VB.el("h2", {}, VB.t("review.current")), VB.reservation(current, me.data.eligibility.now));
+    else box.append(VB.el("p", {}, VB.t("mine.none")));
+    box.hidden = false;
+  }
+  if (c.status !== 200) return;
+  campaign = c.data;
+  for (const id of ["from", "to"]) {
+    VB.$(id).min = campaign.vaccination_from;
+    VB.$(id).max = campaign.vaccination_to;
+  }
+  let from = VB.addDays(today, FIX_DAYS + 1);
+  if (from < campaign.vaccination_from) from = campaign.vaccination_from;
+  if (from > campaign.vaccination_to) from = today > campaign.vaccination_from ? today : campaign.vaccination_from;
+  if (from > campaign.vaccination_to) from = campaign.vaccination_to;
+  let to = VB.addDays(from, 6);
+  if (to > campaign.vaccination_to) to = campaign.vaccination_to;
+  if (!VB.$("from").value) VB.$("from").value = from;
+  if (!VB.$("to").value) VB.$("to").value = to;
 }
 start();
