@@ -71,7 +71,13 @@ func (s *Server) clinicAppointments(w http.ResponseWriter, r *http.Request, c st
 	for _, a := range list {
 		out = append(out, toAppointmentJSON(a))
 	}
-	s.writeJSON(w, http.StatusOK, map[string]any{"site_id": c.SiteID, "date": d.String(), "appointments": out})
+	body := map[string]any{"site_id": c.SiteID, "date": d.String(), "appointments": out}
+	// The site's name and address let the board say whose list it is; a failed look-up
+	// only leaves them out.
+	if site, err := s.store.Site(r.Context(), c.SiteID); err == nil {
+		body["site"] = siteView(site)
+	}
+	s.writeJSON(w, http.StatusOK, body)
 }
 
 // writeAppointmentsCSV sends the list as a CSV file with a header row.
