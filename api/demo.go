@@ -21,6 +21,12 @@ import (
 type Demo struct {
 	SMS       *phone.SMSSink
 	Residents []identity.Subscriber
+	// Campaign is the demo campaign, which tells which residents may book at the
+	// service's clock (its windows are what the store holds).
+	Campaign vaxbook.Campaign
+	// ClockStart is the instant the service's clock started from: the replayed 2021
+	// evening (or --now). Zero when the clock is the real one.
+	ClockStart time.Time
 	// IssueCert issues a development certificate and PKCS#8 key (PEM) for the demo
 	// resident with a phone number, for certificate sign-in in the browser.
 	IssueCert func(ctx context.Context, phone string) (certPEM, keyPEM []byte, err error)
@@ -29,33 +35,110 @@ type Demo struct {
 	Notices *notify.Sink
 }
 
-var demoTmpl = template.Must(template.New("demo").Parse(`<!doctype html>
-<html lang="ko"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
+// DemoResident is a demo resident with when they may book.
+type DemoResident struct {
+	identity.Subscriber
+	Group int
+	// Opens is when the resident's next booking window opens; zero if they may book
+	// now or never again.
+	Opens time.Time
+}
+
+// Bookable splits the residents into those who may book at now and the others, each
+// with their next opening, so that the demo page and the start-up message name people
+// a first-time user can actually book as.
+func (d *Demo) Bookable(now time.Time) (open, later []DemoResident) {
+	for _, r := range d.Residents {
+		dr := DemoResident{Subscriber: r, Group: vaxbook.GroupOf(r.Birth)}
+		if _, err := d.Campaign.CheckBookable(r.Birth, now); err == nil {
+			open = append(open, dr)
+			continue
+		}
+		if w, ok := d.Campaign.NextWindow(dr.Group, now); ok {
+			dr.Opens = w.Opens
+		}
+		later = append(later, dr)
+	}
+	return open, later
+}
+
+// koDateTime writes an instant as "2021년 8월 12일(목) 20:00".
+func koDateTime(t time.Time) string {
+	t = t.In(vaxbook.Seoul)
+	return notify.FormatDate(notify.LangKorean, vaxbook.DateOf(t)) + " " + t.Format("15:04")
+}
+
+var demoTmpl = template.Must(template.New("demo").Funcs(template.FuncMap{
+	"when":  koDateTime,
+	"date":  func(d vaxbook.Date) string { return notify.FormatDate(notify.LangKorean, d) },
+	"lines": func(s string) []string { return strings.Split(s, "\n") },
+}).Parse(`<!doctype html>
+<html lang="ko"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="stylesheet" href="/assets/site.css">
 <title>vaxbook 데모 (demo)</title></head>
-<body>
-<h1>vaxbook 데모 / demo</h1>
-<p>개발용 통신사와 합성 인구로 동작합니다. The development carrier and a synthetic population stand in for the real ones.</p>
-<h2>예시 주민 / Example residents</h2>
-<table>
-<thead><tr><th>이름 Name</th><th>생년월일 Birth</th><th>주민번호 7번째 자리 7th digit</th><th>통신사 Carrier</th><th>휴대폰 Phone</th></tr></thead>
-<tbody>{{range .Residents}}<tr><td>{{.Name}}</td><td>{{.Birth}}</td><td>{{.Digit7}}</td><td>{{.Carrier}}</td><td>{{.Phone}}</td></tr>{{end}}</tbody>
-</table>
+<body><main>
+<h1>vaxbook 데모</h1>
+<div class="card" id="clock">
+<p><strong>데모 시계: {{when .Now}}</strong>{{if not .ClockStart.IsZero}} — {{when .ClockStart}}(한국 시각)부터 실제 속도로 흐릅니다.{{end}}</p>
+<p lang="en">The demo replays 2021{{if not .ClockStart.IsZero}}: its clock started at {{.ClockStart.Format "2006-01-02 15:04"}} Korea time and runs at real speed{{end}}. A development carrier and a synthetic population stand in for the real ones.</p>
+</div>
+<p><a class="button" href="/">사전예약 시작하기 / Start booking</a></p>
+
+<h2 id="bookable">지금 예약할 수 있는 주민 / Residents who can book now</h2>
+{{if .Open}}<p>휴대폰 인증에서 아래 이름, 생년월일, 통신사, 휴대폰 번호를 입력하세요. 인증번호는 아래 <a href="#sms">인증번호 문자</a>에 옵니다.</p>
+{{range .Open}}<div class="card resident">
+<p><strong>{{.Name}}</strong> <span class="badge">생일 끝자리 {{.Group}}</span></p>
+<p>생년월일 {{date .Birth}} · 주민번호 7번째 자리 {{.Digit7}} · 통신사 {{.Carrier}} · 휴대폰 <strong>{{.Phone}}</strong></p>
+</div>
+{{end}}{{else}}<p>지금은 예약할 수 있는 그룹이 없습니다. 아래에서 다음 예약 시작 시각을 보세요.</p>{{end}}
+
+<h2 id="later">다른 날 예약하는 주민 / Residents of other days</h2>
+{{range .Later}}<div class="card resident">
+<p><strong>{{.Name}}</strong> <span class="badge">생일 끝자리 {{.Group}}</span> — {{if .Opens.IsZero}}예약 기간이 끝났습니다{{else}}예약 시작 {{when .Opens}}{{end}}</p>
+<p>생년월일 {{date .Birth}} · 주민번호 7번째 자리 {{.Digit7}} · 통신사 {{.Carrier}} · 휴대폰 {{.Phone}}</p>
+</div>
+{{end}}
 <p><a href="/demo/cert.html">인증서 로그인 데모 / Certificate sign-in in the browser</a></p>
-<h2>문자 메시지 / Text messages (newest first)</h2>
-<table>
-<thead><tr><th>시각 Time</th><th>휴대폰 Phone</th><th>내용 Text</th></tr></thead>
-<tbody>{{range .Messages}}<tr><td>{{.At.Format "15:04:05"}}</td><td>{{.Phone}}</td><td>{{.Text}}</td></tr>{{end}}</tbody>
-</table>
-</body></html>
+
+<h2 id="notices">알림 문자함 / Texts residents received (newest first)</h2>
+<p>예약, 변경, 취소, 확정, 하루 전 안내 문자입니다. 보낸 뒤 몇 초 안에 나타납니다 (JSON: <a href="/demo/notices">/demo/notices</a>).</p>
+{{range .Notices}}<div class="card notice">
+<p><small>{{.At.Format "15:04:05"}} · {{.Phone}}</small></p>
+<p>{{range lines .Text}}{{.}}<br>{{end}}</p>
+</div>
+{{else}}<p>아직 없습니다.</p>{{end}}
+
+<h2 id="sms">인증번호 문자 / One-time codes (newest first)</h2>
+<p>JSON: <a href="/demo/sms">/demo/sms</a></p>
+{{range .Messages}}<div class="card sms"><p><small>{{.At.Format "15:04:05"}} · {{.Phone}}</small></p><p>{{.Text}}</p></div>
+{{else}}<p>아직 없습니다.</p>{{end}}
+</main></body></html>
 `))
 
-// demoPage renders the example residents and the development carrier's messages.
+// demoNoticesShown bounds the notices on the demo page: the newest are what a person
+// just triggered.
+const demoNoticesShown = 50
+
+// demoPage renders the demo clock, the residents who can book now and later, the
+// notifications residents received and the development carrier's messages.
 func (s *Server) demoPage(w http.ResponseWriter, r *http.Request) {
 	msgs := s.demo.SMS.Messages()
 	slices.Reverse(msgs)
+	msgs = msgs[:min(len(msgs), demoNoticesShown)]
+	var notices []notify.Delivery
+	if s.demo.Notices != nil {
+		notices = s.demo.Notices.Deliveries()
+		slices.Reverse(notices)
+		notices = notices[:min(len(notices), demoNoticesShown)]
+	}
+	now := s.clock.Now()
+	open, later := s.demo.Bookable(now)
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
-	err := demoTmpl.Execute(w, map[string]any{"Residents": s.demo.Residents, "Messages": msgs})
+	err := demoTmpl.Execute(w, map[string]any{
+		"Now": now, "ClockStart": s.demo.ClockStart, "Open": open, "Later": later,
+		"Notices": notices, "Messages": msgs,
+	})
 	if err != nil {
 		s.log.Debug("render demo page", "err", err)
 	}

@@ -9,7 +9,11 @@
 // not even in memory: resident i is computed from (seed, i) when asked for.
 package demo
 
-import "vaxbook"
+import (
+	"time"
+
+	"vaxbook"
+)
 
 // Campaign2021 returns the 2021 pre-reservation round for ages 18–49 as the source
 // describes it: born 1972-01-01 … 2003-12-31; rotation (10부제) from 2021-08-09 to
@@ -36,3 +40,9 @@ func Campaign2021() vaxbook.Campaign {
 		Weights:         vaxbook.EqualWeights(),
 	}
 }
+
+// ReplayStart is the instant `serve --demo` starts its clock at when no --now is given:
+// 20:00 on 2021-08-12, when group 2 (born on the 2nd, 12th or 22nd of a month) may
+// start booking, the source's own worked example. On today's clock every 2021 window
+// is long closed, and a first run would lead nowhere.
+func ReplayStart() time.Time { return vaxbook.MustDate("2021-08-12").At(20, 0) }

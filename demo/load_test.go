@@ -1,7 +1,9 @@
 package demo_test
 
 import (
+	"errors"
 	"log/slog"
+	"strings"
 	"testing"
 
 	"vaxbook"
@@ -74,6 +76,68 @@ func TestLoad(t *testing.T) {
 			t.Errorf("campaigns after second load: %d, %v", len(cs), err)
 		}
 	})
+}
+
+func TestLoadExplainsADatabaseMadeWithOtherFlags(t *testing.T) {
+	ctx := t.Context()
+	s := mustStore(t)
+	made := demo.Options{Sites: 120, Seed: 7}
+	if _, err := demo.Load(ctx, s, made); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name     string
+		opts     demo.Options
+		flag     string
+		mentions []string
+	}{
+		{"same flags", made, "", nil},
+		{"fewer sites", demo.Options{Sites: 50, Seed: 7}, "--demo-sites", []string{"--demo-sites 120", "not 50", "delete"}},
+		{"more sites", demo.Options{Sites: 14000, Seed: 7}, "--demo-sites", []string{"--demo-sites 120", "not 14000"}},
+		{"other seed", demo.Options{Sites: 120, Seed: 2021}, "--demo-seed", []string{"--demo-seed", "2021", "delete"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := demo.Load(ctx, s, tt.opts)
+			var stale *demo.StaleError
+			if tt.flag == "" {
+				if err != nil {
+					t.Fatalf("Load with the same flags: %v", err)
+				}
+				return
+			}
+			if !errors.As(err, &stale) || stale.Flag != tt.flag {
+				t.Fatalf("Load = %v, want a StaleError about %s", err, tt.flag)
+			}
+			for _, m := range tt.mentions {
+				if !strings.Contains(err.Error(), m) {
+					t.Errorf("error %q does not mention %q", err, m)
+				}
+			}
+		})
+	}
+}
+
+func TestLoadGivesPhonesToSitesLoadedWithoutThem(t *testing.T) {
+	ctx := t.Context()
+	s := mustStore(t)
+	opts := demo.Options{Sites: 40, Seed: 3}
+	if _, err := demo.Load(ctx, s, opts); err != nil {
+		t.Fatal(err)
+	}
+	old := demo.Sites(40, 3)
+	for i := range old {
+		old[i].Phone = ""
+	}
+	if err := s.PutSites(ctx, old); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := demo.Load(ctx, s, opts); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.Site(ctx, 40); err != nil || got.Phone == "" || got.Phone != demo.Sites(40, 3)[39].Phone {
+		t.Errorf("site 40 after a reload: %+v, %v; want its phone", got, err)
+	}
 }
 
 // BenchmarkLoadDefault loads the default demo data (14,000 sites, about 460,000

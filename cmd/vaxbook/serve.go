@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"vaxbook"
@@ -31,8 +32,8 @@ var demoStaffSites = []int64{1, 2, 3}
 // demoSMSKeep is how many text messages the demo sink keeps (about 100 bytes each).
 const demoSMSKeep = 200_000
 
-// demoResidents is how many example residents the demo page lists.
-const demoResidents = 10
+// demoResidentsPerGroup is how many residents of each rotation group the demo page lists.
+const demoResidentsPerGroup = 3
 
 // serve runs the HTTP service until ctx ends, then shuts down gracefully. ready, when
 // not nil, receives the listening address (tests use it with --addr 127.0.0.1:0).
@@ -54,8 +55,15 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready c
 	}
 
 	var clock vaxbook.Clock = vaxbook.SystemClock{}
-	if !cfg.Now.IsZero() {
-		clock = vaxbook.NewOffsetClock(cfg.Now)
+	start := cfg.Now
+	if start.IsZero() && cfg.Demo {
+		// On today's clock every 2021 window is closed and a first run leads nowhere:
+		// the demo replays an evening a group may book, unless --now says otherwise.
+		start = demo.ReplayStart()
+	}
+	if !start.IsZero() {
+		clock = vaxbook.NewOffsetClock(start)
+		log.Info("clock replays a past moment at real speed", "starts_at", start.Format(time.RFC3339), "set_by_now_flag", !cfg.Now.IsZero())
 	}
 	store, err := openStore(ctx, cfg.Database)
 	if err != nil {
@@ -113,7 +121,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready c
 	if cfg.Demo {
 		sum, err := demo.Load(ctx, store, demo.Options{Sites: cfg.DemoSites, Seed: cfg.DemoSeed, Logger: log})
 		if err != nil {
-			return fmt.Errorf("load demo data: %w", err)
+			return fmt.Errorf("load demo data into %s: %w", maskURL(cfg.Database), err)
 		}
 		log.Info("demo data ready", "summary", sum)
 		if cl, ok := store.(vaxbook.Clinics); ok {
@@ -131,7 +139,10 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready c
 		if err != nil {
 			return err
 		}
-		apiCfg.Demo = &api.Demo{SMS: sms, Residents: exampleResidents(pop), IssueCert: issueDemoCert(prov.ca, pop)}
+		apiCfg.Demo = &api.Demo{
+			SMS: sms, Residents: exampleResidents(pop), IssueCert: issueDemoCert(prov.ca, pop),
+			Campaign: demo.Campaign2021(), ClockStart: start,
+		}
 	} else {
 		// A real carrier integration is configured per deployment; without one the
 		// phone method answers "unavailable" rather than pretending.
@@ -156,7 +167,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready c
 	if apiCfg.Demo != nil {
 		apiCfg.Demo.Notices = notices
 	}
-	pages, err := web.New(web.Config{Demo: cfg.Demo, Logger: log})
+	pages, err := web.New(web.Config{Demo: cfg.Demo, Now: clock.Now, Logger: log})
 	if err != nil {
 		return fmt.Errorf("pages: %w", err)
 	}
@@ -185,7 +196,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready c
 		WriteTimeout:      30 * time.Second,
 		IdleTimeout:       90 * time.Second,
 	}
-	printWelcome(stdout, addr, cfg, apiCfg.Demo, apiCfg.Room != nil)
+	printWelcome(stdout, addr, cfg, apiCfg.Demo, apiCfg.Room != nil, clock.Now())
 	if ready != nil {
 		ready <- addr
 	}
@@ -218,26 +229,63 @@ func names(m map[string]congestion.MethodConfig) []string {
 	return out
 }
 
-// exampleResidents picks residents of the synthetic population, one per rotation group,
-// for the demo page and the start-up message.
+// exampleResidents picks residents of the synthetic population for the demo page and the
+// start-up message: the source's example, then demoResidentsPerGroup of every rotation
+// group, so that whichever group may book at the demo's clock has people to book as.
 func exampleResidents(pop demo.Population) []identity.Subscriber {
-	out := []identity.Subscriber{pop.Example()}
-	from := 0
-	for g := 0; g < vaxbook.Groups && len(out) < demoResidents; g++ {
-		i, r := pop.FindInGroup(g, from)
-		out = append(out, r)
-		from = i + 1
+	first := pop.Example()
+	out := []identity.Subscriber{first}
+	for g := 0; g < vaxbook.Groups; g++ {
+		from := 0
+		for range demoResidentsPerGroup {
+			i, r := pop.FindInGroup(g, from)
+			if i < 0 {
+				break
+			}
+			if r.Phone != first.Phone {
+				out = append(out, r)
+			}
+			from = i + 1
+		}
 	}
 	return out
 }
 
+// openGroups says in words who may book in c at t: "groups 2", "everyone", or "".
+func openGroups(c vaxbook.Campaign, t time.Time) string {
+	var gs []string
+	for g := range vaxbook.Groups {
+		if w, ok := c.OpenWindow(g, t); ok {
+			if w.Pooled() {
+				return "everyone born " + c.CohortFrom.String() + " … " + c.CohortTo.String() + " who has not booked"
+			}
+			gs = append(gs, fmt.Sprint(g))
+		}
+	}
+	if len(gs) == 0 {
+		return ""
+	}
+	return "group " + strings.Join(gs, ", ") + " (born on a day ending in " + strings.Join(gs, " or ") + ")"
+}
+
 // printWelcome tells the person who started the service where it is and, in demo mode,
-// how to sign in as a demo resident.
-func printWelcome(w io.Writer, addr string, cfg Config, d *api.Demo, room bool) {
+// what the demo's clock says, who may book now and how to sign in as them.
+func printWelcome(w io.Writer, addr string, cfg Config, d *api.Demo, room bool, now time.Time) {
 	fmt.Fprintf(w, "vaxbook is serving on http://%s (database %s)\n", addr, maskURL(cfg.Database))
 	if d == nil {
 		return
 	}
+	fmt.Fprintf(w, "\nDemo clock: %s Korea time, running at real speed", now.In(vaxbook.Seoul).Format("2006-01-02 15:04 (Mon)"))
+	if cfg.Now.IsZero() {
+		fmt.Fprint(w, " (a replay of 2021; --now starts it elsewhere)")
+	}
+	fmt.Fprintln(w)
+	if who := openGroups(d.Campaign, now); who != "" {
+		fmt.Fprintf(w, "Who can book now: %s.\n", who)
+	} else {
+		fmt.Fprintln(w, "Nobody can book at this moment: see http://"+addr+"/demo for when each group opens.")
+	}
+	fmt.Fprintf(w, "Open http://%[1]s/ in a browser. Residents to sign in as, and the demo SMS inbox: http://%[1]s/demo\n", addr)
 	if room {
 		fmt.Fprint(w, `
 The waiting room is on: POST /api/v1/queue/join twice (the first sets a device cookie),
@@ -251,12 +299,14 @@ poll GET /api/v1/queue/status, then POST /api/v1/queue/claim once admitted.
 		fmt.Fprintf(w, "Operator API token (this demo run only): %s\n", cfg.OperatorToken)
 	}
 	r := d.Residents[0]
+	if open, _ := d.Bookable(now); len(open) > 0 {
+		r = open[0].Subscriber
+	}
 	fmt.Fprintf(w, `
-Demo mode. Sign in as a demo resident by mobile phone:
+Sign in as a demo resident by mobile phone:
   name %s, born %s, 7th digit %d, carrier %s, phone %s
   POST http://%[6]s/api/v1/identity/phone/start, then read the one-time code at
   http://%[6]s/demo (or /demo/sms?phone=%[5]s) and POST it to /api/v1/identity/phone/confirm.
-More demo residents: http://%[6]s/demo
 `, r.Name, r.Birth, r.Digit7, r.Carrier, r.Phone, addr)
 }
 
