@@ -70,6 +70,11 @@ type page struct {
 // the reservation card and the error summary.
 var residentMsgs = []string{"err.", "time.", "date.", "resv.", "sum."}
 
+// operatorErrs are the problems the dashboard can meet; any other code reads as
+// err.generic there.
+var operatorErrs = []string{"err.generic", "err.network", "err.invalid_input", "err.unauthorized", "err.forbidden",
+	"err.not_found", "err.conflict", "err.rate_limited", "err.unavailable", "err.internal", "err.strands_reservations"}
+
 var pages = []page{
 	{"/{$}", "home", "home.title", "home.js", "resident", append([]string{"home.", "field.birth"}, residentMsgs...)},
 	{"/wait", "wait", "wait.title", "wait.js", "resident", append([]string{"wait.", "home."}, residentMsgs...)},
@@ -78,7 +83,7 @@ var pages = []page{
 	{"/done", "done", "done.title", "done.js", "resident", append([]string{"done."}, residentMsgs...)},
 	{"/mine", "mine", "mine.title", "mine.js", "resident", append([]string{"mine.", "nav.book", "review."}, residentMsgs...)},
 	{"/standby", "standby", "standby.title", "standby.js", "resident", append([]string{"standby."}, residentMsgs...)},
-	{"/ops", "ops", "ops.title", "ops.js", "operator", []string{"ops.", "light.", "method.", "verify.wait", "err.", "time.", "date."}},
+	{"/ops", "ops", "ops.title", "ops.js", "operator", append([]string{"ops.", "light.", "method.", "verify.wait", "time.", "date."}, operatorErrs...)},
 	{"/clinic", "clinic", "clinic.title", "clinic.js", "staff", []string{"clinic.", "resv.status.", "err.", "time.", "date."}},
 }
 

@@ -177,8 +177,9 @@ const VB = (() => {
   }
 
   // reservation renders a reservation: the site, both doses with weekdays, the status
-  // and the deadlines, a passed deadline said as passed (now is the server's clock).
-  function reservation(r, now) {
+  // and the deadlines, a passed deadline said as passed (now is the server's clock);
+  // compact stops after the doses.
+  function reservation(r, now, compact) {
     const dl = el("dl", { class: "resv" });
     if (r.site) {
       row(dl, t("resv.site"), r.site.name);
@@ -186,6 +187,7 @@ const VB = (() => {
     }
     row(dl, t("resv.first"), date(r.date));
     row(dl, t("resv.second"), date(r.second_date));
+    if (compact) return dl;
     row(dl, t("resv.status"), t("resv.status." + r.status));
     const until = (s) => (now && Date.parse(now) >= Date.parse(s) ? t("resv.passed", { t: datetime(s) }) : t("resv.until", { t: datetime(s) }));
     if (r.status === "booked" || r.status === "confirmed") {

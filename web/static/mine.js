@@ -48,14 +48,16 @@ VB.$("cancel").addEventListener("click", () => {
   VB.clearErrors();
   const s = VB.$("cancel-summary");
   s.textContent = "";
-  s.append(VB.reservation(resv, now));
+  s.append(VB.reservation(resv, now, true));
   VB.$("actions").hidden = true;
+  VB.$("resv").hidden = true;
   VB.$("cancel-confirm").hidden = false;
   VB.$("cancel-h").focus();
 });
 
 VB.$("cancel-no").addEventListener("click", () => {
   VB.$("cancel-confirm").hidden = true;
+  VB.$("resv").hidden = false;
   VB.$("actions").hidden = false;
   VB.$("cancel").focus();
 });
@@ -65,6 +67,7 @@ VB.$("cancel-yes").addEventListener("click", async () => {
   const r = await VB.call("DELETE", VB.api + "/reservation");
   VB.$("cancel-yes").disabled = false;
   VB.$("cancel-confirm").hidden = true;
+  VB.$("resv").hidden = false;
   if (r.status !== 200) {
     VB.$("actions").hidden = false;
     return VB.fail(r, "cancel");

@@ -36,7 +36,7 @@ function review(site, date, button) {
   const cur = VB.$("review-current");
   cur.textContent = "";
   if (changing && current) {
-    cur.append(VB.el("h3", {}, VB.t("review.current")), VB.reservation(current));
+    cur.append(VB.el("h3", {}, VB.t("review.current")), VB.reservation(current, "", true));
     cur.append(VB.el("h3", {}, VB.t("review.new")));
   }
   const dl = VB.$("review-body");
