@@ -297,3 +297,22 @@ func TestWebDeviceLocked(t *testing.T) {
 		t.Errorf("device_locked does not say when to retry: %q", text)
 	}
 }
+
+// TestWebMineReturnsToMineAfterVerification opens "내 예약" unverified: after the waiting
+// room and verification the resident lands on 내 예약 again, not on the site search.
+// On the way, the method list refreshes in place without taking the keyboard focus.
+func TestWebMineReturnsToMineAfterVerification(t *testing.T) {
+	ctx := browsertest.Context(t)
+	in := webServe(t)
+	r := demoResident()
+	webDo(t, ctx, chromedp.EmulateViewport(360, 800), chromedp.Navigate(in.base+"/mine?lang=ko"))
+	waitFor(t, ctx, "the sign-in offer", `!!document.getElementById("signin")`, 10*time.Second)
+	webDo(t, ctx, chromedp.Click("#signin"))
+	waitFor(t, ctx, "admitted", `location.pathname === "/verify" && !!document.getElementById("use-phone")`, 30*time.Second)
+	webDo(t, ctx, chromedp.Focus("#use-phone"), chromedp.Sleep(5500*time.Millisecond))
+	if id, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.activeElement.id + "|" + document.getElementById("methods-live").getAttribute("aria-live")`)); id != "use-phone|polite" {
+		t.Errorf("after a refresh of the lights, focus|live = %q, want use-phone|polite", id)
+	}
+	verifyByPhone(t, ctx, in, r, "")
+	waitFor(t, ctx, "back on my reservation", `location.pathname === "/mine" && document.getElementById("resv").textContent.includes("예약이 없습니다")`, 15*time.Second)
+}

@@ -31,7 +31,7 @@ func TestWebStandbyLeftoverDoseEndToEnd(t *testing.T) {
 	waitFor(t, ctx, "verified", `location.pathname === "/sites"`, 15*time.Second)
 
 	webDo(t, ctx, chromedp.Navigate(in.base+"/standby"))
-	waitFor(t, ctx, "the standby page", `!document.getElementById("find").hidden && document.getElementById("intro").textContent.includes("2021-08-26")`, 10*time.Second)
+	waitFor(t, ctx, "the standby page", `!document.getElementById("find").hidden && document.getElementById("intro").textContent.includes("2021년 8월 26일(목)")`, 10*time.Second)
 	webDo(t, ctx, chromedp.Click(`#search button`))
 	waitFor(t, ctx, "sites vaccinating today", `!!document.querySelector("#results button")`, 10*time.Second)
 	fits(t, ctx)

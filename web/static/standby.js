@@ -74,7 +74,7 @@ async function load() {
   }
   if (r.status !== 200) return VB.say("error", VB.problem(r.data));
   VB.$("signin").hidden = true;
-  VB.say("intro", VB.t("standby.intro", { m: Math.round(r.data.offer_window_seconds / 60), date: r.data.date }));
+  VB.say("intro", VB.t("standby.intro", { m: Math.round(r.data.offer_window_seconds / 60), date: VB.date(r.data.date) }));
   render(r.data);
 }
 
@@ -91,7 +91,7 @@ async function join(site) {
 function results(date, sites) {
   const box = VB.$("results");
   box.textContent = "";
-  VB.say("count", sites.length ? VB.t("standby.sites.count", { n: sites.length, date }) : VB.t("standby.sites.none"));
+  VB.say("count", sites.length ? VB.t("standby.sites.count", { n: sites.length, date: VB.date(date) }) : VB.t("standby.sites.none"));
   for (const s of sites) {
     const art = VB.el("article", { class: "site" });
     art.append(VB.el("h2", {}, s.name));

@@ -134,6 +134,7 @@ async function gate() {
   g.hidden = false;
   VB.$("place").hidden = true;
   VB.$("keep").hidden = true;
+  VB.$("wait-hint").hidden = true;
   g.setAttribute("tabindex", "-1");
   g.focus();
   return false;
