@@ -54,4 +54,8 @@ type StaffSessions interface {
 	// (disabling ends its sessions too; enabling revives none). It returns the account
 	// as it is afterwards, or CodeNotFound.
 	SetStaffAccess(ctx context.Context, login string, at time.Time, disabled *bool) (Staff, StaffAccess, error)
+	// UseTOTPStep records that account staffID signed in with the one-time code of
+	// TOTP step, and reports false, recording nothing, when that step or a later one
+	// was used already: each code signs in once.
+	UseTOTPStep(ctx context.Context, staffID, step int64) (bool, error)
 }

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"time"
@@ -44,7 +45,7 @@ func (s *Server) clinicLogin(w http.ResponseWriter, r *http.Request) {
 	for _, l := range []struct {
 		lim phone.Limiter
 		key string
-	}{{s.loginsByAddr, "addr:" + limitAddr(r)}, {s.loginsByLogin, "login:" + in.Login}} {
+	}{{s.loginsByAddr, "addr:" + limitAddr(r)}, {s.loginsByLogin, "login:" + limitAddr(r) + "/" + in.Login}} {
 		ok, retryAt, err := l.lim.Allow(ctx, l.key, now)
 		if err != nil {
 			s.writeError(w, r, err)
@@ -60,7 +61,12 @@ func (s *Server) clinicLogin(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	if !s.checkStaff(st, err == nil, in.Password, in.TOTP, now) {
+	ok, err := s.checkStaff(ctx, st, err == nil, in.Password, in.TOTP, now)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if !ok {
 		s.recordAudit(r, "login:"+in.Login, vaxbook.AuditLoginFailed, 0, "")
 		s.writeError(w, r, vaxbook.Errorf(vaxbook.CodeUnauthorized, "wrong login, password or one-time code"))
 		return
@@ -83,22 +89,35 @@ func (s *Server) clinicLogin(w http.ResponseWriter, r *http.Request) {
 
 // checkStaff reports whether password (and code, if the account has a TOTP key) match
 // st. The password hash is always checked, against dummyHash when there is no account.
-func (s *Server) checkStaff(st vaxbook.Staff, found bool, password, code string, now time.Time) bool {
+// A code signs in once: its step is recorded, and the same or an earlier step is
+// refused afterwards, so a code seen over a shoulder cannot be replayed.
+func (s *Server) checkStaff(ctx context.Context, st vaxbook.Staff, found bool, password, code string, now time.Time) (bool, error) {
 	hash := dummyHash
 	if found {
 		hash = st.PasswordHash
 	}
 	if !staff.Check(hash, password) || !found || st.Role != vaxbook.RoleClinic {
-		return false
+		return false, nil
 	}
 	if len(st.TOTPSecret) == 0 {
-		return true
+		return true, nil
 	}
 	if s.sealer == nil {
-		return false
+		return false, nil
 	}
 	key, err := s.sealer.Open(st.TOTPSecret)
-	return err == nil && staff.CheckTOTP([]byte(key), code, now)
+	if err != nil {
+		return false, nil
+	}
+	step, ok := staff.MatchTOTP([]byte(key), code, now)
+	if !ok {
+		return false, nil
+	}
+	sessions, ok := s.store.(vaxbook.StaffSessions)
+	if !ok {
+		return false, vaxbook.Errorf(vaxbook.CodeInternal, "the store keeps no staff sessions")
+	}
+	return sessions.UseTOTPStep(ctx, st.ID, step)
 }
 
 // clinicLogout ends the session: the token is revoked in the store, so that a copy of

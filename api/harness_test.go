@@ -37,6 +37,8 @@ type harness struct {
 	pop        demo.Population
 	store      vaxbook.Store
 	campaignID int64
+	// cfg is the configuration the API was built with, for a test that rebuilds it.
+	cfg api.Config
 }
 
 // backends runs fn against SQLite and, when it answers, PostgreSQL.
@@ -81,7 +83,7 @@ func newHarnessWith(t testing.TB, s vaxbook.Store, adjust func(*api.Config, vaxb
 	}
 	srv := httptest.NewServer(api.New(cfg).Handler())
 	t.Cleanup(srv.Close)
-	return &harness{t: t, srv: srv, clock: clock, sms: sms, pop: pop, store: s, campaignID: sum.CampaignID}
+	return &harness{t: t, srv: srv, clock: clock, sms: sms, pop: pop, store: s, campaignID: sum.CampaignID, cfg: cfg}
 }
 
 // client is one browser: its own cookie jar, hence its own device.
@@ -90,6 +92,8 @@ type client struct {
 	http *http.Client
 	// header holds the headers of the last answer.
 	header http.Header
+	// forwardedFor, when set, is sent as X-Forwarded-For (see doFrom).
+	forwardedFor string
 }
 
 func (h *harness) client() *client {
@@ -108,6 +112,9 @@ func (c *client) do(method, path string, body any) (int, map[string]any) {
 	req, _ := http.NewRequest(method, c.h.srv.URL+path, rd)
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
+	}
+	if c.forwardedFor != "" {
+		req.Header.Set("X-Forwarded-For", c.forwardedFor)
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {

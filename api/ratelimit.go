@@ -24,6 +24,13 @@ const (
 	DefaultSearchesPerAddr   = 1200
 	DefaultBookingsPerPerson = 20
 	DefaultBookingsPerAddr   = 600
+	// A verification is a start and a confirmation, with a few wrong codes or a
+	// second method at most: thirty requests a minute per device is far above a
+	// person and far below a script. An address carries a whole carrier NAT at 20:00,
+	// so its bound only stops one machine flooding the providers; the waiting room's
+	// pass is what paces the crowd.
+	DefaultVerifiesPerDevice = 30
+	DefaultVerifiesPerAddr   = 3000
 )
 
 // RouteLimits bound how often the expensive resident routes are called: the site search
@@ -34,6 +41,9 @@ const (
 type RouteLimits struct {
 	SearchPerPerson, SearchPerAddr   phone.Limiter
 	BookingPerPerson, BookingPerAddr phone.Limiter
+	// VerifyPerDevice and VerifyPerAddr bound the verification routes of every
+	// method, per signed device cookie and per client address.
+	VerifyPerDevice, VerifyPerAddr phone.Limiter
 }
 
 // withDefaults fills the nil limiters with in-process ones at the defaults: per person
@@ -52,6 +62,12 @@ func (l RouteLimits) withDefaults() RouteLimits {
 	}
 	if l.BookingPerAddr == nil {
 		l.BookingPerAddr = phone.NewMemLimiter(DefaultBookingsPerAddr, LimitWindow)
+	}
+	if l.VerifyPerDevice == nil {
+		l.VerifyPerDevice = queue.NewSketchLimiter(DefaultVerifiesPerDevice, LimitWindow, width)
+	}
+	if l.VerifyPerAddr == nil {
+		l.VerifyPerAddr = phone.NewMemLimiter(DefaultVerifiesPerAddr, LimitWindow)
 	}
 	return l
 }
@@ -120,6 +136,28 @@ func (s *Server) allow(ctx context.Context, l phone.Limiter, key string, now tim
 		return vaxbook.RetryError(vaxbook.CodeRateLimited, retryAt, "too many %s in a short time; please wait a moment and try again", what)
 	}
 	return nil
+}
+
+// verifyLimited puts the verification limits in front of a verification route: one
+// budget per device (the server-signed cookie, so a stranger cannot spend someone
+// else's) and one per client address (generous: a carrier NAT). A request without a
+// device cookie counts against its address only; the route issues the cookie or
+// refuses. As with limited, a failing limiter lets the request through.
+func (s *Server) verifyLimited(next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		now := s.clock.Now()
+		if device, ok := s.devices.ID(s.cookie(r, deviceCookie), now); ok {
+			if err := s.allow(r.Context(), s.limits.VerifyPerDevice, "device:"+device, now, "verification requests"); err != nil {
+				s.writeError(w, r, err)
+				return
+			}
+		}
+		if err := s.allow(r.Context(), s.limits.VerifyPerAddr, "addr:"+limitAddr(r), now, "verification requests"); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		next(w, r)
+	}
 }
 
 // limitedSession returns the session and person the limits already read for this

@@ -69,6 +69,10 @@ type Config struct {
 	// Devices signs the device cookies; the zero value takes the waiting room's
 	// signer, or a random key when there is no waiting room.
 	Devices signin.Devices
+	// Metrics, when set, is served at /metrics to operators only (their bearer
+	// token): booking totals and queue figures are not the public's. The operators'
+	// own listener (--ops-addr) serves it without the token.
+	Metrics http.Handler
 }
 
 // Server holds the API's dependencies. Create it with New.
@@ -103,6 +107,8 @@ type Server struct {
 	signin        *signin.Service
 	devices       signin.Devices
 
+	metrics       http.Handler
+
 	lightsCache lightsCache
 }
 
@@ -119,7 +125,7 @@ func New(cfg Config) *Server {
 		store: cfg.Store, booking: cfg.Booking, phone: cfg.Phone, line: cfg.Line, lineMethods: cfg.LineMethods, room: cfg.Room, oidc: cfg.OIDC, cert: cfg.Cert, mounts: cfg.Mounts, operatorToken: cfg.OperatorToken, sealer: cfg.Sealer,
 		clock: cfg.Clock, log: log, secure: cfg.SecureCookies, demo: cfg.Demo, trustedProxies: cfg.TrustedProxies,
 		standby: newStandby(cfg),
-		signin:  cfg.SignIn, devices: cfg.Devices,
+		signin:  cfg.SignIn, devices: cfg.Devices, metrics: cfg.Metrics,
 	}
 	if s.signin == nil {
 		s.signin = signin.New(cfg.Store, cfg.Sealer, inmem.NewPasses())
@@ -159,6 +165,7 @@ func (s *Server) routes() []route {
 	rs := []route{
 		{"GET", "/healthz", s.health, false},
 		{"GET", "/openapi.yaml", s.openAPI, false},
+		{"GET", "/metrics", s.operator(s.serveMetrics), false},
 		{"GET", "/api/v1/campaigns", s.listCampaigns, true},
 		{"GET", "/api/v1/campaigns/{id}", s.getCampaign, true},
 		{"GET", "/api/v1/campaigns/{id}/eligibility", s.eligibility, true},
@@ -169,21 +176,21 @@ func (s *Server) routes() []route {
 		{"PUT", "/api/v1/campaigns/{id}/reservation", s.limited(bookingRoutes, s.admitted(change)), true},
 		{"DELETE", "/api/v1/campaigns/{id}/reservation", s.limited(bookingRoutes, s.admitted(s.withOwn(s.booking.Cancel))), true},
 		{"GET", "/api/v1/identity/methods", s.methods, true},
-		{"POST", "/api/v1/identity/phone/start", s.admitted(s.phoneStart), true},
-		{"POST", "/api/v1/identity/phone/confirm", s.admitted(s.phoneConfirm), true},
+		{"POST", "/api/v1/identity/phone/start", s.verifyLimited(s.admitted(s.phoneStart)), true},
+		{"POST", "/api/v1/identity/phone/confirm", s.verifyLimited(s.admitted(s.phoneConfirm)), true},
 		{"GET", "/api/v1/session", s.getSession, true},
 		{"DELETE", "/api/v1/session", s.logout, true},
 	}
 	if s.oidc != nil {
 		rs = append(rs,
-			route{"GET", "/api/v1/identity/oidc/{provider}/start", s.admitted(s.oidcStart), true},
-			route{"GET", "/api/v1/identity/oidc/{provider}/callback", s.admitted(s.oidcCallback), true},
+			route{"GET", "/api/v1/identity/oidc/{provider}/start", s.verifyLimited(s.admitted(s.oidcStart)), true},
+			route{"GET", "/api/v1/identity/oidc/{provider}/callback", s.verifyLimited(s.admitted(s.oidcCallback)), true},
 		)
 	}
 	if s.cert != nil {
 		rs = append(rs,
-			route{"POST", "/api/v1/identity/cert/challenge", s.admitted(s.certChallenge), true},
-			route{"POST", "/api/v1/identity/cert/verify", s.admitted(s.certVerify), true},
+			route{"POST", "/api/v1/identity/cert/challenge", s.verifyLimited(s.admitted(s.certChallenge)), true},
+			route{"POST", "/api/v1/identity/cert/verify", s.verifyLimited(s.admitted(s.certVerify)), true},
 		)
 	}
 	if s.room != nil {
@@ -279,4 +286,13 @@ func securityHeaders(next http.Handler, behindTLS bool) http.Handler {
 
 func (s *Server) health(w http.ResponseWriter, r *http.Request) {
 	s.writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+// serveMetrics serves the Prometheus metrics, or 404 when none are configured.
+func (s *Server) serveMetrics(w http.ResponseWriter, r *http.Request) {
+	if s.metrics == nil {
+		s.writeError(w, r, vaxbook.Errorf(vaxbook.CodeNotFound, "no metrics here"))
+		return
+	}
+	s.metrics.ServeHTTP(w, r)
 }

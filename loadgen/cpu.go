@@ -24,13 +24,14 @@ type CPU struct {
 type cpuMeter struct {
 	c                   *client
 	servers             []string
+	token               string
 	server0, loadgen0   float64
 	serverOK, loadgenOK bool
 }
 
-func startCPU(ctx context.Context, c *client, servers []string) *cpuMeter {
-	m := &cpuMeter{c: c, servers: servers}
-	m.server0, m.serverOK = serversCPU(ctx, c, servers)
+func startCPU(ctx context.Context, c *client, servers []string, token string) *cpuMeter {
+	m := &cpuMeter{c: c, servers: servers, token: token}
+	m.server0, m.serverOK = serversCPU(ctx, c, servers, token)
 	m.loadgen0, m.loadgenOK = ownCPU()
 	return m
 }
@@ -38,7 +39,7 @@ func startCPU(ctx context.Context, c *client, servers []string) *cpuMeter {
 // stop returns the CPU of the run for booked bookings; a side it cannot read stays 0.
 func (m *cpuMeter) stop(ctx context.Context, booked int64) *CPU {
 	var out CPU
-	if s, ok := serversCPU(ctx, m.c, m.servers); ok && m.serverOK {
+	if s, ok := serversCPU(ctx, m.c, m.servers, m.token); ok && m.serverOK {
 		out.ServerS = round(s - m.server0)
 	}
 	if l, ok := ownCPU(); ok && m.loadgenOK {
@@ -52,10 +53,10 @@ func (m *cpuMeter) stop(ctx context.Context, booked int64) *CPU {
 }
 
 // serversCPU sums the servers' CPU seconds; false when one cannot be read.
-func serversCPU(ctx context.Context, c *client, servers []string) (float64, bool) {
+func serversCPU(ctx context.Context, c *client, servers []string, token string) (float64, bool) {
 	var sum float64
 	for _, base := range servers {
-		s, ok := serverCPU(ctx, c, base)
+		s, ok := serverCPU(ctx, c, base, token)
 		if !ok {
 			return 0, false
 		}
@@ -66,10 +67,13 @@ func serversCPU(ctx context.Context, c *client, servers []string) (float64, bool
 
 // serverCPU reads process_cpu_seconds_total from the server's /metrics; false when
 // the server does not publish it.
-func serverCPU(ctx context.Context, c *client, base string) (float64, bool) {
+func serverCPU(ctx context.Context, c *client, base, token string) (float64, bool) {
 	req, err := http.NewRequestWithContext(ctx, "GET", strings.TrimSuffix(base, "/")+"/metrics", nil)
 	if err != nil {
 		return 0, false
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 )
@@ -15,6 +16,10 @@ import (
 // startServer builds the real vaxbook binary and starts `vaxbook serve --demo` on an
 // SQLite file and a free port, as an operator would; the test's cleanup stops it. It
 // returns the base URL and the database path.
+// testOperatorToken lets the load generator read the server's /metrics, which the
+// public listener serves to operators only.
+var testOperatorToken = strings.Repeat("o", 40)
+
 func startServer(t *testing.T, args ...string) (base, db string) {
 	t.Helper()
 	dir := t.TempDir()
@@ -25,7 +30,7 @@ func startServer(t *testing.T, args ...string) (base, db string) {
 	}
 	db = filepath.Join(dir, "vaxbook.db")
 	cmd := exec.Command(bin, append([]string{"serve", "--demo", "--addr", "127.0.0.1:0", "--database", db,
-		"--log-level", "error"}, args...)...)
+		"--log-level", "error", "--operator-token", testOperatorToken}, args...)...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -76,6 +81,7 @@ func TestResidentsBookThroughTheRealFlow(t *testing.T) {
 	defer cancel()
 	res, err := Run(ctx, Options{
 		Target: base, Users: 50, Concurrency: 50, Database: db, Sites: 60, ChangeCancel: 0.3, PollCap: 500 * time.Millisecond,
+		OperatorToken: testOperatorToken,
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -61,6 +61,9 @@ type Options struct {
 	// Target by default). Behind a load balancer, list every instance: the balancer
 	// would send each reading to any one of them.
 	Servers []string
+	// OperatorToken is sent as the bearer credential when reading the servers'
+	// /metrics, which a server's public listener serves to operators only.
+	OperatorToken string
 	// Timeout bounds one HTTP request (30 s by default).
 	Timeout time.Duration
 }

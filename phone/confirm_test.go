@@ -129,7 +129,20 @@ func TestStartLimitedPerDeviceAndPerPhone(t *testing.T) {
 		wantCode(t, err, vaxbook.CodeRateLimited)
 		f.mustStart(t, "c", claimOf(smith), t0) // another phone is not limited
 	})
-	t.Run("refused claims count too", func(t *testing.T) {
+	t.Run("wrong details from strangers do not lock the number", func(t *testing.T) {
+		// Six starts under a wrong name for kim's number, each from another device,
+		// are refused by the carrier and counted against nothing of kim's: she still
+		// gets her code.
+		f := mustFixture(t, phone.Config{})
+		bad := claimOf(kim)
+		bad.Name = "김서준"
+		for i := range 6 {
+			_, err := f.m.Start(t.Context(), fmt.Sprintf("stranger-%d", i), bad, t0)
+			wantCode(t, err, vaxbook.CodeVerifyFailed)
+		}
+		f.mustStart(t, "kim-phone", claimOf(kim), t0)
+	})
+	t.Run("refused claims count against the device", func(t *testing.T) {
 		f := mustFixture(t, phone.Config{MaxStarts: 2})
 		bad := claimOf(kim)
 		bad.Name = "김서준"

@@ -97,19 +97,12 @@ func (m *Method) Start(ctx context.Context, deviceID string, claim Claim, now ti
 	if err != nil {
 		return Challenge{}, err
 	}
-	// Limits come before the carrier, whose checks are the scarce resource at 20:00
-	// and whose answers, unbounded, would let a script guess a stranger's details.
-	// The phone key is hashed so the limiter's store holds no phone numbers.
-	for _, key := range []string{"phone-start/device/" + deviceID, "phone-start/phone/" + identity.PersonKey(m.cfg.Secret, "phone:"+claim.Phone)} {
-		ok, retryAt, err := m.limiter.Allow(ctx, key, now)
-		if err != nil {
-			return Challenge{}, fmt.Errorf("phone start limit: %w", err)
-		}
-		if !ok {
-			return Challenge{}, vaxbook.RetryError(vaxbook.CodeRateLimited, retryAt,
-				"Too many codes were requested. You may request a new one after %s.",
-				retryAt.In(vaxbook.Seoul).Format("15:04"))
-		}
+	// The device's limit comes before the carrier, whose checks are the scarce
+	// resource at 20:00 and whose answers, unbounded, would let a script guess a
+	// stranger's details. The device is the server's signed cookie, so it limits only
+	// its own holder.
+	if err := m.allow(ctx, "phone-start/device/"+deviceID, now); err != nil {
+		return Challenge{}, err
 	}
 	id, err := m.carrier.Verify(ctx, claim)
 	if err != nil {
@@ -117,6 +110,13 @@ func (m *Method) Start(ctx context.Context, deviceID string, claim Claim, now ti
 	}
 	if id.CI == "" {
 		return Challenge{}, errors.New("phone carrier check: carrier returned no CI")
+	}
+	// The number's limit counts only starts whose name, birth and number the carrier
+	// matched: counted before, anyone could lock a stranger's number out of the main
+	// method with a few requests under wrong names. The key is hashed so the
+	// limiter's store holds no phone numbers.
+	if err := m.allow(ctx, "phone-start/phone/"+identity.PersonKey(m.cfg.Secret, "phone:"+claim.Phone), now); err != nil {
+		return Challenge{}, err
 	}
 	personKey := identity.PersonKey(m.cfg.Secret, id.CI)
 	// A person the Guard would refuse at Confirm costs no SMS.
@@ -160,4 +160,18 @@ func (m *Method) Pending(ctx context.Context, deviceID string, now time.Time) (C
 		return Challenge{}, false, nil
 	}
 	return Challenge{Phone: maskPhone(p.Identity.Phone), ExpiresAt: p.ExpiresAt, Attempts: m.cfg.MaxAttempts - p.Attempts}, true, nil
+}
+
+// allow counts one start against key and refuses with CodeRateLimited past the limit.
+func (m *Method) allow(ctx context.Context, key string, now time.Time) error {
+	ok, retryAt, err := m.limiter.Allow(ctx, key, now)
+	if err != nil {
+		return fmt.Errorf("phone start limit: %w", err)
+	}
+	if !ok {
+		return vaxbook.RetryError(vaxbook.CodeRateLimited, retryAt,
+			"Too many codes were requested. You may request a new one after %s.",
+			retryAt.In(vaxbook.Seoul).Format("15:04"))
+	}
+	return nil
 }

@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -61,4 +62,13 @@ func (s *Store) SetStaffAccess(ctx context.Context, login string, at time.Time, 
 	}
 	a.SiteID, a.RevokedAt = st.SiteID, fromTime(revoked)
 	return st, a, nil
+}
+
+// UseTOTPStep moves the account's last TOTP step forward, if step is later.
+func (s *Store) UseTOTPStep(ctx context.Context, staffID, step int64) (bool, error) {
+	tag, err := s.pool.Exec(ctx, `UPDATE staff SET totp_last_step = $2 WHERE id = $1 AND totp_last_step < $2`, staffID, step)
+	if err != nil {
+		return false, dbError(err, fmt.Sprintf("use totp step of staff %d", staffID))
+	}
+	return tag.RowsAffected() == 1, nil
 }

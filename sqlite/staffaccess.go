@@ -79,3 +79,17 @@ func (s *Store) SetStaffAccess(ctx context.Context, login string, at time.Time, 
 	}
 	return st, a, nil
 }
+
+// UseTOTPStep moves the account's last TOTP step forward, if step is later.
+func (s *Store) UseTOTPStep(ctx context.Context, staffID, step int64) (bool, error) {
+	var n int64
+	err := s.inWrite(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE staff SET totp_last_step = ? WHERE id = ? AND totp_last_step < ?`, step, staffID, step)
+		if err != nil {
+			return fmt.Errorf("use totp step of staff %d: %w", staffID, err)
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	return n == 1, err
+}

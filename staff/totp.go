@@ -51,3 +51,20 @@ func CheckTOTP(key []byte, code string, t time.Time) bool {
 	}
 	return ok == 1
 }
+
+// MatchTOTP returns the step (30-second periods since the Unix epoch) whose code is
+// code, at t or one step either side, so that a caller can refuse a step already used
+// (RFC 6238 §5.2: a code is accepted once). Every candidate is compared in constant
+// time.
+func MatchTOTP(key []byte, code string, t time.Time) (step int64, ok bool) {
+	if len(key) == 0 || len(code) != totpDigits {
+		return 0, false
+	}
+	now := t.Unix() / int64(totpStep/time.Second)
+	for d := -totpSkew; d <= totpSkew; d++ {
+		if subtle.ConstantTimeCompare([]byte(TOTP(key, t.Add(time.Duration(d)*totpStep))), []byte(code)) == 1 {
+			step, ok = now+int64(d), true
+		}
+	}
+	return step, ok
+}

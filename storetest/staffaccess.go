@@ -148,3 +148,27 @@ func mustAccess(tb testing.TB, s vaxbook.Store, staffID int64, tokenID string) v
 	}
 	return a
 }
+
+// totpStepTests check that each TOTP step signs an account in once.
+var totpStepTests = []storeTest{
+	{"a TOTP step is used once and never an earlier one after it", func(t *testing.T, s vaxbook.Store) {
+		st := mustStaff(t, s, "gangnam-1", siteA)
+		other := mustStaff(t, s, "gangnam-2", siteA)
+		for _, c := range []struct {
+			staff int64
+			step  int64
+			want  bool
+		}{
+			{st.ID, 100, true},
+			{st.ID, 100, false}, // the same code again: a replay
+			{st.ID, 99, false},  // an older code after a newer one
+			{other.ID, 100, true},
+			{st.ID, 101, true},
+		} {
+			got, err := sessions(t, s).UseTOTPStep(t.Context(), c.staff, c.step)
+			if err != nil || got != c.want {
+				t.Fatalf("UseTOTPStep(%d, %d) = %v, %v; want %v", c.staff, c.step, got, err, c.want)
+			}
+		}
+	}},
+}

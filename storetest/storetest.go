@@ -55,6 +55,7 @@ func Run(t *testing.T, open func(t *testing.T) vaxbook.Store) {
 		{"Standby", standbyTests},
 		{"StandbyRace", standbyRaceTests},
 		{"StaffSessions", staffSessionTests},
+		{"TOTPSteps", totpStepTests},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) { runTable(t, open, g.tests) })

@@ -62,8 +62,10 @@ type Config struct {
 	// SMSGateway is the URL notifications are posted to; SMSGatewayToken its bearer.
 	SMSGateway      string
 	SMSGatewayToken string
-	// PprofAddr, when set, serves Go's profiling endpoints on that (private) address.
-	PprofAddr string
+	// OpsAddr, when set, is the operators' own listener (a private address): /metrics
+	// and Go's profiling endpoints, without the operator token. The public listener
+	// serves /metrics only with the token, and profiling never.
+	OpsAddr string
 	// BatchMax and BatchWait bound the group commit of bookings.
 	BatchMax  int
 	BatchWait time.Duration
@@ -84,7 +86,11 @@ type Config struct {
 	PersonKeySecret []byte
 	// PhoneKey is the AES-256 key that seals phone numbers at rest.
 	PhoneKey      []byte
+	// SecureCookies marks cookies Secure with the __Host- prefix and sends HSTS: on
+	// whenever PublicURL is https. InsecureHTTP is the explicit exception outside
+	// --demo, for a test deployment reached over plain HTTP.
 	SecureCookies bool
+	InsecureHTTP  bool
 	// TrustedProxies are the load balancers whose X-Forwarded-For names the client,
 	// for the per-address limits.
 	TrustedProxies []netip.Prefix
@@ -124,7 +130,8 @@ func parseConfig(name string, args []string) (Config, *flag.FlagSet, error) {
 	fs.DurationVar(&c.DevProviderLatency, "dev-provider-latency", 30*time.Millisecond, "latency of the development issuers and CA check (--demo)")
 	fs.StringVar(&c.SMSGateway, "sms-gateway", "", "URL of the SMS/messenger gateway notifications are posted to (--demo: a development sink)")
 	fs.StringVar(&c.SMSGatewayToken, "sms-gateway-token", "", "bearer token of the SMS gateway")
-	fs.StringVar(&c.PprofAddr, "pprof-addr", "", "serve Go's profiling endpoints on this private address (operators only), e.g. 127.0.0.1:6060")
+	fs.StringVar(&c.OpsAddr, "ops-addr", "", "operators' private listener for /metrics and Go's profiling endpoints, e.g. 127.0.0.1:9090 (never the public address)")
+	fs.StringVar(&c.OpsAddr, "pprof-addr", "", "old name of --ops-addr")
 	fs.IntVar(&c.BatchMax, "batch-max", 256, "bookings committed in one transaction, at most")
 	fs.DurationVar(&c.BatchWait, "batch-wait", 2*time.Millisecond, "how long a booking waits for others to share its transaction")
 	fs.DurationVar(&c.DevCarrierLatency, "dev-carrier-latency", 20*time.Millisecond, "latency of the development carrier (--demo)")
@@ -142,7 +149,8 @@ func parseConfig(name string, args []string) (Config, *flag.FlagSet, error) {
 	fs.StringVar(&now, "now", "", "start the service clock at this RFC 3339 instant, e.g. 2021-08-12T19:59:00+09:00")
 	fs.StringVar(&c.rawPersonKey, "person-key-secret", "", "secret keying person keys (required outside --demo)")
 	fs.StringVar(&c.rawPhoneKey, "phone-key", "", "hex AES-256 key sealing phone numbers (required outside --demo)")
-	fs.BoolVar(&c.SecureCookies, "secure-cookies", false, "mark cookies Secure (set when served over TLS)")
+	fs.BoolVar(&c.SecureCookies, "secure-cookies", false, "mark cookies Secure even without an https --public-url (on by itself when --public-url is https)")
+	fs.BoolVar(&c.InsecureHTTP, "insecure-http", false, "allow serving residents over plain HTTP outside --demo (tests only: cookies lose Secure, no HSTS)")
 	fs.StringVar(&logLevel, "log-level", "info", "debug, info, warn or error")
 	fs.StringVar(&proxies, "trusted-proxies", "", "comma-separated addresses or CIDRs of load balancers whose X-Forwarded-For names the client, e.g. 10.0.0.0/8")
 	addLimitFlags(fs, &c)
@@ -162,6 +170,9 @@ func parseConfig(name string, args []string) (Config, *flag.FlagSet, error) {
 	if c.TrustedProxies, err = api.ParseProxies(proxies); err != nil {
 		return c, fs, fmt.Errorf("--trusted-proxies: %w", err)
 	}
+	if strings.HasPrefix(c.PublicURL, "https://") {
+		c.SecureCookies = true
+	}
 	if now != "" {
 		t, err := time.Parse(time.RFC3339, now)
 		if err != nil {
@@ -170,6 +181,17 @@ func parseConfig(name string, args []string) (Config, *flag.FlagSet, error) {
 		c.Now = t.In(vaxbook.Seoul)
 	}
 	return c, fs, nil
+}
+
+// checkTransport refuses to serve residents over plain HTTP outside the demo unless
+// asked to explicitly: without an https public URL the session and device cookies lose
+// Secure and the __Host- prefix and no HSTS is sent, which a production deployment
+// must never do by omission.
+func (c Config) checkTransport() error {
+	if c.SecureCookies || c.Demo || c.InsecureHTTP {
+		return nil
+	}
+	return errors.New("set --public-url https://… (the address residents use; cookies are then Secure and HSTS is sent), or --insecure-http for a test deployment over plain HTTP")
 }
 
 // loadSecrets validates the secrets and decodes them; in demo mode missing ones are the

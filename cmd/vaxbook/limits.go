@@ -16,6 +16,9 @@ import (
 type RouteLimitConfig struct {
 	SearchesPerPerson, SearchesPerAddr int
 	BookingsPerPerson, BookingsPerAddr int
+	VerifiesPerDevice, VerifiesPerAddr int
+	// JoinsPerAddr is the waiting room's joins per minute per client address.
+	JoinsPerAddr int
 }
 
 // addLimitFlags registers the route limits and the outbox retention on fs.
@@ -24,6 +27,9 @@ func addLimitFlags(fs *flag.FlagSet, c *Config) {
 	fs.IntVar(&c.Limits.SearchesPerAddr, "limit-search-addr", api.DefaultSearchesPerAddr, "site searches per minute per client address")
 	fs.IntVar(&c.Limits.BookingsPerPerson, "limit-booking-person", api.DefaultBookingsPerPerson, "booking, change and cancel requests per minute per verified person")
 	fs.IntVar(&c.Limits.BookingsPerAddr, "limit-booking-addr", api.DefaultBookingsPerAddr, "booking, change and cancel requests per minute per client address")
+	fs.IntVar(&c.Limits.VerifiesPerDevice, "limit-verify-device", api.DefaultVerifiesPerDevice, "verification requests (every method) per minute per device")
+	fs.IntVar(&c.Limits.VerifiesPerAddr, "limit-verify-addr", api.DefaultVerifiesPerAddr, "verification requests (every method) per minute per client address; a carrier NAT puts many residents behind one")
+	fs.IntVar(&c.Limits.JoinsPerAddr, "queue-join-per-address", defaultAddrJoins, "waiting-room joins per minute per client address; a carrier NAT puts many residents behind one at 20:00")
 	fs.DurationVar(&c.OutboxRetention.Sent, "outbox-sent-retention", vaxbook.DefaultSentRetention, "keep sent notifications this long (at least 48h), then delete them")
 	fs.DurationVar(&c.OutboxRetention.Dead, "outbox-dead-retention", vaxbook.DefaultDeadRetention, "keep dead notifications (not retried by an operator) this long after their last attempt (at least 48h)")
 }
@@ -38,6 +44,8 @@ func (c Config) validateLimits() error {
 	}{
 		{"--limit-search-person", c.Limits.SearchesPerPerson}, {"--limit-search-addr", c.Limits.SearchesPerAddr},
 		{"--limit-booking-person", c.Limits.BookingsPerPerson}, {"--limit-booking-addr", c.Limits.BookingsPerAddr},
+		{"--limit-verify-device", c.Limits.VerifiesPerDevice}, {"--limit-verify-addr", c.Limits.VerifiesPerAddr},
+		{"--queue-join-per-address", c.Limits.JoinsPerAddr},
 	} {
 		if l.n < 1 {
 			return fmt.Errorf("%s must be at least 1, not %d", l.flag, l.n)
@@ -59,6 +67,8 @@ func openRouteLimits(cfg Config, sh *shared) (api.RouteLimits, error) {
 		{&out.SearchPerAddr, "rl-search-addr:", cfg.Limits.SearchesPerAddr},
 		{&out.BookingPerPerson, "rl-booking-person:", cfg.Limits.BookingsPerPerson},
 		{&out.BookingPerAddr, "rl-booking-addr:", cfg.Limits.BookingsPerAddr},
+		{&out.VerifyPerDevice, "rl-verify-device:", cfg.Limits.VerifiesPerDevice},
+		{&out.VerifyPerAddr, "rl-verify-addr:", cfg.Limits.VerifiesPerAddr},
 	} {
 		switch {
 		case sh.rdb != nil:

@@ -17,16 +17,20 @@ func TestRouteLimitAndRetentionFlags(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := RouteLimitConfig{api.DefaultSearchesPerPerson, api.DefaultSearchesPerAddr, api.DefaultBookingsPerPerson, api.DefaultBookingsPerAddr}
+	want := RouteLimitConfig{
+		api.DefaultSearchesPerPerson, api.DefaultSearchesPerAddr, api.DefaultBookingsPerPerson, api.DefaultBookingsPerAddr,
+		api.DefaultVerifiesPerDevice, api.DefaultVerifiesPerAddr, defaultAddrJoins,
+	}
 	if cfg.Limits != want || cfg.OutboxRetention.Sent != vaxbook.DefaultSentRetention || cfg.OutboxRetention.Dead != vaxbook.DefaultDeadRetention {
 		t.Errorf("defaults = %+v %+v, want %+v and the default retentions", cfg.Limits, cfg.OutboxRetention, want)
 	}
-	cfg, _, err = parseConfig("serve", []string{"--limit-booking-person", "5", "--outbox-sent-retention", "168h"})
-	if err != nil || cfg.Limits.BookingsPerPerson != 5 || cfg.OutboxRetention.Sent != 7*24*time.Hour {
+	cfg, _, err = parseConfig("serve", []string{"--limit-booking-person", "5", "--outbox-sent-retention", "168h", "--queue-join-per-address", "50000"})
+	if err != nil || cfg.Limits.BookingsPerPerson != 5 || cfg.OutboxRetention.Sent != 7*24*time.Hour || cfg.Limits.JoinsPerAddr != 50000 {
 		t.Errorf("parsed %+v %+v (%v), want 5 bookings a minute and a week's retention", cfg.Limits, cfg.OutboxRetention, err)
 	}
 	for _, args := range [][]string{
 		{"--limit-search-person", "0"}, {"--limit-booking-addr", "-1"}, {"--outbox-dead-retention", "0s"},
+		{"--queue-join-per-address", "0"}, {"--limit-verify-device", "0"},
 	} {
 		if _, _, err := parseConfig("serve", args); err == nil {
 			t.Errorf("parseConfig(%v) accepted a limit that shuts the route or a zero retention", args)

@@ -15,11 +15,15 @@ import (
 
 // Join limits of the waiting room. A device joins a few times at most (a refresh, a
 // second tab); an address is shared by many people behind a carrier's NAT, so its bound
-// stays generous and only stops a script hammering from one machine.
+// (--queue-join-per-address) stays generous and only stops a script hammering from one
+// machine. At 20:00 one carrier address may carry thousands of residents, each joining
+// twice (the cookie, then the place): 240 a minute refused the 121st of them. A script
+// gains nothing from more joins per address anyway: a place needs a device cookie, and
+// a pass binds to one person.
 const (
-	deviceJoins = 3
-	addrJoins   = 240
-	joinWindow  = time.Minute
+	deviceJoins      = 3
+	defaultAddrJoins = 20000
+	joinWindow       = time.Minute
 )
 
 // openRoom builds the waiting room in front of verification and booking, its counters
@@ -40,14 +44,14 @@ func openRoom(ctx context.Context, cfg Config, clock vaxbook.Clock, sh *shared, 
 		if devices, err = redis.NewLimiter(sh.rdb, cfg.RedisPrefix+"qdev:", deviceJoins, joinWindow); err != nil {
 			return nil, err
 		}
-		if addrs, err = redis.NewLimiter(sh.rdb, cfg.RedisPrefix+"qaddr:", addrJoins, joinWindow); err != nil {
+		if addrs, err = redis.NewLimiter(sh.rdb, cfg.RedisPrefix+"qaddr:", cfg.Limits.JoinsPerAddr, joinWindow); err != nil {
 			return nil, err
 		}
 	} else {
 		// Fixed-memory sketches: a list per device would grow with the crowd.
 		qc.Counters = queue.NewMemCounters()
 		devices = queue.NewSketchLimiter(deviceJoins, joinWindow, 1<<22)
-		addrs = queue.NewSketchLimiter(addrJoins, joinWindow, 1<<18)
+		addrs = joinAddrLimiter(cfg.Limits.JoinsPerAddr)
 	}
 	qc.DeviceLimit, qc.AddrLimit = devices, addrs
 	campaigns, err := store.Campaigns(ctx)
@@ -56,4 +60,14 @@ func openRoom(ctx context.Context, cfg Config, clock vaxbook.Clock, sh *shared, 
 	}
 	qc.Windows = vaxbook.AllWindows(campaigns)
 	return queue.New(qc)
+}
+
+// joinAddrLimiter is the in-process per-address join limiter: a fixed-memory sketch
+// while the limit fits its byte counters, else a list per address (addresses are far
+// fewer than devices).
+func joinAddrLimiter(limit int) phone.Limiter {
+	if limit <= maxSketchLimit {
+		return queue.NewSketchLimiter(limit, joinWindow, 1<<18)
+	}
+	return phone.NewMemLimiter(limit, joinWindow)
 }

@@ -18,8 +18,11 @@ import (
 	"vaxbook/congestion"
 	"vaxbook/demo"
 	"vaxbook/identity"
+	"vaxbook/inmem"
 	"vaxbook/metrics"
 	"vaxbook/phone"
+	"vaxbook/redis"
+	"vaxbook/signin"
 	"vaxbook/web"
 )
 
@@ -44,6 +47,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready c
 	}
 	fs.SetOutput(stderr)
 	if err := cfg.loadSecrets(); err != nil {
+		return err
+	}
+	if err := cfg.checkTransport(); err != nil {
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
@@ -112,6 +118,13 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready c
 		Clock: clock, Logger: log, SecureCookies: cfg.SecureCookies, StaffKey: cfg.StaffKey,
 		StandbyOfferWindow: cfg.StandbyOfferWindow, TrustedProxies: cfg.TrustedProxies,
 	}
+	// Every verification method ends in one sign-in service; passes are bound to
+	// their person in the state the instances share.
+	var passes vaxbook.Passes = inmem.NewPasses()
+	if sh.rdb != nil {
+		passes = redis.NewPasses(sh.rdb, cfg.RedisPrefix)
+	}
+	apiCfg.SignIn = signin.New(store, sealer, passes)
 	if apiCfg.StaffLogins, err = staffLoginLimits(sh, cfg); err != nil {
 		return err
 	}
@@ -174,17 +187,18 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready c
 	for _, pattern := range web.Patterns {
 		apiCfg.Mounts[pattern] = pages
 	}
-	apiCfg.Mounts["GET /metrics"] = m.Handler()
+	// Metrics are the operators': behind their token on the public listener, open
+	// only on their private one.
+	apiCfg.Metrics = m.Handler()
 	m.RegisterLines(func(ctx context.Context) ([]congestion.Light, error) { return sh.line.Lights(ctx, clock.Now()) })
 	if apiCfg.Room != nil {
 		m.RegisterQueue(apiCfg.Room.Snapshot)
 	}
 	registerPool(m, store)
-	if cfg.PprofAddr != "" {
-		// Profiling is an operator's tool: on its own listener, never the public one.
+	if cfg.OpsAddr != "" {
 		go func() {
-			if err := http.ListenAndServe(cfg.PprofAddr, metrics.Pprof()); err != nil {
-				log.Error("pprof listener", "err", err)
+			if err := http.ListenAndServe(cfg.OpsAddr, opsHandler(m.Handler())); err != nil {
+				log.Error("operators' listener", "err", err)
 			}
 		}()
 	}
@@ -319,4 +333,13 @@ func (unavailablePhone) Start(context.Context, string, phone.Claim, time.Time) (
 
 func (unavailablePhone) Confirm(context.Context, string, string, time.Time) (identity.Identity, string, error) {
 	return identity.Identity{}, "", vaxbook.Errorf(vaxbook.CodeUnavailable, "verification by mobile phone is not available")
+}
+
+// opsHandler serves the operators' private listener: the metrics and Go's profiling
+// endpoints, which the public listener never serves without the operator token.
+func opsHandler(metricsHandler http.Handler) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", metricsHandler)
+	mux.Handle("/debug/pprof/", metrics.Pprof())
+	return mux
 }

@@ -214,7 +214,7 @@ func TestWebOperatorRetriesADeadLetterAndSeesNonZeroBars(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.Close()
-	in := startServe(t, "--database", db, "--now", "2021-08-12T20:05:00+09:00", "--operator-token", webOperatorToken,
+	in := startServe(t, "--database", db, "--now", "2021-08-12T20:05:00+09:00", "--operator-token", webOperatorToken, "--insecure-http",
 		"--person-key-secret", strings.Repeat("p", 40), "--phone-key", strings.Repeat("5a", 32), "--queue-secret", strings.Repeat("q", 40))
 
 	signInOps(t, ctx, in, "en")
