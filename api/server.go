@@ -106,7 +106,6 @@ type Server struct {
 	limits        RouteLimits
 	signin        *signin.Service
 	devices       signin.Devices
-
 	metrics       http.Handler
 
 	lightsCache lightsCache

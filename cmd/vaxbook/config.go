@@ -85,7 +85,7 @@ type Config struct {
 	// PersonKeySecret keys the hash that turns a provider's identity into a person key.
 	PersonKeySecret []byte
 	// PhoneKey is the AES-256 key that seals phone numbers at rest.
-	PhoneKey      []byte
+	PhoneKey []byte
 	// SecureCookies marks cookies Secure with the __Host- prefix and sends HSTS: on
 	// whenever PublicURL is https. InsecureHTTP is the explicit exception outside
 	// --demo, for a test deployment reached over plain HTTP.
