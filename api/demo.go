@@ -59,6 +59,16 @@ func (d *Demo) Bookable(now time.Time) (open, later []DemoResident) {
 		}
 		later = append(later, dr)
 	}
+	// The next to open first; those who may never book again last.
+	slices.SortStableFunc(later, func(a, b DemoResident) int {
+		if a.Opens.IsZero() != b.Opens.IsZero() {
+			if a.Opens.IsZero() {
+				return 1
+			}
+			return -1
+		}
+		return a.Opens.Compare(b.Opens)
+	})
 	return open, later
 }
 
