@@ -22,6 +22,7 @@ const (
 	sqlCheck         = "23514"
 	sqlSerialization = "40001"
 	sqlDeadlock      = "40P01"
+	sqlReadOnly      = "25006"
 )
 
 // activePersonIndex is the partial unique index that allows one active reservation per
@@ -80,8 +81,10 @@ func unavailable(err error) bool {
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) {
 		// Class 08: connection exceptions; 57P01–57P03: admin shutdown, crash
-		// shutdown, cannot connect now.
-		return strings.HasPrefix(pe.Code, "08") || strings.HasPrefix(pe.Code, "57P0")
+		// shutdown, cannot connect now; 25006: a write reached a server in
+		// recovery, as a connection made just before a failover does when the old
+		// primary comes back as a standby.
+		return strings.HasPrefix(pe.Code, "08") || strings.HasPrefix(pe.Code, "57P0") || pe.Code == sqlReadOnly
 	}
 	var ce *pgconn.ConnectError
 	var ne net.Error

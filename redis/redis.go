@@ -40,15 +40,33 @@ const DefaultPrefix = "vaxbook:"
 // Open connects to the Redis server at url ("redis://[:password@]host:port/db",
 // "rediss://" for TLS) and checks that it answers. The error never contains the
 // password.
+//
+// A URL with a master_name parameter names Redis Sentinels instead of a server:
+// "redis://sentinel1:26379/0?master_name=vaxbook&addr=sentinel2:26379&addr=…" (the
+// form of go-redis's ParseFailoverURL; password= is the master's). The client asks the
+// Sentinels for the master and follows them when they promote a replica, so the
+// instances reach the new master without a restart.
 func Open(ctx context.Context, url string) (*goredis.Client, error) {
-	opts, err := goredis.ParseURL(url)
-	if err != nil {
-		return nil, fmt.Errorf("redis: parse url: %w", err)
+	var (
+		c    *goredis.Client
+		addr string
+	)
+	if strings.Contains(url, "master_name=") {
+		opts, err := goredis.ParseFailoverURL(url)
+		if err != nil {
+			return nil, fmt.Errorf("redis: parse sentinel url: %w", err)
+		}
+		c, addr = goredis.NewFailoverClient(opts), "master "+opts.MasterName+" at sentinels "+strings.Join(opts.SentinelAddrs, ",")
+	} else {
+		opts, err := goredis.ParseURL(url)
+		if err != nil {
+			return nil, fmt.Errorf("redis: parse url: %w", err)
+		}
+		c, addr = goredis.NewClient(opts), opts.Addr
 	}
-	c := goredis.NewClient(opts)
 	if err := c.Ping(ctx).Err(); err != nil {
 		c.Close()
-		return nil, fmt.Errorf("redis: ping %s: %w", opts.Addr, err)
+		return nil, fmt.Errorf("redis: ping %s: %w", addr, err)
 	}
 	return c, nil
 }

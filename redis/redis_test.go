@@ -19,6 +19,8 @@ func TestOpen(t *testing.T) {
 	cases := []struct{ name, url string }{
 		{"MalformedURLIsAnError", "http://127.0.0.1:6379"},
 		{"SilentServerIsAnErrorWithoutThePassword", "redis://:s3cret@127.0.0.1:1/0"},
+		{"SilentSentinelIsAnErrorWithoutThePassword", "redis://127.0.0.1:1/0?master_name=vaxbook&password=s3cret&dial_timeout=1s&max_retries=-1"},
+		{"MalformedSentinelAddressIsAnError", "redis://127.0.0.1:26379/0?master_name=vaxbook&addr=nohost"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
