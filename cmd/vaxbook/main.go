@@ -29,6 +29,7 @@ Usage:
   vaxbook loadgen --target URL --users N   play N residents through a running server
   vaxbook bench queue       fill the waiting room with 2,000,000 people and measure status polls
   vaxbook bench booking     group-committed bookings against one transaction each
+  vaxbook simulate [--instances K | --target-worst-wait 30m]   a booking day's waits, in virtual time
 
 Run "vaxbook <command> -h" for a command's flags. Every flag can also be set through the
 environment as VAXBOOK_<FLAG> (for example VAXBOOK_DATABASE_URL, VAXBOOK_ADDR).
@@ -69,6 +70,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return loadgenCmd(ctx, args[1:], stdout, stderr)
 	case "bench":
 		return runBench(ctx, args[1:], stdout, stderr)
+	case "simulate":
+		return runSimulate(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
