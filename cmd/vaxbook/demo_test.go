@@ -83,6 +83,27 @@ func TestServeDemoExplainsADatabaseMadeWithOtherFlags(t *testing.T) {
 	}
 }
 
+func TestClockReplays2021OnlyInTheDemoAndNowOverrides(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		want string // RFC 3339, or "" for the real clock
+	}{
+		{[]string{"--demo"}, "2021-08-12T20:00:00+09:00"},
+		{[]string{"--demo", "--now", "2021-08-19T20:00:00+09:00"}, "2021-08-19T20:00:00+09:00"},
+		{[]string{"--now", "2021-08-13T10:00:00+09:00"}, "2021-08-13T10:00:00+09:00"},
+		{nil, ""},
+	} {
+		cfg, _, err := parseConfig("serve", tt.args)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := clockStart(cfg)
+		if (tt.want == "" && !got.IsZero()) || (tt.want != "" && got.Format(time.RFC3339) != tt.want) {
+			t.Errorf("serve %v: clock starts at %v, want %q", tt.args, got, tt.want)
+		}
+	}
+}
+
 // get returns the body of a GET, failing the test on anything but 200.
 func get(t *testing.T, url string) string {
 	t.Helper()

@@ -61,12 +61,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready c
 	}
 
 	var clock vaxbook.Clock = vaxbook.SystemClock{}
-	start := cfg.Now
-	if start.IsZero() && cfg.Demo {
-		// On today's clock every 2021 window is closed and a first run leads nowhere:
-		// the demo replays an evening a group may book, unless --now says otherwise.
-		start = demo.ReplayStart()
-	}
+	start := clockStart(cfg)
 	if !start.IsZero() {
 		clock = vaxbook.NewOffsetClock(start)
 		log.Info("clock replays a past moment at real speed", "starts_at", start.Format(time.RFC3339), "set_by_now_flag", !cfg.Now.IsZero())
@@ -232,6 +227,16 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready c
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// clockStart returns the instant the service's clock starts at: --now if given, else in
+// --demo the replayed 2021 evening (on today's clock every 2021 window is closed and a
+// first run would lead nowhere), else zero, the real clock of a production run.
+func clockStart(cfg Config) time.Time {
+	if cfg.Now.IsZero() && cfg.Demo {
+		return demo.ReplayStart()
+	}
+	return cfg.Now
 }
 
 // names returns the keys of a method map.
