@@ -1,6 +1,7 @@
 package notify_test
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -19,5 +20,22 @@ func TestStandbyOfferTextSaysWhereAndUntilWhen(t *testing.T) {
 	}
 	if strings.Contains(text, "secret-key") {
 		t.Errorf("text %q names the person", text)
+	}
+}
+
+func TestStandbyOfferTextInEnglish(t *testing.T) {
+	day := vaxbook.MustDate("2021-09-06")
+	e := vaxbook.StandbyEntry{ID: 9, CampaignID: 1, SiteID: 42, PersonKey: "secret-key", Date: day, ExpiresAt: day.At(10, 10)}
+	var p map[string]any
+	if err := json.Unmarshal(vaxbook.StandbyOfferPayload(e), &p); err != nil {
+		t.Fatal(err)
+	}
+	p["lang"] = "en"
+	b, _ := json.Marshal(p)
+	text := notify.Text(notify.Message{Kind: vaxbook.KindStandbyOffer, Payload: b})
+	for _, want := range []string{"site 42", "10:10", "leftover dose", "Mon 6 Sep 2021"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("text %q lacks %q", text, want)
+		}
 	}
 }
