@@ -79,7 +79,7 @@ var pages = []page{
 	{"/{$}", "home", "home.title", "home.js", "resident", append([]string{"home.", "field.birth"}, residentMsgs...)},
 	{"/wait", "wait", "wait.title", "wait.js", "resident", append([]string{"wait.", "home."}, residentMsgs...)},
 	{"/verify", "verify", "verify.title", "verify.js", "resident", append([]string{"verify.", "method.", "light.", "field.", "sites.title", "mine.title"}, residentMsgs...)},
-	{"/sites", "sites", "sites.title", "sites.js", "resident", append([]string{"sites.", "review.", "field.", "mine.none"}, residentMsgs...)},
+	{"/sites", "sites", "sites.title", "sites.js", "resident", append([]string{"sites.", "review.", "field.", "mine.none", "home.notyet", "home.over"}, residentMsgs...)},
 	{"/done", "done", "done.title", "done.js", "resident", append([]string{"done."}, residentMsgs...)},
 	{"/mine", "mine", "mine.title", "mine.js", "resident", append([]string{"mine.", "nav.book", "review."}, residentMsgs...)},
 	{"/standby", "standby", "standby.title", "standby.js", "resident", append([]string{"standby."}, residentMsgs...)},
@@ -130,9 +130,12 @@ type view struct {
 	Lang, Other, Path string
 	TitleKey, Script  string
 	// Audience is "resident", "staff" or "operator": each sees only its own navigation.
-	Audience  string
-	Campaign  int64
-	Demo      bool
+	Audience string
+	Campaign int64
+	Demo     bool
+	// DemoAt is the demo clock's date and time when the page was served, for the
+	// banner that says the demo replays 2021.
+	DemoAt    string
 	Provinces []string
 	// Messages and Districts are rendered into JSON data blocks the page's script reads.
 	Messages  map[string]string
@@ -151,6 +154,9 @@ func (h *Handler) render(p page) http.HandlerFunc {
 		v := view{Lang: lang, Other: otherLang(lang), Path: r.URL.Path, TitleKey: p.title, Script: p.script,
 			Audience: p.audience,
 			Campaign: h.cfg.CampaignID, Demo: h.cfg.Demo, Messages: h.catalog.subset(lang, p.msgs), cat: h.catalog}
+		if h.cfg.Demo {
+			v.DemoAt = clockText(lang, h.now())
+		}
 		if p.name == "sites" || p.name == "standby" {
 			v.Provinces, v.Districts = demo.Provinces(), h.districts
 		}
@@ -175,4 +181,30 @@ func cacheFor(d time.Duration, next http.Handler) http.Handler {
 		w.Header().Set("Cache-Control", fmt.Sprintf("public, max-age=%d", int(d.Seconds())))
 		next.ServeHTTP(w, r)
 	})
+}
+
+// now reads the service's clock.
+func (h *Handler) now() time.Time {
+	if h.cfg.Now != nil {
+		return h.cfg.Now()
+	}
+	return time.Now()
+}
+
+var seoul = func() *time.Location {
+	if l, err := time.LoadLocation("Asia/Seoul"); err == nil {
+		return l
+	}
+	return time.FixedZone("KST", 9*3600)
+}()
+
+// clockText says an instant in Seoul as the pages' scripts do: "2021년 8월 12일(목) 20:05"
+// or "Thu 12 Aug 2021, 20:05".
+func clockText(lang string, t time.Time) string {
+	t = t.In(seoul)
+	if lang == "en" {
+		return t.Format("Mon 2 Jan 2006, 15:04")
+	}
+	days := []string{"일", "월", "화", "수", "목", "금", "토"}
+	return fmt.Sprintf("%d년 %d월 %d일(%s) %s", t.Year(), int(t.Month()), t.Day(), days[t.Weekday()], t.Format("15:04"))
 }

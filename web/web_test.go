@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -198,4 +199,29 @@ func carries(msgs map[string]string, id string) int {
 		}
 	}
 	return n
+}
+
+// TestWebEveryErrorCodeHasASentence reads the API's codes from the domain's error.go and
+// checks each has a plain sentence in Korean and in English, so no refusal reads as
+// "처리하지 못했습니다" for want of a message.
+func TestWebEveryErrorCodeHasASentence(t *testing.T) {
+	src, err := os.ReadFile("../error.go")
+	if err != nil {
+		t.Skip("error.go not found next to the web package")
+	}
+	c, err := loadCatalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ko, en := c.all("ko"), c.all("en")
+	codes := regexp.MustCompile(`Code = "([a-z_]+)"`).FindAllStringSubmatch(string(src), -1)
+	if len(codes) < 20 {
+		t.Fatalf("found only %d codes in error.go", len(codes))
+	}
+	for _, m := range codes {
+		id := "err." + m[1]
+		if ko[id] == "" || ko[id] == id || en[id] == "" || en[id] == id {
+			t.Errorf("code %s has no sentence in both languages", m[1])
+		}
+	}
 }

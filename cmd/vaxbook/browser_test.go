@@ -122,12 +122,18 @@ func viewShot(t *testing.T, ctx context.Context, step string) {
 // (share_full needs a race with another person for the last place).
 func stubProblem(t *testing.T, ctx context.Context, method, path, code string, status int) {
 	t.Helper()
+	stubProblemAt(t, ctx, method, path, code, status, "")
+}
+
+// stubProblemAt is stubProblem with the problem's retry_at (RFC 3339), when not empty.
+func stubProblemAt(t *testing.T, ctx context.Context, method, path, code string, status int, retryAt string) {
+	t.Helper()
 	js := `(() => {
 		const real = window.fetch;
 		window.fetch = (u, init) => {
 			if (String(u).includes(` + strconv.Quote(path) + `) && init && init.method === ` + strconv.Quote(method) + `) {
 				window.fetch = real;
-				return Promise.resolve(new Response(JSON.stringify({ type: "about:blank", title: "", status: ` + strconv.Itoa(status) + `, detail: "", code: ` + strconv.Quote(code) + ` }),
+				return Promise.resolve(new Response(JSON.stringify({ type: "about:blank", title: "", status: ` + strconv.Itoa(status) + `, detail: "", code: ` + strconv.Quote(code) + `, retry_at: ` + strconv.Quote(retryAt) + ` || undefined }),
 					{ status: ` + strconv.Itoa(status) + `, headers: { "Content-Type": "application/problem+json" } }));
 			}
 			return real(u, init);

@@ -156,7 +156,7 @@ const VB = (() => {
   // waiting room offered when the pass is missing or expired.
   function fail(r, field, href) {
     const text = problem(r.data, r.retryAfter);
-    if (r.data && r.data.code === "pass_required") return errors([{ text, href: "/wait" }]);
+    if (r.data && (r.data.code === "pass_required" || r.data.code === "pass_in_use")) return errors([{ text, href: "/wait" }]);
     errors([{ text, field, href }]);
   }
 

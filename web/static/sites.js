@@ -11,6 +11,7 @@ const changing = new URLSearchParams(location.search).get("change") === "1";
 let campaign = null;
 let today = new Date().toISOString().slice(0, 10); // replaced by the server's date
 let current = null; // the reservation being changed
+let elig = null; // the verified person's eligibility, for telling their own window
 let shown = 0;
 let lastQuery = null;
 let lastID = 0;
@@ -75,7 +76,7 @@ function back() {
 VB.$("review-back").addEventListener("click", back);
 
 // next steps for a refused booking: where the summary's link leads.
-const hrefOf = { already_booked: "/mine", window_closed: "/", not_eligible: "/", change_locked: "/mine", no_reservation: "/sites" };
+const hrefOf = { pass_in_use: "/wait", pass_required: "/wait", already_booked: "/mine", window_closed: "/", not_eligible: "/", change_locked: "/mine", no_reservation: "/sites" };
 
 async function book(site, date) {
   VB.clearErrors();
@@ -92,8 +93,18 @@ async function book(site, date) {
     VB.store.set("return", changing ? "/sites?change=1" : "/sites");
     return VB.errors([{ text: VB.problem(r.data), href: "/wait" }]);
   }
-  if (hrefOf[code]) return VB.errors([{ text: VB.problem(r.data, r.retryAfter), href: hrefOf[code] }]);
+  let text = VB.problem(r.data, r.retryAfter);
+  if (code === "window_closed" && elig) text += " " + ownWindow(elig);
+  if (hrefOf[code]) return VB.errors([{ text, href: hrefOf[code] }]);
   VB.fail(r, code === "share_full" || code === "not_bookable" ? "review-back" : undefined);
+}
+
+// ownWindow says when the person may book next, from their eligibility.
+function ownWindow(e) {
+  const now = Date.parse(e.now);
+  const next = (e.windows || []).filter((w) => w.group === null || w.group === e.group)
+    .sort((a, b) => Date.parse(a.opens) - Date.parse(b.opens)).find((w) => Date.parse(w.opens) > now);
+  return next ? VB.t("home.notyet", { opens: VB.datetime(next.opens) }) : VB.t("home.over");
 }
 
 function dateButton(s, d) {
@@ -155,6 +166,11 @@ VB.$("search").addEventListener("submit", async (ev) => {
   shown = 0;
   lastID = 0;
   await fetchPage(0);
+  // On a phone the results start below the form: take the eye (and focus) there.
+  if (VB.$("error-summary").hidden) {
+    VB.$("count").scrollIntoView({ block: "start" });
+    VB.$("count").focus();
+  }
 });
 
 VB.$("more").addEventListener("click", async () => {
@@ -174,6 +190,7 @@ async function start() {
   const [c, me] = await Promise.all([VB.call("GET", VB.api), VB.call("GET", VB.api + "/me")]);
   if (me.status === 200) {
     today = me.data.eligibility.now.slice(0, 10);
+    elig = me.data.eligibility;
     current = me.data.reservation;
   }
   if (changing) {
