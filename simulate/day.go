@@ -54,12 +54,12 @@ type Config struct {
 
 // Defaults returns the defaults: 1.9 million people over the source's day, one
 // instance of 400 bookings/s (a 2-CPU instance at the server CPU per booking the
-// scale-out runs measured), 100 ms idle latency and 10 s timeout, one person in 50
+// scale-out runs measured), 100 ms idle latency and 10 s timeout, one person in 100
 // sampled, 1 s ticks, the room's default starting rate.
 func Defaults() Config {
 	return Config{
 		Arrivals: 1_900_000, Shape: Day, Spread: 10 * time.Minute, Instances: 1, InstanceRate: 400,
-		Latency: 100 * time.Millisecond, Timeout: 10 * time.Second, Sample: 50, Tick: time.Second,
+		Latency: 100 * time.Millisecond, Timeout: 10 * time.Second, Sample: 100, Tick: time.Second,
 		Rate: queue.DefaultConfig().Rate,
 	}
 }

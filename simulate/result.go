@@ -46,9 +46,10 @@ type Result struct {
 	Disagreements int `json:"disagreements"`
 	// PeakPolls is the status polls per second in the busiest 10 s, and Polls all
 	// of them (both scaled up from the sample); PollsPerPerson is their mean.
-	PeakPolls      float64 `json:"peak_polls_per_s"`
-	Polls          int64   `json:"polls"`
-	PollsPerPerson float64 `json:"polls_per_person"`
+	PeakPolls      float64       `json:"peak_polls_per_s"`
+	PeakPollsAt    time.Duration `json:"-"` // the busiest 10 s start this long after the opening
+	Polls          int64         `json:"polls"`
+	PollsPerPerson float64       `json:"polls_per_person"`
 	// PeakRate is the highest admission rate the controller set; PeakActive the most
 	// admitted people active at once (size --queue-max-active above it).
 	PeakRate   float64 `json:"peak_admission_rate"`
@@ -151,7 +152,9 @@ func (d *day) result(ctx context.Context) (Result, error) {
 			window -= d.pollsAt[secs[i]]
 			i++
 		}
-		peak = max(peak, window)
+		if window > peak {
+			peak, res.PeakPollsAt = window, time.Duration(secs[i])*time.Second
+		}
 	}
 	scale := float64(len(d.seq)) / float64(max(len(d.person), 1))
 	res.PeakPolls = float64(peak) / 10 * scale
@@ -170,12 +173,12 @@ func (r Result) String() string {
 wait: worst %v, median %v, p95 %v; last admitted %v after the opening
 estimate error: median %.0f %%, p90 %.0f %% (%d estimates; %.0f %% of real waits inside the range shown)
 order inversions: %d, disagreements with the room: %d
-polls: peak %.0f/s, %.1f per person; admission rate peak %.0f/s; active peak %d
+polls: peak %.0f/s (10 s from %v after the opening), %.1f per person; admission rate peak %.0f/s; active peak %d
 simulated in %v`,
 		r.Arrivals, r.Config.Shape, r.Config.Instances, r.Config.InstanceRate, r.Capacity, unserved,
 		r.Worst.Round(time.Second), r.Median.Round(time.Second), r.P95.Round(time.Second), r.Drained.Round(time.Second),
 		100*r.EstimateErrMedian, 100*r.EstimateErrP90, r.Estimates, 100*r.EstimateInRange,
-		r.Inversions, r.Disagreements, r.PeakPolls, r.PollsPerPerson, r.PeakRate, r.PeakActive, r.Elapsed.Round(time.Millisecond))
+		r.Inversions, r.Disagreements, r.PeakPolls, r.PeakPollsAt, r.PollsPerPerson, r.PeakRate, r.PeakActive, r.Elapsed.Round(time.Millisecond))
 }
 
 // inversions counts people admitted strictly before someone who came strictly before

@@ -50,8 +50,9 @@ func runSimulate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 			MedianS      float64 `json:"median_wait_s"`
 			P95S         float64 `json:"p95_wait_s"`
 			DrainedS     float64 `json:"drained_s"`
+			PeakPollsAtS float64 `json:"peak_polls_at_s"`
 			ElapsedS     float64 `json:"elapsed_s"`
-		}{r, r.Config.Instances, r.Config.InstanceRate, r.Worst.Seconds(), r.Median.Seconds(), r.P95.Seconds(), r.Drained.Seconds(), r.Elapsed.Seconds()})
+		}{r, r.Config.Instances, r.Config.InstanceRate, r.Worst.Seconds(), r.Median.Seconds(), r.P95.Seconds(), r.Drained.Seconds(), r.PeakPollsAt.Seconds(), r.Elapsed.Seconds()})
 	}
 	if *target <= 0 {
 		r, err := simulate.Run(ctx, c)
