@@ -43,6 +43,17 @@ func TestWebClinicMarksAnAppointmentVaccinated(t *testing.T) {
 	if res.Err != nil {
 		t.Fatalf("book the appointment: %v", res.Err)
 	}
+	// Another appointment tomorrow, which cannot be marked vaccinated yet.
+	q := vaxbook.Person{Key: "clinic-test-person-2", Name: "김내일", Birth: vaxbook.MustDate("1990-05-05")}
+	if err := s.PutPerson(t.Context(), q); err != nil {
+		t.Fatal(err)
+	}
+	if res := s.Book(t.Context(), []vaxbook.BookRequest{{
+		CampaignID: sum.CampaignID, PersonKey: q.Key, SiteID: 1, Date: day.AddDays(1), SecondDate: day.AddDays(43),
+		Group: vaxbook.GroupOf(q.Birth), Pooled: true, Status: vaxbook.StatusConfirmed, At: day.AddDays(-7).At(10, 0),
+	}})[0]; res.Err != nil {
+		t.Fatalf("book tomorrow's appointment: %v", res.Err)
+	}
 	s.Close()
 
 	in := startServe(t, "--demo", "--demo-sites", "20", "--database", db, "--now", "2021-08-26T10:00:00+09:00")
@@ -60,7 +71,24 @@ func TestWebClinicMarksAnAppointmentVaccinated(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitFor(t, ctx, "the mark", `!document.querySelector("#list tbody tr button")`, 20*time.Second)
+	if site, _ := chromedp.Run(ctx, chromedp.Text("#site")); site == "" {
+		t.Error("the clinic board does not name its site")
+	}
+	if nav, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`!!document.querySelector('header a[href="/mine"]')`)); nav {
+		t.Error("staff see the resident menu")
+	}
 	browsertest.Screenshot(t, ctx, "marked")
+
+	// Marking tomorrow's appointment is refused, and the refusal stays on screen.
+	webDo(t, ctx, chromedp.SetValue("#day", "2021-08-27"), chromedp.Click("#day-form button"))
+	waitFor(t, ctx, "tomorrow's list", `!!document.querySelector("#list tbody tr button") && document.querySelector("#list tbody tr td").textContent === "김내일"`, 20*time.Second)
+	webDo(t, ctx, chromedp.Click("#list tbody tr button"))
+	waitFor(t, ctx, "the refusal", `!document.getElementById("error-summary").hidden`, 10*time.Second)
+	time.Sleep(2 * time.Second)
+	if shown, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`!document.getElementById("error-summary").hidden && document.activeElement.id === "error-summary" && document.getElementById("error-summary").textContent.includes("접종일이 오지 않아")`)); !shown {
+		t.Error("the refusal to mark a future appointment did not stay on screen with focus")
+	}
+	browsertest.Screenshot(t, ctx, "refused")
 
 	s, err = sqlite.Open(context.Background(), db)
 	if err != nil {

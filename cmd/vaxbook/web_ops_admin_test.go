@@ -98,7 +98,7 @@ func TestWebOperatorCreatesACampaignAndEditsItsWindows(t *testing.T) {
 	db, s, campaignID := opsDB(t)
 	bookAt(t, s, campaignID, "group-2-person", vaxbook.MustDate("1985-03-12"), vaxbook.MustDate("2021-08-12").At(20, 3))
 	s.Close()
-	in := startServe(t, "--demo", "--database", db, "--now", "2021-08-12T20:05:00+09:00", "--operator-token", webOperatorToken)
+	in := startServe(t, "--demo", "--demo-sites", "20", "--database", db, "--now", "2021-08-12T20:05:00+09:00", "--operator-token", webOperatorToken)
 
 	signInOps(t, ctx, in, "en")
 	waitFor(t, ctx, "the campaign list", `document.querySelectorAll("#ce-pick option").length === 2`, 15*time.Second)

@@ -4,6 +4,8 @@
 "use strict";
 
 const base = "/api/v1/clinic";
+// today is the server's date (the service's clock), learnt from the first list.
+let today = "";
 
 async function load() {
   // Without a chosen day the server answers for its own today (Asia/Seoul, on the
@@ -12,6 +14,7 @@ async function load() {
   const r = await VB.call("GET", base + "/appointments" + (day ? "?date=" + encodeURIComponent(day) : ""));
   if (r.status === 401) return show(false);
   if (r.status !== 200) return VB.fail(r, "day");
+  if (!day) today = r.data.date;
   VB.$("day").value = r.data.date;
   VB.say("site", r.data.site ? VB.t("clinic.site", { name: r.data.site.name + " (" + r.data.site.address + ")" }) : VB.t("clinic.site.id", { id: r.data.site_id }));
   VB.$("csv").href = base + "/appointments?format=csv&date=" + encodeURIComponent(r.data.date);
@@ -24,7 +27,7 @@ async function load() {
     if (a.status === "booked" || a.status === "confirmed") {
       for (const st of ["vaccinated", "no_show"]) {
         const b = VB.el("button", { type: "button" }, VB.t("resv.status." + st));
-        b.addEventListener("click", () => mark(a.id, st));
+        b.addEventListener("click", () => mark(a.id, st, r.data.date));
         td.append(b, " ");
       }
     }
@@ -66,9 +69,12 @@ VB.$("leftover").addEventListener("click", async () => {
 // mark records an attendance. A refusal (say, "vaccinated" on a future date) stays on
 // screen in the error summary: the list is reloaded only after a success, so the
 // message is not wiped and the click never silently does nothing.
-async function mark(id, status) {
+async function mark(id, status, date) {
   VB.clearErrors();
   const r = await VB.call("POST", base + "/appointments/" + id + "/attendance", { status });
+  if (r.status !== 200 && r.status < 500 && today && date > today) {
+    return VB.errors([{ text: VB.t("clinic.future", { date: VB.date(date) }) }]);
+  }
   if (r.status !== 200) return VB.fail(r);
   load();
 }
