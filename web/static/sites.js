@@ -62,8 +62,8 @@ function review(site, date, button) {
   VB.$("finder").hidden = true;
   VB.$("current").hidden = true;
   VB.$("review").hidden = false;
-  window.scrollTo(0, 0);
-  VB.$("review-h").focus();
+  VB.$("review").scrollIntoView({ block: "start" });
+  VB.$("review-h").focus({ preventScroll: true });
 }
 
 function back() {
@@ -112,7 +112,10 @@ function dateButton(s, d) {
   if (d.remaining > 0) {
     const b = VB.el("button", { type: "button", "data-date": d.date, "aria-label": VB.t("sites.book", { site: s.name, date: VB.date(d.date), n: d.remaining }) });
     b.append(VB.el("span", { class: "d" }, VB.date(d.date)), VB.el("span", { class: "n" }, VB.t("sites.remaining", { n: d.remaining })));
-    if (VB.daysBetween(today, d.date) <= FIX_DAYS) b.classList.add("fixed");
+    if (VB.daysBetween(today, d.date) <= FIX_DAYS) {
+      b.classList.add("fixed");
+      b.append(VB.el("span", { class: "f" }, VB.t("sites.fixed")));
+    }
     b.addEventListener("click", () => review(s, d.date, b));
     li.append(b);
   } else {
