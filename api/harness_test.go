@@ -18,6 +18,7 @@ import (
 	"vaxbook/identity"
 	"vaxbook/inmem"
 	"vaxbook/phone"
+	"vaxbook/signin"
 	"vaxbook/storetest/engines"
 )
 
@@ -66,17 +67,19 @@ func newHarnessWith(t testing.TB, s vaxbook.Store, adjust func(*api.Config, vaxb
 	pop := demo.NewPopulation(100_000, 7, demo.Campaign2021())
 	sms := phone.NewSMSSink(0, clock, nil)
 	guard := inmem.NewGuard()
-	method, err := phone.New(phone.Config{Secret: secret}, phone.NewDevCarrier(pop, sms, phone.DevCarrierConfig{}), guard, nil, nil)
+	sealer, err := identity.NewSealer(phoneKey)
 	if err != nil {
 		t.Fatal(err)
 	}
-	sealer, err := identity.NewSealer(phoneKey)
+	signIn := signin.New(s, sealer, guard, inmem.NewPasses())
+	method, err := phone.New(phone.Config{Secret: secret}, phone.NewDevCarrier(pop, sms, phone.DevCarrierConfig{}), signIn, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	cfg := api.Config{
 		Store: s, Booking: booking.New(s, nil, guard, clock), Phone: method, Sealer: sealer,
-		Clock: clock, Demo: &api.Demo{SMS: sms, Residents: []identity.Subscriber{pop.Example()}},
+		SignIn: signIn,
+		Clock:  clock, Demo: &api.Demo{SMS: sms, Residents: []identity.Subscriber{pop.Example()}},
 	}
 	if adjust != nil {
 		adjust(&cfg, clock)

@@ -7,6 +7,7 @@ import (
 
 	"vaxbook/identity"
 	"vaxbook/phone"
+	"vaxbook/signin"
 )
 
 // PhoneMethod is the mobile-phone verification (package phone).
@@ -36,11 +37,8 @@ func (s *Server) phoneStart(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	if err := s.checkPassFree(r); err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	ch, err := s.phone.Start(r.Context(), s.device(w, r), claim, s.clock.Now())
+	place, _ := s.passPlace(r)
+	ch, err := s.phone.Start(signin.WithPass(r.Context(), place), s.device(w, r), claim, s.clock.Now())
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -59,10 +57,6 @@ func (s *Server) phoneConfirm(w http.ResponseWriter, r *http.Request) {
 	}
 	device, err := s.deviceOf(r)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	if err := s.checkPassFree(r); err != nil {
 		s.writeError(w, r, err)
 		return
 	}

@@ -21,10 +21,6 @@ const (
 // oidcStart sends the browser to the provider's sign-in page. The session is created
 // here if needed: its id is the device the login is bound to.
 func (s *Server) oidcStart(w http.ResponseWriter, r *http.Request) {
-	if err := s.checkPassFree(r); err != nil {
-		s.writeError(w, r, err)
-		return
-	}
 	authURL, state, err := s.oidc.Begin(r.Context(), r.PathValue("provider"), s.device(w, r), s.clock.Now())
 	if err != nil {
 		s.writeError(w, r, err)
@@ -43,10 +39,6 @@ func (s *Server) oidcStart(w http.ResponseWriter, r *http.Request) {
 func (s *Server) oidcCallback(w http.ResponseWriter, r *http.Request) {
 	device, err := s.deviceOf(r)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	if err := s.checkPassFree(r); err != nil {
 		s.writeError(w, r, err)
 		return
 	}

@@ -11,7 +11,6 @@ import (
 
 	"vaxbook/cert"
 	"vaxbook/identity"
-	"vaxbook/inmem"
 	"vaxbook/oidc"
 	"vaxbook/queue"
 )
@@ -48,9 +47,8 @@ func TestOpenAPIDescribesEveryRoute(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	guard := inmem.NewGuard()
 	secret := []byte(strings.Repeat("s", 32))
-	certs, err := cert.New(cert.Config{Roots: x509.NewCertPool(), Secret: secret}, guard, nil)
+	certs, err := cert.New(cert.Config{Roots: x509.NewCertPool(), Secret: secret}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,7 +56,7 @@ func TestOpenAPIDescribesEveryRoute(t *testing.T) {
 	oidcs, err := oidc.New(context.Background(), []oidc.ProviderConfig{{
 		Name: "kakao", Label: "Kakao", Issuer: "http://127.0.0.1:9/kakao", ClientID: "vaxbook",
 		RedirectURL: "http://127.0.0.1:9/cb", KeyClaim: "ci",
-	}}, guard, secret, sealer, nil)
+	}}, secret, sealer, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -64,7 +64,8 @@ type Config struct {
 	// StaffLogins count staff sign-in attempts; nil limiters count in this process.
 	StaffLogins LoginLimits
 	// SignIn completes every verification method into a session; nil signs in with
-	// passes bound in this process (right for one instance).
+	// a Guard and passes of this process alone (tests: give the service the Guard the
+	// booking service reads).
 	SignIn *signin.Service
 	// Devices signs the device cookies; the zero value takes the waiting room's
 	// signer, or a random key when there is no waiting room.
@@ -127,7 +128,7 @@ func New(cfg Config) *Server {
 		signin:  cfg.SignIn, devices: cfg.Devices, metrics: cfg.Metrics,
 	}
 	if s.signin == nil {
-		s.signin = signin.New(cfg.Store, cfg.Sealer, inmem.NewPasses())
+		s.signin = signin.New(cfg.Store, cfg.Sealer, inmem.NewGuard(), inmem.NewPasses())
 	}
 	if !s.devices.Valid() {
 		s.devices = signin.NewDevices(deviceSigner(cfg.Room))

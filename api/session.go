@@ -130,13 +130,6 @@ func (s *Server) passPlace(r *http.Request) (string, time.Time) {
 	return place, expires
 }
 
-// checkPassFree refuses a verification under a pass some person has verified with
-// already (see signin.Service.CheckPass).
-func (s *Server) checkPassFree(r *http.Request) error {
-	place, _ := s.passPlace(r)
-	return s.signin.CheckPass(r.Context(), place)
-}
-
 // getSession tells the browser who its session is verified as.
 func (s *Server) getSession(w http.ResponseWriter, r *http.Request) {
 	sess, p, err := s.sessionPerson(r)

@@ -113,6 +113,9 @@ func TestAPassAdmitsOnlyThePersonWhoFirstVerifiedWithIt(t *testing.T) {
 		broker := h.client()
 		admit(t, h, room, broker)
 		broker.verify(h.resident(2, 0))
+		if st, body := broker.startPhone(h.resident(2, 0)); st != 429 || code(body) != "verify_too_soon" {
+			t.Errorf("the pass's own person verifying again: %d %v, want 429 verify_too_soon", st, body)
+		}
 		buyer := h.client()
 		u, _ := url.Parse(h.srv.URL)
 		var copied []*http.Cookie

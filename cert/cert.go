@@ -20,7 +20,6 @@ import (
 	"fmt"
 	"time"
 
-	"vaxbook"
 	"vaxbook/identity"
 )
 
@@ -80,23 +79,20 @@ func (c Config) withDefaults() Config {
 
 // Method verifies residents by certificate. It is safe for concurrent use.
 type Method struct {
-	cfg   Config
-	guard vaxbook.Guard
-	used  UsedChallenges
-	gate  *gate
+	cfg  Config
+	used UsedChallenges
+	gate *gate
 }
 
 // New returns the method. used may be nil for the in-process UsedChallenges; a shared
 // one must be given when several instances serve one population, or a challenge could
-// be spent once on each. It returns an error for a missing root pool or guard, short
-// keys or negative settings.
-func New(cfg Config, guard vaxbook.Guard, used UsedChallenges) (*Method, error) {
+// be spent once on each. It returns an error for a missing root pool, short keys or
+// negative settings.
+func New(cfg Config, used UsedChallenges) (*Method, error) {
 	cfg = cfg.withDefaults()
 	switch {
 	case cfg.Roots == nil:
 		return nil, errors.New("cert: no trusted roots")
-	case guard == nil:
-		return nil, errors.New("cert: guard is required")
 	case len(cfg.Secret) < identity.MinSecretLen:
 		return nil, fmt.Errorf("cert: secret is %d bytes, want at least %d", len(cfg.Secret), identity.MinSecretLen)
 	case len(cfg.ChallengeKey) < MinChallengeKeyLen:
@@ -107,5 +103,5 @@ func New(cfg Config, guard vaxbook.Guard, used UsedChallenges) (*Method, error) 
 	if used == nil {
 		used = NewMemUsed()
 	}
-	return &Method{cfg: cfg, guard: guard, used: used, gate: newGate(cfg.Latency, cfg.MaxConcurrent, cfg.PerSecond)}, nil
+	return &Method{cfg: cfg, used: used, gate: newGate(cfg.Latency, cfg.MaxConcurrent, cfg.PerSecond)}, nil
 }

@@ -117,7 +117,6 @@ func TestVerifyBusyKeepsTheChallengeForARetry(t *testing.T) {
 		defer cancel()
 		_, _, err := f.m.Verify(ctx, a.device, a.challenge, a.chain, a.sig, a.now)
 		wantRefusal(t, err, cert.ErrBusy)
-		f.wantNoVerification(t)
 
 		start := time.Now()
 		if _, _, err := f.m.Verify(context.Background(), a.device, a.challenge, a.chain, a.sig, a.now); err != nil {

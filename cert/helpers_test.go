@@ -19,7 +19,6 @@ import (
 	"vaxbook/demo"
 	"vaxbook/devca"
 	"vaxbook/identity"
-	"vaxbook/inmem"
 )
 
 // The instant of the tests: five minutes into group 2's window in 2021. Certificates
@@ -38,7 +37,6 @@ const deviceA, deviceB = "device-a", "device-b"
 type fixture struct {
 	ca      *devca.CA
 	m       *cert.Method
-	guard   *inmem.Guard
 	revoked *cert.RevocationList
 	sub     identity.Subscriber
 }
@@ -51,7 +49,7 @@ func mustFixture(tb testing.TB, cfg cert.Config) *fixture {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	f := &fixture{ca: ca, guard: inmem.NewGuard(), revoked: cert.NewRevocationList()}
+	f := &fixture{ca: ca, revoked: cert.NewRevocationList()}
 	f.sub = demo.NewPopulation(10, 2021, demo.Campaign2021()).Resident(3)
 	if cfg.Roots == nil {
 		cfg.Roots = ca.Pool()
@@ -62,7 +60,7 @@ func mustFixture(tb testing.TB, cfg cert.Config) *fixture {
 	if cfg.Revoked == nil {
 		cfg.Revoked = f.revoked
 	}
-	f.m, err = cert.New(cfg, f.guard, nil)
+	f.m, err = cert.New(cfg, nil)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -153,13 +151,5 @@ func wantRefusal(tb testing.TB, err, want error) {
 	}
 	if vaxbook.ErrorCode(err) != vaxbook.ErrorCode(want) {
 		tb.Fatalf("code = %s, want %s", vaxbook.ErrorCode(err), vaxbook.ErrorCode(want))
-	}
-}
-
-// wantNoVerification fails if the Guard recorded a verification of the resident.
-func (f *fixture) wantNoVerification(tb testing.TB) {
-	tb.Helper()
-	if dev, ok, err := f.guard.Owner(context.Background(), f.personKey(), testNow); err != nil || ok {
-		tb.Fatalf("a refused verification was recorded: owner %q, %v, %v", dev, ok, err)
 	}
 }

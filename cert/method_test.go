@@ -11,7 +11,6 @@ import (
 
 	"vaxbook"
 	"vaxbook/cert"
-	"vaxbook/inmem"
 )
 
 func TestNewRefusesBadConfig(t *testing.T) {
@@ -29,17 +28,14 @@ func TestNewRefusesBadConfig(t *testing.T) {
 		{"negative concurrency", func(c *cert.Config) { c.MaxConcurrent = -1 }},
 		{"negative rate", func(c *cert.Config) { c.PerSecond = -1 }},
 	}
-	if _, err := cert.New(good, inmem.NewGuard(), nil); err != nil {
+	if _, err := cert.New(good, nil); err != nil {
 		t.Fatalf("New(good config) = %v", err)
-	}
-	if _, err := cert.New(good, nil, nil); err == nil {
-		t.Error("New without a guard succeeded")
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			cfg := good
 			tt.edit(&cfg)
-			if _, err := cert.New(cfg, inmem.NewGuard(), nil); err == nil {
+			if _, err := cert.New(cfg, nil); err == nil {
 				t.Error("New succeeded")
 			}
 		})

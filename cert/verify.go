@@ -12,16 +12,16 @@ import (
 // Verify completes a verification: the client sends back a challenge issued to the
 // device, its certificate chain (PEM, or DER certificates one after another; leaf
 // first, intermediates optional) and the leaf key's signature over the challenge's
-// Value bytes with SHA-256. On success it records the completion with the Guard, which
-// makes this device the person's only one for vaxbook.VerifyWindow, and returns the
-// identity the certificate names and its person key.
+// Value bytes with SHA-256. On success it returns the identity the certificate names
+// and its person key; the verification limits are the sign-in service's (package
+// signin).
 //
 // The checks run cheapest first, the rate-limited CA check last. The challenge is spent
 // only when everything but the Guard has passed: a refusal before that, ErrBusy above
 // all, may be retried with the same challenge and signature, so a resident is not made
 // to sign again because the CA was congested, and a stranger who saw a challenge cannot
 // spend it. A replay costs a CA check, as a fresh challenge signed by the same client
-// would. Nothing is recorded on any refusal but a Guard's, which spends the challenge.
+// would. Nothing is recorded on any refusal.
 //
 // Errors (see errors.go for the codes): ErrNoDevice, ErrInputTooLarge,
 // ErrChallengeMalformed, ErrChallengeForged, ErrChainMalformed, ErrPrivateKeySent,
@@ -29,8 +29,7 @@ import (
 // ErrChallengeReused for a challenge that cannot be used; ErrKeyUnsupported,
 // ErrBadSignature, ErrCertExpired, ErrCertNotYetValid, ErrCertUntrusted, ErrCertUsage,
 // ErrCertRevoked, ErrCertNoIdentity for a refused certificate or signature; ErrBusy when
-// the CA check has no capacity before ctx ends or revocation cannot be checked; the
-// Guard's CodeDeviceLocked or CodeVerifyTooSoon (with RetryAt).
+// the CA check has no capacity before ctx ends or revocation cannot be checked.
 func (m *Method) Verify(ctx context.Context, deviceID, challenge string, chain, signature []byte, now time.Time) (identity.Identity, string, error) {
 	if deviceID == "" {
 		return identity.Identity{}, "", ErrNoDevice
@@ -75,9 +74,5 @@ func (m *Method) Verify(ctx context.Context, deviceID, challenge string, chain, 
 	if !first {
 		return identity.Identity{}, "", ErrChallengeReused
 	}
-	key := identity.PersonKey(m.cfg.Secret, id.CI)
-	if err := m.guard.Complete(ctx, key, deviceID, now); err != nil {
-		return identity.Identity{}, "", err
-	}
-	return id, key, nil
+	return id, identity.PersonKey(m.cfg.Secret, id.CI), nil
 }

@@ -5,7 +5,6 @@ import (
 	"crypto"
 	"crypto/x509"
 	"encoding/pem"
-	"errors"
 	"testing"
 	"time"
 
@@ -90,7 +89,7 @@ func TestVerifyAcceptsGoodCertificates(t *testing.T) {
 			if tt.cfg != nil {
 				cfg := tt.cfg(f, inter)
 				cfg.Secret = testSecret
-				if f.m, err = cert.New(cfg, f.guard, nil); err != nil {
+				if f.m, err = cert.New(cfg, nil); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -107,9 +106,6 @@ func TestVerifyAcceptsGoodCertificates(t *testing.T) {
 			}
 			if pk != f.personKey() {
 				t.Errorf("person key = %q, want PersonKey(secret, CI) = %q", pk, f.personKey())
-			}
-			if dev, ok, _ := f.guard.Owner(context.Background(), pk, testNow); !ok || dev != deviceA {
-				t.Errorf("guard owner = %q, %v; want %q", dev, ok, deviceA)
 			}
 		})
 	}
@@ -152,47 +148,6 @@ func TestVerifyRefusesAReusedChallenge(t *testing.T) {
 		t.Run("replayed after "+after.String(), func(t *testing.T) {
 			_, _, err := f.m.Verify(context.Background(), deviceA, ch.Value, chain, sig, testNow.Add(after))
 			wantRefusal(t, err, cert.ErrChallengeReused)
-		})
-	}
-}
-
-func TestVerifyEnforcesTheGuard(t *testing.T) {
-	f := mustFixture(t, cert.Config{})
-	chain, key := f.issue(t, f.ca)
-	verify := func(device string, minutes int) error {
-		now := testNow.Add(time.Duration(minutes) * time.Minute)
-		ch, err := f.m.Challenge(context.Background(), device, now)
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, _, err = f.m.Verify(context.Background(), device, ch.Value, chain, sign(t, key, ch.Value), now)
-		return err
-	}
-	if err := verify(deviceA, 0); err != nil {
-		t.Fatal(err)
-	}
-	tests := []struct {
-		name    string
-		device  string
-		minutes int
-		code    vaxbook.Code
-	}{
-		{"another device within 10 minutes is locked out", deviceB, 3, vaxbook.CodeDeviceLocked},
-		{"the same device within 10 minutes is too soon", deviceA, 9, vaxbook.CodeVerifyTooSoon},
-		{"the first device after 10 minutes may verify again", deviceA, 10, ""},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			err := verify(tt.device, tt.minutes)
-			if vaxbook.ErrorCode(err) != tt.code {
-				t.Fatalf("err = %v, want code %q", err, tt.code)
-			}
-			if tt.code != "" {
-				var e *vaxbook.Error
-				if !errors.As(err, &e) || !e.RetryAt.Equal(testNow.Add(vaxbook.VerifyWindow)) {
-					t.Errorf("RetryAt = %v, want %v", e.RetryAt, testNow.Add(vaxbook.VerifyWindow))
-				}
-			}
 		})
 	}
 }

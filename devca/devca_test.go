@@ -16,7 +16,6 @@ import (
 	"vaxbook/demo"
 	"vaxbook/devca"
 	"vaxbook/identity"
-	"vaxbook/inmem"
 )
 
 var (
@@ -53,7 +52,7 @@ func mustLeaf(tb testing.TB, certPEM []byte) *x509.Certificate {
 // signing in as the resident, with roots as the trusted pool.
 func verifies(tb testing.TB, roots *x509.CertPool, certPEM, keyPEM []byte) error {
 	tb.Helper()
-	m, err := cert.New(cert.Config{Roots: roots, Secret: secret}, inmem.NewGuard(), nil)
+	m, err := cert.New(cert.Config{Roots: roots, Secret: secret}, nil)
 	if err != nil {
 		tb.Fatal(err)
 	}

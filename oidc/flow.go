@@ -57,9 +57,8 @@ func (m *Method) Begin(ctx context.Context, providerName, deviceID string, now t
 // callback URL and the state cookie Begin returned. It exchanges the code (with the
 // PKCE verifier) for tokens, verifies the ID token's signature, issuer, audience and
 // expiry, compares its nonce, reads the identity from its claims (and from the
-// userinfo endpoint when the provider is so configured), and records the completion
-// with the Guard, which makes this device the person's only one for
-// vaxbook.VerifyWindow. It returns the identity and its person key.
+// userinfo endpoint when the provider is so configured), and returns the identity and
+// its person key. The verification limits are the sign-in service's (package signin).
 //
 // Every refusal leaves nothing recorded. Errors: CodeNotFound for an unknown provider;
 // CodeVerifyFailed for a missing, forged or expired state cookie, a cookie from
@@ -67,8 +66,7 @@ func (m *Method) Begin(ctx context.Context, providerName, deviceID string, now t
 // provider (the resident cancelled), a code the provider refuses (replayed or
 // expired), an ID token that fails verification or carries another nonce, and missing
 // or malformed claims; CodeInvalidInput for a callback without exactly one code;
-// CodeUnavailable when the provider cannot be reached; the Guard's CodeDeviceLocked
-// or CodeVerifyTooSoon (with RetryAt).
+// CodeUnavailable when the provider cannot be reached.
 func (m *Method) Finish(ctx context.Context, providerName, deviceID, stateCookie string, query url.Values, now time.Time) (identity.Identity, string, error) {
 	p, err := m.provider(providerName)
 	if err != nil {
@@ -99,11 +97,7 @@ func (m *Method) Finish(ctx context.Context, providerName, deviceID, stateCookie
 	if err != nil {
 		return identity.Identity{}, "", err
 	}
-	key := identity.PersonKey(m.secret, id.CI)
-	if err := m.guard.Complete(ctx, key, deviceID, now); err != nil {
-		return identity.Identity{}, "", err
-	}
-	return id, key, nil
+	return id, identity.PersonKey(m.secret, id.CI), nil
 }
 
 // callbackCode checks the callback's query against the state the login started with

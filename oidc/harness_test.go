@@ -14,7 +14,6 @@ import (
 	"vaxbook/demo"
 	"vaxbook/devoidc"
 	"vaxbook/identity"
-	"vaxbook/inmem"
 	"vaxbook/oidc"
 )
 
@@ -30,7 +29,6 @@ var secret = bytes.Repeat([]byte{7}, identity.MinSecretLen)
 type world struct {
 	srv    *httptest.Server
 	pop    demo.Population
-	guard  *inmem.Guard
 	sealer *identity.Sealer
 	m      *oidc.Method
 	cfgs   []oidc.ProviderConfig
@@ -39,7 +37,7 @@ type world struct {
 func newWorld(tb testing.TB, tweak ...func(*oidc.ProviderConfig)) *world {
 	tb.Helper()
 	mux := http.NewServeMux()
-	w := &world{srv: httptest.NewServer(mux), pop: demo.NewPopulation(1000, 7, demo.Campaign2021()), guard: inmem.NewGuard(), sealer: mustSealer(tb)}
+	w := &world{srv: httptest.NewServer(mux), pop: demo.NewPopulation(1000, 7, demo.Campaign2021()), sealer: mustSealer(tb)}
 	tb.Cleanup(w.srv.Close)
 	for _, brand := range []string{"kakao", "naver"} {
 		cfg := oidc.ProviderConfig{
@@ -62,7 +60,7 @@ func newWorld(tb testing.TB, tweak ...func(*oidc.ProviderConfig)) *world {
 		mux.Handle("/dev/oidc/"+brand+"/", iss.Handler())
 		w.cfgs = append(w.cfgs, cfg)
 	}
-	w.m = w.method(tb, w.guard)
+	w.m = w.method(tb)
 	return w
 }
 
@@ -73,18 +71,18 @@ func (w *world) addTwin(tb testing.TB, name string) {
 		if c.Name == name {
 			c.Name += "-twin"
 			w.cfgs = append(w.cfgs, c)
-			w.m = w.method(tb, w.guard)
+			w.m = w.method(tb)
 			return
 		}
 	}
 	tb.Fatalf("no provider %q", name)
 }
 
-// method returns another Method over the same providers and sealer with its own guard,
-// as a second vaxbook instance would be.
-func (w *world) method(tb testing.TB, g vaxbook.Guard) *oidc.Method {
+// method returns another Method over the same providers and sealer, as a second
+// vaxbook instance would be.
+func (w *world) method(tb testing.TB) *oidc.Method {
 	tb.Helper()
-	m, err := oidc.New(context.Background(), w.cfgs, g, secret, w.sealer, w.srv.Client())
+	m, err := oidc.New(context.Background(), w.cfgs, secret, w.sealer, w.srv.Client())
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -120,15 +118,6 @@ func (w *world) signIn(tb testing.TB, provider, device string, i int) login {
 // personKey returns resident i's person key, as every method derives it.
 func (w *world) personKey(i int) string {
 	return identity.PersonKey(secret, w.pop.Resident(i).CI)
-}
-
-// wantNothingRecorded fails if the Guard holds a verification of resident i: a refused
-// sign-in must create nothing.
-func (w *world) wantNothingRecorded(tb testing.TB, i int) {
-	tb.Helper()
-	if dev, ok, err := w.guard.Owner(context.Background(), w.personKey(i), t0); err != nil || ok {
-		tb.Errorf("the guard recorded device %q for the resident after a refusal (err %v)", dev, err)
-	}
 }
 
 func mustSealer(tb testing.TB) *identity.Sealer {

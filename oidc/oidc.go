@@ -75,7 +75,6 @@ type ProviderInfo struct {
 type Method struct {
 	providers map[string]*provider
 	order     []string
-	guard     vaxbook.Guard
 	secret    []byte
 	sealer    *identity.Sealer
 	client    *http.Client
@@ -104,12 +103,12 @@ var namePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,31}$`)
 // served by this same process can be configured before the process listens. ctx is
 // accepted for symmetry with other methods and is not kept.
 //
-// It returns an error for a missing guard or sealer, a short secret, or a provider
+// It returns an error for a missing sealer, a short secret, or a provider
 // configuration that is incomplete, malformed or duplicated.
-func New(ctx context.Context, cfgs []ProviderConfig, guard vaxbook.Guard, secret []byte, sealer *identity.Sealer, httpClient *http.Client) (*Method, error) {
+func New(ctx context.Context, cfgs []ProviderConfig, secret []byte, sealer *identity.Sealer, httpClient *http.Client) (*Method, error) {
 	_ = ctx
-	if guard == nil || sealer == nil {
-		return nil, errors.New("oidc: guard and sealer are required")
+	if sealer == nil {
+		return nil, errors.New("oidc: a sealer is required")
 	}
 	if len(secret) < identity.MinSecretLen {
 		return nil, fmt.Errorf("oidc: secret is %d bytes, want at least %d", len(secret), identity.MinSecretLen)
@@ -117,7 +116,7 @@ func New(ctx context.Context, cfgs []ProviderConfig, guard vaxbook.Guard, secret
 	if httpClient == nil {
 		httpClient = &http.Client{Timeout: 10 * time.Second}
 	}
-	m := &Method{providers: make(map[string]*provider), guard: guard, secret: secret, sealer: sealer, client: httpClient}
+	m := &Method{providers: make(map[string]*provider), secret: secret, sealer: sealer, client: httpClient}
 	for _, c := range cfgs {
 		if err := c.validate(); err != nil {
 			return nil, err

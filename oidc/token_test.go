@@ -18,8 +18,6 @@ import (
 	jose "github.com/go-jose/go-jose/v4"
 
 	"vaxbook"
-	"vaxbook/identity"
-	"vaxbook/inmem"
 	"vaxbook/oidc"
 )
 
@@ -122,11 +120,10 @@ func TestIDTokenChecks(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			f := newFakeIssuer(t)
-			guard := inmem.NewGuard()
 			m, err := oidc.New(ctx, []oidc.ProviderConfig{{
 				Name: "fake", Issuer: f.srv.URL, ClientID: "vaxbook", ClientSecret: "s", RedirectURL: "http://vaxbook.test/cb",
 				Scopes: []string{"openid", "profile", "phone"}, KeyClaim: "ci", NameClaim: "name", BirthClaim: "birthdate", PhoneClaim: "phone_number",
-			}}, guard, secret, mustSealer(t), f.srv.Client())
+			}}, secret, mustSealer(t), f.srv.Client())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -148,9 +145,6 @@ func TestIDTokenChecks(t *testing.T) {
 				return
 			}
 			wantCode(t, err, vaxbook.CodeVerifyFailed)
-			if _, ok, _ := guard.Owner(ctx, identity.PersonKey(secret, fakeCI), t0); ok {
-				t.Error("a refused token recorded a verification")
-			}
 		})
 	}
 }

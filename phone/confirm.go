@@ -11,15 +11,15 @@ import (
 	"vaxbook/identity"
 )
 
-// Confirm completes a verification with the code the resident received. On success it
-// records the completion with the Guard, which makes this device the person's only one
-// for vaxbook.VerifyWindow, and returns the verified identity and its person key.
+// Confirm completes a verification with the code the resident received and returns the
+// verified identity and its person key. The code is spent. The verification limits of
+// rules 6 and 7 are the sign-in service's to apply (package signin), as for every
+// method; Start only checked them early, to send no code that could not lead anywhere.
 //
 // Errors: CodeInvalidInput for a code that is not six digits (not counted as an
 // attempt); CodeCodeExpired when the device has no challenge or it expired;
 // CodeCodeMismatch for a wrong code, with the attempts left in the message;
-// CodeTooManyAttempts when the attempts are used up, which ends the challenge; the
-// Guard's CodeDeviceLocked or CodeVerifyTooSoon (with RetryAt), also ending it.
+// CodeTooManyAttempts when the attempts are used up, which ends the challenge.
 func (m *Method) Confirm(ctx context.Context, deviceID, code string, now time.Time) (identity.Identity, string, error) {
 	code = strings.TrimSpace(code)
 	if !isCode(code) {
@@ -51,14 +51,6 @@ func (m *Method) Confirm(ctx context.Context, deviceID, code string, now time.Ti
 		}
 		return identity.Identity{}, "", vaxbook.Errorf(vaxbook.CodeCodeMismatch,
 			"The code is wrong. %d attempt(s) left.", left)
-	}
-	if err := m.guard.Complete(ctx, p.PersonKey, deviceID, now); err != nil {
-		// A refusal holds for the rest of the window, longer than the code lives, so
-		// the challenge is spent. An internal failure keeps it for a retry.
-		if c := vaxbook.ErrorCode(err); c == vaxbook.CodeDeviceLocked || c == vaxbook.CodeVerifyTooSoon {
-			m.end(ctx, deviceID)
-		}
-		return identity.Identity{}, "", err
 	}
 	m.end(ctx, deviceID)
 	return p.Identity, p.PersonKey, nil

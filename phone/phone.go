@@ -48,11 +48,18 @@ func (c Config) withDefaults() Config {
 	return c
 }
 
+// Checker is the part of vaxbook.Guard the method reads: before a code is sent, it asks
+// whether the verification could complete, so that a refused person costs no SMS.
+// Completing is the sign-in service's, not the method's.
+type Checker interface {
+	Check(ctx context.Context, personKey, deviceID string, now time.Time) error
+}
+
 // Method verifies residents by mobile phone. It is safe for concurrent use.
 type Method struct {
 	cfg        Config
 	carrier    Carrier
-	guard      vaxbook.Guard
+	guard      Checker
 	challenges Challenges
 	limiter    Limiter
 }
@@ -61,7 +68,7 @@ type Method struct {
 // (the limiter then follows cfg.MaxStarts per cfg.StartWindow); a shared store must be
 // given when several instances serve one population. It returns an error for a secret
 // shorter than identity.MinSecretLen or negative settings.
-func New(cfg Config, carrier Carrier, guard vaxbook.Guard, challenges Challenges, limiter Limiter) (*Method, error) {
+func New(cfg Config, carrier Carrier, guard Checker, challenges Challenges, limiter Limiter) (*Method, error) {
 	cfg = cfg.withDefaults()
 	if len(cfg.Secret) < identity.MinSecretLen {
 		return nil, fmt.Errorf("phone: secret is %d bytes, want at least %d", len(cfg.Secret), identity.MinSecretLen)

@@ -1,9 +1,11 @@
 // Package signin turns a proven identity into a signed-in session, once for every
 // verification method. A method (mobile phone, the OpenID Connect providers, i-PIN, a
-// certificate) proves who the resident is and returns a Proof; this service does the
-// rest the same way for all of them: it binds the waiting-room pass to the person,
-// stores the person with the phone number sealed, and issues a new session id that no
-// client chose, ending the one the browser held before.
+// certificate) only proves who the resident is and returns a Proof; this service does
+// the rest the same way for all of them: it binds the waiting-room pass to the person,
+// applies the verification limits (one verification per ten minutes, the first device
+// goes on: rules 6 and 7), stores the person with the phone number sealed, and issues a
+// new session id that no client chose, ending the one the browser held before. A new
+// method is a provider and its handler, which ends in Complete; nothing else.
 //
 // A session id is never accepted from a client unless the server issued it at a
 // sign-in: a value planted in a victim's browser before they verify is simply replaced,
@@ -37,13 +39,14 @@ type Store interface {
 type Service struct {
 	store  Store
 	sealer *identity.Sealer
+	guard  vaxbook.Guard
 	passes vaxbook.Passes
 }
 
 // New returns the service. passes may be nil when the service runs without a waiting
 // room: there are no passes to bind.
-func New(store Store, sealer *identity.Sealer, passes vaxbook.Passes) *Service {
-	return &Service{store: store, sealer: sealer, passes: passes}
+func New(store Store, sealer *identity.Sealer, guard vaxbook.Guard, passes vaxbook.Passes) *Service {
+	return &Service{store: store, sealer: sealer, guard: guard, passes: passes}
 }
 
 // Proof is what a verification method established: who the person is, their person key
@@ -74,9 +77,12 @@ type Issued struct {
 }
 
 // Complete signs the proven person in. It binds the pass first, so that a pass someone
-// else verified with admits nobody else (CodePassInUse), then stores the person and a
-// new session in one commit, then ends the browser's previous session. Other errors
-// are the stores'.
+// else verified with admits nobody else (CodePassInUse) and such an attempt spends
+// nobody's verification window; then the Guard records the verification, refusing
+// CodeDeviceLocked when another device verified the person first and
+// CodeVerifyTooSoon within ten minutes of the last one (both with RetryAt); then the
+// person and a new session are stored in one commit and the browser's previous session
+// ends. Other errors are the stores'.
 func (s *Service) Complete(ctx context.Context, a Attempt, p Proof, now time.Time) (Issued, error) {
 	if p.PersonKey == "" || a.Device == "" {
 		return Issued{}, fmt.Errorf("signin: a proof needs a person key and a device")
@@ -85,6 +91,9 @@ func (s *Service) Complete(ctx context.Context, a Attempt, p Proof, now time.Tim
 		if err := s.passes.Bind(ctx, a.Pass, p.PersonKey, a.PassExpires); err != nil {
 			return Issued{}, err
 		}
+	}
+	if err := s.guard.Complete(ctx, p.PersonKey, a.Device, now); err != nil {
+		return Issued{}, err
 	}
 	person := vaxbook.Person{Key: p.PersonKey, Name: p.Identity.Name, Birth: p.Identity.Birth, Foreign: p.Identity.Foreign}
 	if p.Identity.Phone != "" {
@@ -110,23 +119,30 @@ func (s *Service) Complete(ctx context.Context, a Attempt, p Proof, now time.Tim
 	return Issued{Token: token, Session: sess}, nil
 }
 
-// CheckPass refuses, before any provider is asked, a verification under a pass that a
-// person has already verified with. Such a verification could never succeed: another
-// person is refused the pass, and its own person verified less than
-// vaxbook.VerifyWindow ago (a pass lives shorter than that). Refusing early spends
-// nobody's verification window and no provider call.
-func (s *Service) CheckPass(ctx context.Context, pass string) error {
-	if s.passes == nil || pass == "" {
-		return nil
+// passKey carries a request's pass place in its context, for Check.
+type passKey struct{}
+
+// WithPass returns ctx carrying the place of the waiting-room pass the request holds,
+// so that Check, called deep inside a verification method, can see it.
+func WithPass(ctx context.Context, pass string) context.Context {
+	if pass == "" {
+		return ctx
 	}
-	_, bound, err := s.passes.Holder(ctx, pass)
-	if err != nil {
-		return err
+	return context.WithValue(ctx, passKey{}, pass)
+}
+
+// Check tells a verification method, once it knows who is verifying and before it
+// spends anything on them (a text message), whether Complete would refuse: the pass of
+// ctx (WithPass) bound to another person (CodePassInUse), another device holding the
+// person (CodeDeviceLocked) or a verification less than ten minutes ago
+// (CodeVerifyTooSoon). It records nothing.
+func (s *Service) Check(ctx context.Context, personKey, deviceID string, now time.Time) error {
+	if pass, _ := ctx.Value(passKey{}).(string); pass != "" && s.passes != nil {
+		if err := s.PassHolder(ctx, pass, personKey); err != nil {
+			return err
+		}
 	}
-	if bound {
-		return vaxbook.PassInUse(false)
-	}
-	return nil
+	return s.guard.Check(ctx, personKey, deviceID, now)
 }
 
 // PassHolder reports whether the pass may be used by the person for booking: it is

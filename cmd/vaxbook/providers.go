@@ -49,7 +49,7 @@ func methodLine(cfg Config) congestion.MethodConfig {
 
 // openProviders configures the certificate and OpenID Connect methods: in --demo the
 // development issuers and CA in this process, otherwise what the configuration names.
-func openProviders(ctx context.Context, cfg Config, base string, guard vaxbook.Guard, sealer *identity.Sealer) (*providers, error) {
+func openProviders(ctx context.Context, cfg Config, base string, sealer *identity.Sealer) (*providers, error) {
 	p := &providers{lines: map[string]congestion.MethodConfig{}, mounts: map[string]http.Handler{}}
 	var roots *x509.CertPool
 	var oidcs []oidc.ProviderConfig
@@ -107,13 +107,13 @@ func openProviders(ctx context.Context, cfg Config, base string, guard vaxbook.G
 		if cfg.Demo {
 			cc.Latency = cfg.DevProviderLatency
 		}
-		if p.cert, err = cert.New(cc, guard, nil); err != nil {
+		if p.cert, err = cert.New(cc, nil); err != nil {
 			return nil, err
 		}
 		p.lines[cert.Name] = methodLine(cfg)
 	}
 	if len(oidcs) > 0 {
-		if p.oidc, err = oidc.New(ctx, oidcs, guard, cfg.PersonKeySecret, sealer, nil); err != nil {
+		if p.oidc, err = oidc.New(ctx, oidcs, cfg.PersonKeySecret, sealer, nil); err != nil {
 			return nil, err
 		}
 		for _, o := range oidcs {

@@ -94,7 +94,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready c
 		return err
 	}
 	defer sh.Close()
-	prov, err := openProviders(ctx, cfg, base, sh.guard, sealer)
+	prov, err := openProviders(ctx, cfg, base, sealer)
 	if err != nil {
 		return err
 	}
@@ -119,7 +119,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready c
 	if sh.rdb != nil {
 		passes = redis.NewPasses(sh.rdb, cfg.RedisPrefix)
 	}
-	apiCfg.SignIn = signin.New(store, sealer, passes)
+	apiCfg.SignIn = signin.New(store, sealer, sh.guard, passes)
 	if apiCfg.StaffLogins, err = staffLoginLimits(sh, cfg); err != nil {
 		return err
 	}
@@ -143,7 +143,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready c
 		carrier := phone.WithLine(phone.NewDevCarrier(pop, sms, phone.DevCarrierConfig{
 			Latency: cfg.DevCarrierLatency, Capacity: cfg.PhoneMaxInFlight, PerSecond: cfg.PhonePerSecond,
 		}), sh.line)
-		apiCfg.Phone, err = phone.New(phone.Config{Secret: cfg.PersonKeySecret}, carrier, sh.guard, sh.challenges, sh.limiter)
+		apiCfg.Phone, err = phone.New(phone.Config{Secret: cfg.PersonKeySecret}, carrier, apiCfg.SignIn, sh.challenges, sh.limiter)
 		if err != nil {
 			return err
 		}
