@@ -156,7 +156,9 @@ function bars(id, items) {
     bt.textContent = it.label + ": " + it.text;
     b.append(bt);
     const v = svg("text", { x: x + w / 2, y: 155 - h, "text-anchor": "middle", class: "tick" });
-    v.textContent = it.pct.toFixed(1) + "%";
+    // Without an eligible count there is no rate to write: the bar says "—" (its text,
+    // read by screen readers, says why).
+    v.textContent = it.rated === false ? "—" : it.pct.toFixed(1) + "%";
     const l = svg("text", { x: x + w / 2, y: 176, "text-anchor": "middle", class: "tick" });
     l.textContent = it.label;
     el.append(b, v, l);
@@ -218,7 +220,10 @@ async function stats() {
   const rates = r.data.rates || [];
   // Without eligible counts a rate would read "0.0%": say the count is missing instead.
   const rate = (x) => (x.eligible > 0 ? VB.t("ops.rate.text", { p: x.percent.toFixed(1), b: x.booked, e: x.eligible }) : VB.t("ops.rate.noeligible", { b: x.booked }));
-  const item = (x, label, short) => ({ label, pct: x && x.eligible > 0 ? x.percent : 0, text: !x ? "0" : x.eligible > 0 || !short ? rate(x) : VB.t("ops.rate.booked", { b: x.booked }) });
+  const item = (x, label, short) => ({
+    label, rated: !!x && x.eligible > 0, pct: x && x.eligible > 0 ? x.percent : 0,
+    text: !x ? VB.t("ops.stats.noeligible") : x.eligible > 0 || !short ? rate(x) : VB.t("ops.rate.booked", { b: x.booked }),
+  });
   const all = rates.find((x) => x.dimension === "campaign");
   let total = VB.t("ops.stats.none");
   if (all && all.eligible > 0) total = VB.t("ops.stats.total", { p: all.percent.toFixed(1), b: all.booked, e: all.eligible, c: r.data.cancellations, ns: r.data.no_shows });
