@@ -130,32 +130,9 @@ func Run(t *testing.T, open func(t *testing.T) vaxbook.Guard) {
 	})
 	t.Run("ConcurrentDevicesExactlyOneWins", func(t *testing.T) {
 		g, p := open(t), personKey(t)
-		const n = 50
-		errs := make([]error, n)
-		start := make(chan struct{})
-		var wg sync.WaitGroup
-		for i := range n {
-			wg.Go(func() {
-				<-start
-				errs[i] = g.Complete(ctx(t), p, fmt.Sprintf("device-%d", i), t0)
-			})
-		}
-		close(start)
-		wg.Wait()
-		winner := -1
-		for i, err := range errs {
-			switch {
-			case err == nil && winner >= 0:
-				t.Fatalf("devices %d and %d both completed", winner, i)
-			case err == nil:
-				winner = i
-			default:
-				wantRefusal(t, err, vaxbook.CodeDeviceLocked, t0.Add(vaxbook.VerifyWindow))
-			}
-		}
-		if winner < 0 {
-			t.Fatal("no device completed")
-		}
+		winner := exactlyOneWins(t, 50, func(i int) error {
+			return g.Complete(ctx(t), p, fmt.Sprintf("device-%d", i), t0)
+		}, func(err error) { wantRefusal(t, err, vaxbook.CodeDeviceLocked, t0.Add(vaxbook.VerifyWindow)) })
 		wantOwner(t, g, p, t0, fmt.Sprintf("device-%d", winner))
 	})
 	t.Run("ConcurrentPersonsAllComplete", func(t *testing.T) {
@@ -174,6 +151,38 @@ func Run(t *testing.T, open func(t *testing.T) vaxbook.Guard) {
 }
 
 func ctx(t *testing.T) context.Context { return t.Context() }
+
+// exactlyOneWins runs try(0) … try(n-1) at once and fails unless exactly one returns
+// nil; every other error goes to loser. It returns the winner.
+func exactlyOneWins(t *testing.T, n int, try func(i int) error, loser func(error)) int {
+	t.Helper()
+	errs := make([]error, n)
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			<-start
+			errs[i] = try(i)
+		})
+	}
+	close(start)
+	wg.Wait()
+	winner := -1
+	for i, err := range errs {
+		switch {
+		case err == nil && winner >= 0:
+			t.Fatalf("%d and %d both won", winner, i)
+		case err == nil:
+			winner = i
+		default:
+			loser(err)
+		}
+	}
+	if winner < 0 {
+		t.Fatal("nobody won")
+	}
+	return winner
+}
 
 // personKey returns a key no other subtest or run uses, shaped like a real person key.
 func personKey(t *testing.T) string {

@@ -3,7 +3,6 @@ package guardtest
 import (
 	"crypto/rand"
 	"fmt"
-	"sync"
 	"testing"
 	"time"
 
@@ -52,32 +51,13 @@ func RunPasses(t *testing.T, open func(t *testing.T) vaxbook.Passes) {
 	})
 	t.Run("ConcurrentPersonsExactlyOneBinds", func(t *testing.T) {
 		p, pass := open(t), passID()
-		const n = 40
-		errs := make([]error, n)
-		start := make(chan struct{})
-		var wg sync.WaitGroup
-		for i := range n {
-			wg.Go(func() {
-				<-start
-				errs[i] = p.Bind(ctx(t), pass, fmt.Sprintf("person-%d", i), expires)
-			})
-		}
-		close(start)
-		wg.Wait()
-		winner := -1
-		for i, err := range errs {
-			switch {
-			case err == nil && winner >= 0:
-				t.Fatalf("persons %d and %d both bound the pass", winner, i)
-			case err == nil:
-				winner = i
-			case vaxbook.ErrorCode(err) != vaxbook.CodePassInUse:
-				t.Fatalf("person %d: %v", i, err)
+		winner := exactlyOneWins(t, 40, func(i int) error {
+			return p.Bind(ctx(t), pass, fmt.Sprintf("person-%d", i), expires)
+		}, func(err error) {
+			if vaxbook.ErrorCode(err) != vaxbook.CodePassInUse {
+				t.Fatalf("a loser: %v, want pass_in_use", err)
 			}
-		}
-		if winner < 0 {
-			t.Fatal("nobody bound the pass")
-		}
+		})
 		wantHolder(t, p, pass, fmt.Sprintf("person-%d", winner))
 	})
 }
