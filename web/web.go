@@ -135,7 +135,11 @@ type view struct {
 	Demo     bool
 	// DemoAt is the demo clock's date and time when the page was served, for the
 	// banner that says the demo replays 2021.
-	DemoAt    string
+	DemoAt string
+	// Now is the service's clock when the page was served (RFC 3339, Seoul), for
+	// scripts that need the date before any API answer: the device's clock may be
+	// years off the service's (the demo replays 2021).
+	Now       string
 	Provinces []string
 	// Messages and Districts are rendered into JSON data blocks the page's script reads.
 	Messages  map[string]string
@@ -154,8 +158,10 @@ func (h *Handler) render(p page) http.HandlerFunc {
 		v := view{Lang: lang, Other: otherLang(lang), Path: r.URL.Path, TitleKey: p.title, Script: p.script,
 			Audience: p.audience,
 			Campaign: h.cfg.CampaignID, Demo: h.cfg.Demo, Messages: h.catalog.subset(lang, p.msgs), cat: h.catalog}
+		now := h.now()
+		v.Now = now.In(seoul).Format(time.RFC3339)
 		if h.cfg.Demo {
-			v.DemoAt = clockText(lang, h.now())
+			v.DemoAt = clockText(lang, now)
 		}
 		if p.name == "sites" || p.name == "standby" {
 			v.Provinces, v.Districts = demo.Provinces(), h.districts

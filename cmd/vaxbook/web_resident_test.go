@@ -133,6 +133,18 @@ func TestWebResidentBooksEndToEnd(t *testing.T) {
 			waitFor(t, ctx, "sites with places", `!!document.querySelector("#results button")`, 15*time.Second)
 			fits(t, ctx)
 			viewShot(t, ctx, "3-sites")
+			if tc.lang == "ko" {
+				// 30 demo sites, 20 a page: the count says there are more, and "더 보기"
+				// brings the rest.
+				waitFor(t, ctx, "an honest count", `document.getElementById("count").textContent.includes("20곳") && document.getElementById("count").textContent.includes("더 있습니다") && !document.getElementById("more").hidden`, 5*time.Second)
+				webDo(t, ctx, chromedp.Click("#more"))
+				waitFor(t, ctx, "the rest after 더 보기", `document.getElementById("count").textContent.includes("30곳을 모두") && document.getElementById("more").hidden`, 10*time.Second)
+				// Date first: one day across the country.
+				webDo(t, ctx, chromedp.SetValue("#oneday", "2021-09-02"), chromedp.Click("#datefirst button"))
+				waitFor(t, ctx, "the date-first search", `document.getElementById("from").value === "2021-09-02" && document.getElementById("to").value === "2021-09-02" && !!document.querySelector("#results button[data-date='2021-09-02']")`, 10*time.Second)
+				webDo(t, ctx, chromedp.SetValue("#from", "2021-09-01"), chromedp.SetValue("#to", "2021-09-07"), chromedp.Click(`#search button`))
+				waitFor(t, ctx, "sites with places", `!!document.querySelector("#results button[data-date='2021-09-01']")`, 15*time.Second)
+			}
 			webDo(t, ctx, chromedp.Click(`#results button`))
 			waitFor(t, ctx, "the review step", `!document.getElementById("review").hidden && document.activeElement.id === "review-h"`, 5*time.Second)
 			text, _ := chromedp.Run(ctx, chromedp.Text("#review"))

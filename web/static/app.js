@@ -8,6 +8,8 @@
 const VB = (() => {
   const msgs = JSON.parse(document.getElementById("msgs").textContent);
   const campaign = document.getElementById("page-script").dataset.campaign;
+  // served is the service's clock when the page was served (RFC 3339, Seoul).
+  const served = document.getElementById("page-script").dataset.now || "";
 
   // t returns message id in the page's language with {name} placeholders filled.
   function t(id, vars) {
@@ -216,6 +218,6 @@ const VB = (() => {
 
   return {
     t, call, when, date, datetime, addDays, daysBetween, problem, duration, $, sleep, say, el,
-    errors, clearErrors, fail, info, row, reservation, birth, store, campaign, api: "/api/v1/campaigns/" + campaign,
+    errors, clearErrors, fail, info, row, reservation, birth, store, campaign, served, api: "/api/v1/campaigns/" + campaign,
   };
 })();

@@ -9,7 +9,8 @@ const FIX_DAYS = 14;
 const districts = JSON.parse(VB.$("districts").textContent);
 const changing = new URLSearchParams(location.search).get("change") === "1";
 let campaign = null;
-let today = new Date().toISOString().slice(0, 10); // replaced by the server's date
+// today is the service's date (the demo replays 2021), not the device's.
+let today = (VB.served || new Date().toISOString()).slice(0, 10);
 let current = null; // the reservation being changed
 let elig = null; // the verified person's eligibility, for telling their own window
 let shown = 0;
@@ -176,6 +177,20 @@ VB.$("search").addEventListener("submit", async (ev) => {
   }
 });
 
+// The date-first search: one day, every region, the same results and paging.
+VB.$("datefirst").addEventListener("submit", (ev) => {
+  ev.preventDefault();
+  VB.clearErrors();
+  const d = VB.$("oneday").value;
+  if (!d) return VB.errors([{ text: VB.t("err.from_missing"), field: "oneday" }]);
+  VB.$("province").value = "";
+  VB.$("province").dispatchEvent(new Event("change"));
+  VB.$("sname").value = "";
+  VB.$("from").value = d;
+  VB.$("to").value = d;
+  VB.$("search").requestSubmit();
+});
+
 VB.$("more").addEventListener("click", async () => {
   const before = VB.$("results").children.length;
   await fetchPage(lastID);
@@ -205,7 +220,7 @@ async function start() {
   }
   if (c.status !== 200) return;
   campaign = c.data;
-  for (const id of ["from", "to"]) {
+  for (const id of ["from", "to", "oneday"]) {
     VB.$(id).min = campaign.vaccination_from;
     VB.$(id).max = campaign.vaccination_to;
   }
@@ -217,5 +232,6 @@ async function start() {
   if (to > campaign.vaccination_to) to = campaign.vaccination_to;
   if (!VB.$("from").value) VB.$("from").value = from;
   if (!VB.$("to").value) VB.$("to").value = to;
+  if (!VB.$("oneday").value) VB.$("oneday").value = from;
 }
 start();
