@@ -64,6 +64,7 @@ func Open(ctx context.Context, url string) (*goredis.Client, error) {
 		}
 		c, addr = goredis.NewClient(opts), opts.Addr
 	}
+	c.AddHook(outageHook{})
 	if err := c.Ping(ctx).Err(); err != nil {
 		c.Close()
 		return nil, fmt.Errorf("redis: ping %s: %w", addr, err)
