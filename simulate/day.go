@@ -186,7 +186,6 @@ func newDay(cfg Config) (*day, error) {
 // play runs the day tick by tick until everyone has come and been admitted and every
 // sampled person has seen their turn, or until the window closes.
 func (d *day) play(ctx context.Context) error {
-	ctx = context.WithoutCancel(ctx)
 	t := d.clock.Now()
 	s, err := d.room.Advance(ctx, t)
 	if err != nil {
@@ -197,6 +196,9 @@ func (d *day) play(ctx context.Context) error {
 	var observed float64
 	for {
 		t = t.Add(d.cfg.Tick)
+		if err := ctx.Err(); err != nil {
+			return err // stopped (Ctrl-C): a day cut short has no figures worth printing
+		}
 		if next == len(d.confirm) && t.After(closing) {
 			return nil // those still waiting count as unserved
 		}

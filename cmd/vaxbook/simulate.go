@@ -44,6 +44,7 @@ func runSimulate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		}
 		return json.NewEncoder(stdout).Encode(struct {
 			simulate.Result
+			Shape        string  `json:"shape"`
 			Instances    int     `json:"instances"`
 			InstanceRate float64 `json:"instance_rate"`
 			WorstS       float64 `json:"worst_wait_s"`
@@ -52,7 +53,7 @@ func runSimulate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 			DrainedS     float64 `json:"drained_s"`
 			PeakPollsAtS float64 `json:"peak_polls_at_s"`
 			ElapsedS     float64 `json:"elapsed_s"`
-		}{r, r.Config.Instances, r.Config.InstanceRate, r.Worst.Seconds(), r.Median.Seconds(), r.P95.Seconds(), r.Drained.Seconds(), r.PeakPollsAt.Seconds(), r.Elapsed.Seconds()})
+		}{r, string(r.Config.Shape), r.Config.Instances, r.Config.InstanceRate, r.Worst.Seconds(), r.Median.Seconds(), r.P95.Seconds(), r.Drained.Seconds(), r.PeakPollsAt.Seconds(), r.Elapsed.Seconds()})
 	}
 	if *target <= 0 {
 		r, err := simulate.Run(ctx, c)
