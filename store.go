@@ -6,18 +6,46 @@ import (
 )
 
 // Store is the system of record. It has two implementations, sqlite and postgres, and
-// one conformance suite (package storetest) that both pass.
+// one conformance suite (package storetest) that both pass. It is made of named
+// capabilities so that each consumer can take the narrowest one it uses; both engines
+// implement every capability, which the compiler checks in each engine package, so no
+// caller ever asks a store at run time whether it has one.
 //
 // Errors are *Error values with the domain codes (CodeNotFound, CodeShareFull,
 // CodeAlreadyBooked, …); driver errors never escape unwrapped as user-facing text.
 type Store interface {
+	Campaigns
+	CampaignEditor
+	Sites
+	Persons
+	Sessions
+	Bookings
+	Auditor
+	Standby
+	Clinics
+	StaffSessions
+	Outbox
+	OutboxPruner
+	Jobs
+	Population
+
+	// Close releases the store's resources.
+	Close() error
+}
+
+// Campaigns creates and reads campaigns.
+type Campaigns interface {
 	// CreateCampaign inserts c with its windows and sets c.ID.
 	CreateCampaign(ctx context.Context, c *Campaign) error
 	// Campaign returns the campaign with the id, or CodeNotFound.
 	Campaign(ctx context.Context, id int64) (Campaign, error)
 	// Campaigns lists every campaign by id.
 	Campaigns(ctx context.Context) ([]Campaign, error)
+}
 
+// Sites stores the vaccination sites, their capacities split into group shares, and
+// answers the search for places.
+type Sites interface {
 	// PutSites inserts or updates sites by ID.
 	PutSites(ctx context.Context, sites []Site) error
 	// Site returns the site with the id, or CodeNotFound.
@@ -31,12 +59,19 @@ type Store interface {
 	Shares(ctx context.Context, campaignID, siteID int64, d Date) ([]Share, error)
 	// SearchSites returns sites matching q, by ID, with remaining places per date.
 	SearchSites(ctx context.Context, q SiteQuery) ([]SiteAvailability, error)
+}
 
+// Persons stores verified persons by key.
+type Persons interface {
 	// PutPerson inserts or updates a verified person by key.
 	PutPerson(ctx context.Context, p Person) error
 	// Person returns the person with the key, or CodeNotFound.
 	Person(ctx context.Context, key string) (Person, error)
+}
 
+// Sessions binds devices to verified persons: sign-in, the read of every signed-in
+// request, and sign-out.
+type Sessions interface {
 	// SessionPerson returns the live session with the id hash and its person, in one
 	// read: every signed-in request needs both. CodeNotFound when there is none or it
 	// has expired at now.
@@ -50,7 +85,10 @@ type Store interface {
 	// PhoneEnc keeps the stored one: a certificate carries no phone number. It is how
 	// every verification ends, so that a surge of sign-ins costs one commit each.
 	SignIn(ctx context.Context, p Person, sess Session) error
+}
 
+// Bookings books, changes and cancels reservations in shares.
+type Bookings interface {
 	// Book performs each request in its own all-or-nothing unit and returns one result
 	// per request, in order. One request's failure never affects another's. The batch
 	// shape lets an implementation commit many bookings in one transaction.
@@ -68,12 +106,13 @@ type Store interface {
 	// ActiveReservation returns the person's active reservation in the campaign, or
 	// CodeNoReservation.
 	ActiveReservation(ctx context.Context, campaignID int64, personKey string) (Reservation, error)
+}
 
+// Auditor checks a campaign's booking invariants from the rows themselves. It is named
+// for what it does because Audit is the name of its result.
+type Auditor interface {
 	// Audit counts invariant violations in a campaign from the rows themselves.
 	Audit(ctx context.Context, campaignID int64) (Audit, error)
-
-	// Close releases the store's resources.
-	Close() error
 }
 
 // BookRequest asks for a place at a site on a date. The caller has already checked the
