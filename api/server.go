@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"strings"
 	"time"
 
 	"vaxbook"
@@ -258,6 +259,11 @@ func (s *Server) Handler() http.Handler {
 		mux.Handle(prefix, h)
 	}
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		if allow := allowed(mux, r); len(allow) > 0 {
+			w.Header().Set("Allow", strings.Join(allow, ", "))
+			s.writeError(w, r, vaxbook.Errorf(vaxbook.CodeMethodNotAllowed, "this route does not take %s; it takes %s", r.Method, strings.Join(allow, ", ")))
+			return
+		}
 		s.writeError(w, r, vaxbook.Errorf(vaxbook.CodeNotFound, "no such page or API route"))
 	})
 	cop := http.NewCrossOriginProtection()
@@ -286,6 +292,23 @@ func securityHeaders(next http.Handler, behindTLS bool) http.Handler {
 
 func (s *Server) health(w http.ResponseWriter, r *http.Request) {
 	s.writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+// routeMethods are the methods a route may be asked for.
+var routeMethods = []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete}
+
+// allowed returns the methods some route other than the catch-all serves at r's path.
+// The catch-all "/" takes every method, so the mux never answers 405 by itself: a
+// PATCH on a GET route reaches the catch-all, which asks here whether the path is known.
+func allowed(mux *http.ServeMux, r *http.Request) []string {
+	var out []string
+	for _, m := range routeMethods {
+		probe := &http.Request{Method: m, URL: r.URL, Host: r.Host, Header: http.Header{}}
+		if _, pattern := mux.Handler(probe); pattern != "" && pattern != "/" {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 // serveMetrics serves the Prometheus metrics, or 404 when none are configured.

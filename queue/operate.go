@@ -163,13 +163,13 @@ func (r *Room) SetRate(ctx context.Context, rate float64) error {
 	if rate < 0 {
 		return vaxbook.Errorf(vaxbook.CodeInvalidInput, "the rate must not be negative")
 	}
-	return r.retry(ctx, r.cfg.Clock.Now(), func() error { return r.cfg.Counters.SetRate(ctx, rate, false) })
+	return r.changed(ctx, r.retry(ctx, r.cfg.Clock.Now(), func() error { return r.cfg.Counters.SetRate(ctx, rate, false) }))
 }
 
 // SetAuto hands the rate to the controller (on) or freezes it where it is (off).
 func (r *Room) SetAuto(ctx context.Context, on bool) error {
 	now := r.cfg.Clock.Now()
-	return r.retry(ctx, now, func() error {
+	return r.changed(ctx, r.retry(ctx, now, func() error {
 		// The rate is read afresh: the snapshot may predate a SetRate just made (PUT
 		// {"rate": R, "auto": false} calls both), and writing it back would undo it.
 		s, err := r.cfg.Counters.State(ctx)
@@ -177,7 +177,7 @@ func (r *Room) SetAuto(ctx context.Context, on bool) error {
 			return err
 		}
 		return r.cfg.Counters.SetRate(ctx, s.Rate, on)
-	})
+	}))
 }
 
 // Pause stops admission; people keep their places.
@@ -187,5 +187,21 @@ func (r *Room) Pause(ctx context.Context) error { return r.setPaused(ctx, true) 
 func (r *Room) Resume(ctx context.Context) error { return r.setPaused(ctx, false) }
 
 func (r *Room) setPaused(ctx context.Context, p bool) error {
-	return r.retry(ctx, r.cfg.Clock.Now(), func() error { return r.cfg.Counters.SetPaused(ctx, p) })
+	return r.changed(ctx, r.retry(ctx, r.cfg.Clock.Now(), func() error { return r.cfg.Counters.SetPaused(ctx, p) }))
+}
+
+// changed follows an operator's change (err its outcome): the state this instance
+// serves is read afresh, so that the answer to the change, and this instance's next
+// statuses, show the new state rather than the one the last tick saw. Other
+// instances see it at their next tick.
+func (r *Room) changed(ctx context.Context, err error) error {
+	if err != nil {
+		return err
+	}
+	s, err := r.cfg.Counters.State(ctx)
+	if err != nil {
+		return fmt.Errorf("read queue after a change: %w", err)
+	}
+	r.state.Store(&s)
+	return nil
 }
