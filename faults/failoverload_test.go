@@ -103,6 +103,20 @@ func (l *retryLoad) firstAfter(t time.Time) time.Duration {
 	return best
 }
 
+// ackedBetween counts the acknowledgements of requests sent after from that arrived
+// before to.
+func (l *retryLoad) ackedBetween(from, to time.Time) int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	n := 0
+	for i, at := range l.ackedAt {
+		if l.sentAt[i].After(from) && at.Before(to) {
+			n++
+		}
+	}
+	return n
+}
+
 // summary lists the answers seen, for the log.
 func (l *retryLoad) summary() string {
 	l.mu.Lock()

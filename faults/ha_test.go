@@ -124,53 +124,68 @@ type pgNode struct {
 	patroni *proc
 }
 
-// postmasterGroup is the process group of the node's PostgreSQL: Patroni starts the
-// postmaster in a session of its own, so signalling Patroni's group misses it.
-func (n *pgNode) postmasterGroup() (int, error) {
+// postgresPIDs lists the node's PostgreSQL processes, postmaster first: Patroni starts
+// the postmaster in a session of its own and PostgreSQL puts every child (backend,
+// walsender, checkpointer) in a session of its own too, so no process group holds
+// them all and each is signalled by its pid.
+func (n *pgNode) postgresPIDs() ([]int, error) {
 	raw, err := os.ReadFile(filepath.Join(n.dataDir, "postmaster.pid"))
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
-	pid, err := strconv.Atoi(strings.SplitN(string(raw), "\n", 2)[0])
+	pm, err := strconv.Atoi(strings.SplitN(string(raw), "\n", 2)[0])
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
 	// A file left by a dead postmaster may name a process that reused its pid.
-	if cmdline, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid)); err != nil || !strings.Contains(string(cmdline), n.dataDir) {
-		return 0, fmt.Errorf("postmaster %d of %s is gone", pid, n.dataDir)
+	if cmdline, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pm)); err != nil || !strings.Contains(string(cmdline), n.dataDir) {
+		return nil, fmt.Errorf("postmaster %d of %s is gone", pm, n.dataDir)
 	}
-	return syscall.Getpgid(pid)
+	pids := []int{pm}
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+		if err != nil {
+			continue
+		}
+		// The fields after the command's closing parenthesis: state, ppid, …
+		f := strings.Fields(string(stat[strings.LastIndexByte(string(stat), ')')+1:]))
+		if len(f) > 1 && f[1] == strconv.Itoa(pm) {
+			pids = append(pids, pid)
+		}
+	}
+	return pids, nil
 }
 
 // signal sends sig to the whole node, Patroni and PostgreSQL, as the death (SIGKILL)
 // or the isolation (SIGSTOP) of the machine they run on would reach both.
 func (n *pgNode) signal(t *testing.T, sig syscall.Signal) {
 	t.Helper()
-	pg, err := n.send(sig)
-	if err != nil {
+	if err := n.send(sig); err != nil {
 		t.Fatalf("%s: %v", n.name, err)
-	}
-	if sig == syscall.SIGKILL {
-		// Patroni's group dies at cleanup with the test's other processes; the
-		// postmaster's would not.
-		t.Cleanup(func() { syscall.Kill(-pg, syscall.SIGKILL) })
 	}
 }
 
-// send is signal for goroutines other than the test's: it returns the postmaster's
-// process group and any error instead of failing the test.
-func (n *pgNode) send(sig syscall.Signal) (int, error) {
-	pg, err := n.postmasterGroup()
+// send is signal for goroutines other than the test's: it returns an error instead
+// of failing the test. The postmaster goes first, so that it forks nothing after.
+func (n *pgNode) send(sig syscall.Signal) error {
+	pids, err := n.postgresPIDs()
 	if err != nil {
-		return 0, fmt.Errorf("postmaster: %w", err)
+		return fmt.Errorf("postgres: %w", err)
 	}
 	if err := n.patroni.signal(sig); err != nil {
-		return pg, fmt.Errorf("signal Patroni: %w", err)
+		return fmt.Errorf("signal Patroni: %w", err)
 	}
-	if err := syscall.Kill(-pg, sig); err != nil {
-		return pg, fmt.Errorf("signal PostgreSQL: %w", err)
+	for _, pid := range pids {
+		if err := syscall.Kill(pid, sig); err != nil && pid == pids[0] {
+			return fmt.Errorf("signal the postmaster: %w", err)
+		}
 	}
-	return pg, nil
+	return nil
 }
 
 // pgCluster is etcd and two Patroni nodes.
@@ -208,12 +223,14 @@ func startPatroni(t *testing.T) *pgCluster {
 	// other clones it.
 	for _, n := range c.nodes {
 		n.patroni = startProc(t, "patroni "+n.name, true, "patroni", filepath.Join(dir, n.name+".yml"))
-		// Registered after Patroni's, so it runs first: the postmaster outlives
+		// Registered after Patroni's, so it runs first: PostgreSQL outlives
 		// Patroni's process group otherwise.
 		t.Cleanup(func() {
-			if pg, err := n.postmasterGroup(); err == nil {
-				syscall.Kill(-pg, syscall.SIGCONT)
-				syscall.Kill(-pg, syscall.SIGKILL)
+			if pids, err := n.postgresPIDs(); err == nil {
+				for _, pid := range pids {
+					syscall.Kill(pid, syscall.SIGCONT)
+					syscall.Kill(pid, syscall.SIGKILL)
+				}
 			}
 		})
 	}

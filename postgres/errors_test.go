@@ -24,6 +24,7 @@ func TestDatabaseOutagesAreUnavailable(t *testing.T) {
 		{"admin shutdown", &pgconn.PgError{Code: "57P01"}, vaxbook.CodeUnavailable},
 		{"cannot connect now", &pgconn.PgError{Code: "57P03"}, vaxbook.CodeUnavailable},
 		{"connection failure", &pgconn.PgError{Code: "08006"}, vaxbook.CodeUnavailable},
+		{"commit on a connection a failover closed", fmt.Errorf("book batch: commit: %w", pgconn.ErrConnClosed), vaxbook.CodeUnavailable},
 		{"write on a demoted primary", fmt.Errorf("book: %w", &pgconn.PgError{Code: "25006"}), vaxbook.CodeUnavailable},
 		{"refused", fmt.Errorf("begin: %w", &net.OpError{Op: "dial", Err: syscall.ECONNREFUSED}), vaxbook.CodeUnavailable},
 		{"reset", fmt.Errorf("commit: %w", syscall.ECONNRESET), vaxbook.CodeUnavailable},
