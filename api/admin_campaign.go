@@ -78,11 +78,6 @@ func (s *Server) adminUpdateCampaign(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	editor, ok := s.store.(vaxbook.CampaignEditor)
-	if !ok {
-		s.writeError(w, r, vaxbook.Errorf(vaxbook.CodeNotFound, "campaigns cannot be edited on this store"))
-		return
-	}
 	var in campaignInput
 	if err := decode(w, r, &in); err != nil {
 		s.writeError(w, r, err)
@@ -99,7 +94,7 @@ func (s *Server) adminUpdateCampaign(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c.ID = id
-	if err := editor.UpdateCampaign(r.Context(), c); err != nil {
+	if err := s.store.UpdateCampaign(r.Context(), c); err != nil {
 		s.writeFieldErrors(w, r, err)
 		return
 	}
@@ -254,7 +249,7 @@ func (s *Server) campaignChanged(r *http.Request, action string, c vaxbook.Campa
 }
 
 // refreshOpenings hands the windows of every campaign to set.
-func refreshOpenings(ctx context.Context, store vaxbook.Store, set func([]vaxbook.Window)) error {
+func refreshOpenings(ctx context.Context, store vaxbook.Campaigns, set func([]vaxbook.Window)) error {
 	cs, err := store.Campaigns(ctx)
 	if err != nil {
 		return err

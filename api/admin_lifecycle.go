@@ -25,8 +25,6 @@ func (s *Server) adminImport(w http.ResponseWriter, r *http.Request) {
 	}
 	kind := imports.Kind(r.PathValue("kind"))
 	target := imports.Target{Store: s.store, CampaignID: id}
-	target.Jobs, _ = s.store.(vaxbook.Jobs)
-	target.Population, _ = s.store.(vaxbook.Population)
 	n, err := imports.Import(r.Context(), kind, http.MaxBytesReader(w, r.Body, maxImport), target)
 	var lines imports.Errors
 	if errors.As(err, &lines) {
@@ -59,17 +57,12 @@ func (s *Server) adminStats(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	pop, ok := s.store.(vaxbook.Population)
-	if !ok {
-		s.writeError(w, r, vaxbook.Errorf(vaxbook.CodeNotFound, "statistics are not available on this store"))
-		return
-	}
 	c, err := s.booking.Campaign(r.Context(), id)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	rep, err := stats.Load(r.Context(), pop, c)
+	rep, err := stats.Load(r.Context(), s.store, c)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -88,16 +81,11 @@ func (s *Server) adminStats(w http.ResponseWriter, r *http.Request) {
 // adminOutbox lists notifications by status (dead letters by default), so that an
 // operator sees what could not be delivered.
 func (s *Server) adminOutbox(w http.ResponseWriter, r *http.Request) {
-	ob, ok := s.store.(vaxbook.Outbox)
-	if !ok {
-		s.writeError(w, r, vaxbook.Errorf(vaxbook.CodeNotFound, "no outbox on this store"))
-		return
-	}
 	status := vaxbook.OutboxStatus(r.URL.Query().Get("status"))
 	if status == "" {
 		status = vaxbook.OutboxDead
 	}
-	msgs, err := ob.OutboxMessages(r.Context(), status, 200)
+	msgs, err := s.store.OutboxMessages(r.Context(), status, 200)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -120,12 +108,7 @@ func (s *Server) adminOutboxRetry(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	ob, ok := s.store.(vaxbook.Outbox)
-	if !ok {
-		s.writeError(w, r, vaxbook.Errorf(vaxbook.CodeNotFound, "no outbox on this store"))
-		return
-	}
-	if err := ob.RetryDead(r.Context(), id, s.clock.Now()); err != nil {
+	if err := s.store.RetryDead(r.Context(), id, s.clock.Now()); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
@@ -133,14 +116,10 @@ func (s *Server) adminOutboxRetry(w http.ResponseWriter, r *http.Request) {
 	s.writeJSON(w, http.StatusOK, map[string]any{"id": id, "status": vaxbook.OutboxPending})
 }
 
-// audit records an operator action in the service log and, when the store keeps one,
-// in the persistent audit log. The action has already happened, so a failure to write
+// audit records an operator action in the service log and in the persistent audit log. The action has already happened, so a failure to write
 // the entry is logged, not returned.
 func (s *Server) audit(r *http.Request, action, what string) {
 	s.log.Info("operator action", "action", action, "what", what, "route", r.Pattern, "addr", clientAddr(r))
-	if s.clinics == nil {
-		return
-	}
 	if err := s.recordAudit(r, "operator", action, 0, what); err != nil {
 		s.log.Error("audit log", "action", action, "err", err)
 	}

@@ -23,10 +23,6 @@ const minStaffPassword = 12
 // every session of the account, as DELETE …/sessions does: a reset after a password
 // leaked must shut out whoever signed in with it.
 func (s *Server) adminPutStaff(w http.ResponseWriter, r *http.Request) {
-	if s.clinics == nil {
-		s.writeError(w, r, vaxbook.Errorf(vaxbook.CodeNotFound, "clinic accounts are not available on this store"))
-		return
-	}
 	login := r.PathValue("login")
 	var in struct {
 		SiteID   int64  `json:"site_id"`
@@ -75,7 +71,7 @@ func (s *Server) adminPutStaff(w http.ResponseWriter, r *http.Request) {
 		out["totp_secret"] = secret
 		out["totp_uri"] = "otpauth://totp/vaxbook:" + url.PathEscape(login) + "?secret=" + secret + "&issuer=vaxbook"
 	}
-	if err := s.clinics.PutStaff(r.Context(), st); err != nil {
+	if err := s.store.PutStaff(r.Context(), st); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
@@ -85,8 +81,8 @@ func (s *Server) adminPutStaff(w http.ResponseWriter, r *http.Request) {
 	}
 	// The sessions end after the new credentials are stored, so that a sign-in with the
 	// old ones in between is ended too.
-	if sessions, ok := s.store.(vaxbook.StaffSessions); ok && reset {
-		if _, _, err := sessions.SetStaffAccess(r.Context(), login, s.clock.Now(), nil); err != nil {
+	if reset {
+		if _, _, err := s.store.SetStaffAccess(r.Context(), login, s.clock.Now(), nil); err != nil {
 			s.writeError(w, r, err)
 			return
 		}
@@ -101,7 +97,7 @@ func (s *Server) adminPutStaff(w http.ResponseWriter, r *http.Request) {
 // account exists and the password differs, or it gets a new second-factor key or loses
 // the one it has. A new account resets nothing.
 func (s *Server) resetsCredentials(r *http.Request, login, password string, newTOTP bool) (bool, error) {
-	old, err := s.clinics.StaffByLogin(r.Context(), login)
+	old, err := s.store.StaffByLogin(r.Context(), login)
 	switch {
 	case vaxbook.ErrorCode(err) == vaxbook.CodeNotFound:
 		return false, nil

@@ -36,13 +36,8 @@ func (s *Server) adminStaffStatus(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) setStaffAccess(w http.ResponseWriter, r *http.Request, disabled *bool, action string) {
-	sessions, ok := s.store.(vaxbook.StaffSessions)
-	if s.clinics == nil || !ok {
-		s.writeError(w, r, vaxbook.Errorf(vaxbook.CodeNotFound, "clinic accounts are not available on this store"))
-		return
-	}
 	login := r.PathValue("login")
-	st, a, err := sessions.SetStaffAccess(r.Context(), login, s.clock.Now(), disabled)
+	st, a, err := s.store.SetStaffAccess(r.Context(), login, s.clock.Now(), disabled)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -57,11 +52,7 @@ func (s *Server) setStaffAccess(w http.ResponseWriter, r *http.Request, disabled
 // checkStaffEnabled refuses the sign-in of a disabled account with CodeForbidden. It is
 // asked only after the password and code matched, so it tells nothing to a guesser.
 func (s *Server) checkStaffEnabled(r *http.Request, st vaxbook.Staff) error {
-	sessions, ok := s.store.(vaxbook.StaffSessions)
-	if !ok {
-		return vaxbook.Errorf(vaxbook.CodeNotFound, "clinic sign-in is not configured")
-	}
-	a, err := sessions.StaffAccess(r.Context(), st.ID, "")
+	a, err := s.store.StaffAccess(r.Context(), st.ID, "")
 	if err != nil {
 		return err
 	}

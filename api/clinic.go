@@ -37,7 +37,7 @@ func (s *Server) clinicLogin(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, vaxbook.Errorf(vaxbook.CodeInvalidInput, "login and password are required"))
 		return
 	}
-	if s.clinics == nil || len(s.staffKey) == 0 {
+	if len(s.staffKey) == 0 {
 		s.writeError(w, r, vaxbook.Errorf(vaxbook.CodeNotFound, "clinic sign-in is not configured"))
 		return
 	}
@@ -56,7 +56,7 @@ func (s *Server) clinicLogin(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	st, err := s.clinics.StaffByLogin(ctx, in.Login)
+	st, err := s.store.StaffByLogin(ctx, in.Login)
 	if err != nil && vaxbook.ErrorCode(err) != vaxbook.CodeNotFound {
 		s.writeError(w, r, err)
 		return
@@ -113,17 +113,13 @@ func (s *Server) checkStaff(ctx context.Context, st vaxbook.Staff, found bool, p
 	if !ok {
 		return false, nil
 	}
-	sessions, ok := s.store.(vaxbook.StaffSessions)
-	if !ok {
-		return false, vaxbook.Errorf(vaxbook.CodeInternal, "the store keeps no staff sessions")
-	}
-	return sessions.UseTOTPStep(ctx, st.ID, step)
+	return s.store.UseTOTPStep(ctx, st.ID, step)
 }
 
 // clinicLogout ends the session: the token is revoked in the store, so that a copy of
 // it (a stolen cookie, another tab) is refused too, and the cookie is dropped.
 func (s *Server) clinicLogout(w http.ResponseWriter, r *http.Request, c staffClaims) {
-	if err := s.store.(vaxbook.StaffSessions).RevokeStaffToken(r.Context(), c.StaffID, c.ID, c.Expires, s.clock.Now()); err != nil {
+	if err := s.store.RevokeStaffToken(r.Context(), c.StaffID, c.ID, c.Expires, s.clock.Now()); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
@@ -135,10 +131,7 @@ func (s *Server) clinicLogout(w http.ResponseWriter, r *http.Request, c staffCla
 // recordAudit writes one audit entry. A read of personal data whose entry cannot be
 // written is refused: callers check the error before they answer with the data.
 func (s *Server) recordAudit(r *http.Request, actor, action string, siteID int64, detail string) error {
-	if s.clinics == nil {
-		return vaxbook.Errorf(vaxbook.CodeNotFound, "this store keeps no audit log")
-	}
-	err := s.clinics.RecordAudit(r.Context(), vaxbook.AuditEntry{
+	err := s.store.RecordAudit(r.Context(), vaxbook.AuditEntry{
 		At: s.clock.Now(), Actor: actor, Action: action, SiteID: siteID, Detail: detail,
 	})
 	if err != nil {
@@ -161,7 +154,7 @@ func (s *Server) adminAudit(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	entries, err := s.clinics.AuditLog(r.Context(), limit)
+	entries, err := s.store.AuditLog(r.Context(), limit)
 	if err != nil {
 		s.writeError(w, r, err)
 		return

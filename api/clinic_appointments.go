@@ -50,7 +50,7 @@ func (s *Server) clinicAppointments(w http.ResponseWriter, r *http.Request, c st
 		s.writeError(w, r, vaxbook.Errorf(vaxbook.CodeInvalidInput, "format is json or csv"))
 		return
 	}
-	list, err := s.clinics.DayAppointments(r.Context(), c.SiteID, d)
+	list, err := s.store.DayAppointments(r.Context(), c.SiteID, d)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -123,7 +123,7 @@ func (s *Server) clinicAttendance(w http.ResponseWriter, r *http.Request, c staf
 		s.writeError(w, r, vaxbook.Errorf(vaxbook.CodeInvalidInput, "status is vaccinated or no_show"))
 		return
 	}
-	res, err := s.clinics.MarkAttendance(r.Context(), c.SiteID, id, in.Status, s.clock.Now())
+	res, err := s.store.MarkAttendance(r.Context(), c.SiteID, id, in.Status, s.clock.Now())
 	if err != nil {
 		s.writeError(w, r, err)
 		return

@@ -70,12 +70,11 @@ func newClinicHarness(t *testing.T, s vaxbook.Store) *clinicHarness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := s.(vaxbook.Clinics)
 	for _, st := range []vaxbook.Staff{
 		{SiteID: clinicSiteA, Login: "clinic-a", Name: "A 간호사", PasswordHash: hash},
 		{SiteID: clinicSiteB, Login: "clinic-b", Name: "B 간호사", PasswordHash: hash, TOTPSecret: sealed},
 	} {
-		if err := c.PutStaff(ctx, st); err != nil {
+		if err := s.PutStaff(ctx, st); err != nil {
 			t.Fatal(err)
 		}
 	}

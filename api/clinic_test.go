@@ -186,7 +186,7 @@ func TestClinicResidentAndOperatorCredentialsDoNotCross(t *testing.T) {
 
 func mustStaffID(t *testing.T, s vaxbook.Store, login string) int64 {
 	t.Helper()
-	st, err := s.(vaxbook.Clinics).StaffByLogin(t.Context(), login)
+	st, err := s.StaffByLogin(t.Context(), login)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -96,19 +96,17 @@ type Server struct {
 	log           *slog.Logger
 	secure        bool
 	demo          *Demo
-	// standby serves the same-day standby lists, nil when the store keeps none.
+	// standby serves the same-day standby lists.
 	standby *standby.Service
 	// trustedProxies are believed about the client's address (see realAddr).
 	trustedProxies []netip.Prefix
-	// clinics is the store's clinic side, nil when the store has none.
-	clinics       vaxbook.Clinics
-	staffKey      []byte
-	loginsByLogin phone.Limiter
-	loginsByAddr  phone.Limiter
-	limits        RouteLimits
-	signin        *signin.Service
-	devices       signin.Devices
-	metrics       http.Handler
+	staffKey       []byte
+	loginsByLogin  phone.Limiter
+	loginsByAddr   phone.Limiter
+	limits         RouteLimits
+	signin         *signin.Service
+	devices        signin.Devices
+	metrics        http.Handler
 
 	lightsCache lightsCache
 }
@@ -119,13 +117,12 @@ func New(cfg Config) *Server {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	clinics, _ := cfg.Store.(vaxbook.Clinics)
 	logins := cfg.StaffLogins.withDefaults()
 	s := &Server{
-		clinics: clinics, staffKey: cfg.StaffKey, loginsByLogin: logins.PerAccount, loginsByAddr: logins.PerAddr, limits: cfg.Limits.withDefaults(),
+		staffKey: cfg.StaffKey, loginsByLogin: logins.PerAccount, loginsByAddr: logins.PerAddr, limits: cfg.Limits.withDefaults(),
 		store: cfg.Store, booking: cfg.Booking, phone: cfg.Phone, line: cfg.Line, lineMethods: cfg.LineMethods, room: cfg.Room, oidc: cfg.OIDC, cert: cfg.Cert, mounts: cfg.Mounts, operatorToken: cfg.OperatorToken, sealer: cfg.Sealer,
 		clock: cfg.Clock, log: log, secure: cfg.SecureCookies, demo: cfg.Demo, trustedProxies: cfg.TrustedProxies,
-		standby: newStandby(cfg),
+		standby: standby.New(cfg.Store, cfg.Booking, cfg.Clock, cfg.StandbyOfferWindow),
 		signin:  cfg.SignIn, devices: cfg.Devices, metrics: cfg.Metrics,
 	}
 	if s.signin == nil {
@@ -294,6 +291,15 @@ func (s *Server) health(w http.ResponseWriter, r *http.Request) {
 	s.writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 }
 
+// serveMetrics serves the Prometheus metrics, or 404 when none are configured.
+func (s *Server) serveMetrics(w http.ResponseWriter, r *http.Request) {
+	if s.metrics == nil {
+		s.writeError(w, r, vaxbook.Errorf(vaxbook.CodeNotFound, "no metrics here"))
+		return
+	}
+	s.metrics.ServeHTTP(w, r)
+}
+
 // routeMethods are the methods a route may be asked for.
 var routeMethods = []string{http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete}
 
@@ -309,13 +315,4 @@ func allowed(mux *http.ServeMux, r *http.Request) []string {
 		}
 	}
 	return out
-}
-
-// serveMetrics serves the Prometheus metrics, or 404 when none are configured.
-func (s *Server) serveMetrics(w http.ResponseWriter, r *http.Request) {
-	if s.metrics == nil {
-		s.writeError(w, r, vaxbook.Errorf(vaxbook.CodeNotFound, "no metrics here"))
-		return
-	}
-	s.metrics.ServeHTTP(w, r)
 }

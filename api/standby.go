@@ -8,22 +8,12 @@ import (
 
 	"vaxbook"
 	"vaxbook/booking"
-	"vaxbook/standby"
 )
 
 // The same-day standby list of leftover doses: residents join a site's list for today
 // and accept or decline the dose offered to them; clinic staff record a leftover dose
 // and see their own site's list. Every rule is in package standby and the store; these
 // handlers parse, call and render.
-
-// newStandby returns the standby service when the store keeps standby lists.
-func newStandby(cfg Config) *standby.Service {
-	sb, ok := cfg.Store.(vaxbook.Standby)
-	if !ok || cfg.Booking == nil {
-		return nil
-	}
-	return standby.New(cfg.Store, sb, cfg.Booking, cfg.Clock, cfg.StandbyOfferWindow)
-}
 
 // standbyEntryJSON is a resident's standby entry: where, their place in line, and the
 // offer when there is one.
@@ -57,21 +47,13 @@ func (s *Server) standbyView(r *http.Request, e vaxbook.StandbyEntry) standbyEnt
 	return v
 }
 
-// standbyReady refuses the standby routes when the store keeps no standby lists.
-func (s *Server) standbyReady() error {
-	if s.standby == nil {
-		return vaxbook.Errorf(vaxbook.CodeNotFound, "this service keeps no standby lists")
-	}
-	return nil
-}
-
 // standbyAction is a resident's standby request once its prologue has run: the
 // verified resident and the campaign named by the path.
 type standbyAction func(w http.ResponseWriter, r *http.Request, res booking.Resident, campaignID int64)
 
 // asStandbyResident runs the prologue the resident's standby routes share — the
-// campaign from the path, the verified resident, a store that keeps standby lists —
-// and answers its error, or calls next.
+// campaign from the path and the verified resident — and answers its error, or calls
+// next.
 func (s *Server) asStandbyResident(next standbyAction) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		id, err := pathID(r, "id")
@@ -80,9 +62,6 @@ func (s *Server) asStandbyResident(next standbyAction) http.HandlerFunc {
 			return
 		}
 		res, err := s.resident(r)
-		if err == nil {
-			err = s.standbyReady()
-		}
 		if err != nil {
 			s.writeError(w, r, err)
 			return
@@ -181,9 +160,6 @@ type standbySiteJSON struct {
 // wait. It needs no session: it shows no one's data.
 func (s *Server) standbySites(w http.ResponseWriter, r *http.Request) {
 	q, err := siteQuery(r)
-	if err == nil {
-		err = s.standbyReady()
-	}
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -240,9 +216,6 @@ func clinicCampaign(r *http.Request) (int64, error) {
 // read is audited before any data leaves.
 func (s *Server) clinicStandby(w http.ResponseWriter, r *http.Request, c staffClaims) {
 	campaignID, err := clinicCampaign(r)
-	if err == nil {
-		err = s.standbyReady()
-	}
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -275,10 +248,6 @@ func (s *Server) clinicStandby(w http.ResponseWriter, r *http.Request, c staffCl
 // site comes from the token, never the request) and offers it to the first in line.
 // The body is empty or {"campaign_id": n}.
 func (s *Server) clinicLeftover(w http.ResponseWriter, r *http.Request, c staffClaims) {
-	if err := s.standbyReady(); err != nil {
-		s.writeError(w, r, err)
-		return
-	}
 	var in struct {
 		CampaignID int64 `json:"campaign_id"`
 	}

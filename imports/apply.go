@@ -18,11 +18,17 @@ const (
 	KindEligible   Kind = "eligible"
 )
 
+// Store is what the imports write: sites and capacities, delivery plans (read by the
+// jobs) and eligible counts.
+type Store interface {
+	vaxbook.Sites
+	vaxbook.Jobs
+	vaxbook.Population
+}
+
 // Target is where a file goes. CampaignID is needed by capacities and eligible counts.
 type Target struct {
-	Store      vaxbook.Store
-	Jobs       vaxbook.Jobs
-	Population vaxbook.Population
+	Store      Store
 	CampaignID int64
 }
 
@@ -50,13 +56,13 @@ func Import(ctx context.Context, kind Kind, in io.Reader, t Target) (int, error)
 		if errs != nil {
 			return 0, errs
 		}
-		return len(plans), t.Jobs.PutDeliveryPlans(ctx, plans)
+		return len(plans), t.Store.PutDeliveryPlans(ctx, plans)
 	case KindEligible:
 		rows, errs := Eligible(in)
 		if errs != nil {
 			return 0, errs
 		}
-		return len(rows), t.Population.PutEligible(ctx, t.CampaignID, rows)
+		return len(rows), t.Store.PutEligible(ctx, t.CampaignID, rows)
 	}
 	return 0, vaxbook.Errorf(vaxbook.CodeInvalidInput, "unknown import %q: one of sites, capacities, delivery-plans, eligible", kind)
 }

@@ -62,13 +62,7 @@ func TestParseToleratesBOMAndColumnOrder(t *testing.T) {
 	}
 }
 
-type store interface {
-	vaxbook.Store
-	vaxbook.Jobs
-	vaxbook.Population
-}
-
-func forEachStore(t *testing.T, body func(t *testing.T, s store)) {
+func forEachStore(t *testing.T, body func(t *testing.T, s vaxbook.Store)) {
 	engines.Each(t, body)
 }
 
@@ -78,7 +72,7 @@ const sitesFile = `id,name,province,district,address,kind
 `
 
 func TestImportWithOneBadLineAppliesNothing(t *testing.T) {
-	forEachStore(t, func(t *testing.T, s store) {
+	forEachStore(t, func(t *testing.T, s vaxbook.Store) {
 		bad := sitesFile + "3,해운대연세의원,부산광역시,해운대구,부산 해운대구 해운대로 3,hospital\n"
 		_, err := imports.Import(t.Context(), imports.KindSites, strings.NewReader(bad), imports.Target{Store: s})
 		var errs imports.Errors
@@ -92,12 +86,12 @@ func TestImportWithOneBadLineAppliesNothing(t *testing.T) {
 }
 
 func TestReimportingTheSameFilesChangesNothing(t *testing.T) {
-	forEachStore(t, func(t *testing.T, s store) {
+	forEachStore(t, func(t *testing.T, s vaxbook.Store) {
 		c := demo.Campaign2021()
 		if err := s.CreateCampaign(t.Context(), &c); err != nil {
 			t.Fatal(err)
 		}
-		target := imports.Target{Store: s, Jobs: s, Population: s, CampaignID: c.ID}
+		target := imports.Target{Store: s, CampaignID: c.ID}
 		files := []struct {
 			kind imports.Kind
 			body string

@@ -12,13 +12,7 @@ import (
 	"vaxbook/storetest/engines"
 )
 
-type store interface {
-	vaxbook.Store
-	vaxbook.Jobs
-	vaxbook.Outbox
-}
-
-func forEachStore(t *testing.T, body func(t *testing.T, s store)) {
+func forEachStore(t *testing.T, body func(t *testing.T, s vaxbook.Store)) {
 	engines.Each(t, body)
 }
 
@@ -55,7 +49,7 @@ func mustBookings(t *testing.T, s vaxbook.Store, n int) {
 	}
 }
 
-func countKind(t *testing.T, s store, kind vaxbook.MessageKind) int {
+func countKind(t *testing.T, s vaxbook.Outbox, kind vaxbook.MessageKind) int {
 	t.Helper()
 	msgs, err := s.OutboxMessages(t.Context(), vaxbook.OutboxPending, 10000)
 	if err != nil {
@@ -71,7 +65,7 @@ func countKind(t *testing.T, s store, kind vaxbook.MessageKind) int {
 }
 
 func TestFixConfirmsEveryReservationInBatchesAndIsIdempotent(t *testing.T) {
-	forEachStore(t, func(t *testing.T, s store) {
+	forEachStore(t, func(t *testing.T, s vaxbook.Store) {
 		const n = jobs.BatchSize + 7 // two batches
 		mustBookings(t, s, n)
 		clock := vaxbook.NewManualClock(day.AddDays(-vaxbook.FixDays).At(0, 1))
@@ -89,7 +83,7 @@ func TestFixConfirmsEveryReservationInBatchesAndIsIdempotent(t *testing.T) {
 }
 
 func TestFixResumesAfterACrash(t *testing.T) {
-	forEachStore(t, func(t *testing.T, s store) {
+	forEachStore(t, func(t *testing.T, s vaxbook.Store) {
 		mustBookings(t, s, 30)
 		at := day.AddDays(-vaxbook.FixDays).At(0, 1)
 		// The crashed run committed one batch of 10 and died.
@@ -107,7 +101,7 @@ func TestFixResumesAfterACrash(t *testing.T) {
 }
 
 func TestRunnersShareOneLease(t *testing.T) {
-	forEachStore(t, func(t *testing.T, s store) {
+	forEachStore(t, func(t *testing.T, s vaxbook.Store) {
 		mustBookings(t, s, 20)
 		clock := vaxbook.NewManualClock(day.AddDays(-vaxbook.FixDays).At(0, 1))
 		var wg sync.WaitGroup

@@ -10,6 +10,13 @@ import (
 	"vaxbook"
 )
 
+// Store is what the Runner works on: the fixing and reminder batches, the lease, and
+// the outbox pruning.
+type Store interface {
+	vaxbook.Jobs
+	vaxbook.OutboxPruner
+}
+
 // LeaseName is the job_leases row the Runner holds while it works.
 const LeaseName = "lifecycle"
 
@@ -18,7 +25,7 @@ const LeaseName = "lifecycle"
 // when the holder dies. Fixing "every date up to 14 days ahead" rather than only that
 // day means a service that was down at midnight catches up when it comes back.
 type Runner struct {
-	Store vaxbook.Jobs
+	Store Store
 	Clock vaxbook.Clock
 	Log   *slog.Logger
 	// Every is the time between runs [1 min]; LeaseTTL how long a lease lasts
@@ -27,9 +34,8 @@ type Runner struct {
 	// From is the first vaccination date to fix (the campaign's first); earlier
 	// dates are not looked at.
 	From vaxbook.Date
-	// Pruner, when set, has old sent and dead outbox rows deleted after the other
-	// jobs, kept for Retention.
-	Pruner    vaxbook.OutboxPruner
+	// Retention is how long sent and dead outbox rows are kept; the runner deletes
+	// older ones after the other jobs.
 	Retention Retention
 
 	holder string
@@ -99,10 +105,10 @@ func (r *Runner) RunOnce(ctx context.Context) error {
 	if res.Done > 0 {
 		r.Log.Info("jobs: reminders", "date", res.Date.String(), "reminders", res.Done)
 	}
-	if err != nil || r.Pruner == nil {
+	if err != nil {
 		return err
 	}
-	pr, err := Prune(ctx, r.Pruner, r.Retention, r.Clock, PruneMaxBatches)
+	pr, err := Prune(ctx, r.Store, r.Retention, r.Clock, PruneMaxBatches)
 	if pr.Deleted > 0 {
 		r.Log.Info("jobs: outbox pruned", "deleted", pr.Deleted, "more", pr.More)
 	}

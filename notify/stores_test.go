@@ -9,15 +9,9 @@ import (
 	"vaxbook/storetest/engines"
 )
 
-// store is what the worker tests need of a store.
-type store interface {
-	vaxbook.Store
-	vaxbook.Outbox
-}
-
 // forEachStore runs body on a fresh SQLite store and a fresh PostgreSQL one (skipped
 // when no server answers, unless REQUIRE_POSTGRES=1).
-func forEachStore(t *testing.T, body func(t *testing.T, s store)) {
+func forEachStore(t *testing.T, body func(t *testing.T, s vaxbook.Store)) {
 	engines.Each(t, body)
 }
 

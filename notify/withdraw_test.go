@@ -25,15 +25,14 @@ func (d dyingSender) Send(ctx context.Context, _ notify.Message) error {
 // runs after the lease. The resident gets the cancellation and nothing that says they
 // still hold the appointment.
 func TestACancelledAppointmentIsNeverRemindedAfterACrash(t *testing.T) {
-	forEachStore(t, func(t *testing.T, s store) {
+	forEachStore(t, func(t *testing.T, s vaxbook.Store) {
 		sealer := mustSealer(t)
 		r := mustBookings(t, s, sealer, 1)[0]
-		j := s.(vaxbook.Jobs)
-		if n, err := j.FixBatch(t.Context(), day, day.AddDays(-vaxbook.FixDays).At(0, 1), "Pfizer", 10); err != nil || n != 1 {
+		if n, err := s.FixBatch(t.Context(), day, day.AddDays(-vaxbook.FixDays).At(0, 1), "Pfizer", 10); err != nil || n != 1 {
 			t.Fatalf("FixBatch = %d, %v", n, err)
 		}
 		remindAt := day.AddDays(-1).At(0, 1)
-		if n, err := j.RemindBatch(t.Context(), day, remindAt, 10); err != nil || n != 1 {
+		if n, err := s.RemindBatch(t.Context(), day, remindAt, 10); err != nil || n != 1 {
 			t.Fatalf("RemindBatch = %d, %v", n, err)
 		}
 		clock := vaxbook.NewManualClock(remindAt.Add(time.Second))

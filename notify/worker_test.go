@@ -83,7 +83,7 @@ func fastConfig() notify.WorkerConfig {
 }
 
 func TestWorkerCrashBetweenSendAndMarkDeliversOnce(t *testing.T) {
-	forEachStore(t, func(t *testing.T, s store) {
+	forEachStore(t, func(t *testing.T, s vaxbook.Store) {
 		sealer := mustSealer(t)
 		rs := mustBookings(t, s, sealer, 1)
 		g, srv := newGateway(t)
@@ -122,7 +122,7 @@ func TestWorkerCrashBetweenSendAndMarkDeliversOnce(t *testing.T) {
 }
 
 func TestWorkerRetriesWithBackoffThenDeadAndOperatorRetry(t *testing.T) {
-	forEachStore(t, func(t *testing.T, s store) {
+	forEachStore(t, func(t *testing.T, s vaxbook.Store) {
 		sealer := mustSealer(t)
 		mustBookings(t, s, sealer, 1)
 		g, srv := newGateway(t)
@@ -181,7 +181,7 @@ func TestGatewayRetriesServerErrors(t *testing.T) {
 }
 
 func TestSinkDeliversEveryMessageOnceWithTheOpenedPhone(t *testing.T) {
-	forEachStore(t, func(t *testing.T, s store) {
+	forEachStore(t, func(t *testing.T, s vaxbook.Store) {
 		sealer := mustSealer(t)
 		mustBookings(t, s, sealer, 3)
 		sink := notify.NewSink(sealer, 10, nil, nil)
@@ -216,7 +216,7 @@ func TestBackoffGrowsAndIsCapped(t *testing.T) {
 }
 
 func TestConcurrentWorkersSendEachMessageOnce(t *testing.T) {
-	forEachStore(t, func(t *testing.T, s store) {
+	forEachStore(t, func(t *testing.T, s vaxbook.Store) {
 		sealer := mustSealer(t)
 		mustBookings(t, s, sealer, 8)
 		g, srv := newGateway(t)

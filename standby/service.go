@@ -14,23 +14,30 @@ import (
 	"vaxbook/booking"
 )
 
+// Store is what the service needs of the system of record: the standby lists, and the
+// campaigns and shares that tell which sites vaccinate on a day.
+type Store interface {
+	vaxbook.Standby
+	vaxbook.Campaigns
+	vaxbook.Sites
+}
+
 // Service applies the standby rules. Create it with New.
 type Service struct {
-	store   vaxbook.Store
-	standby vaxbook.Standby
+	store Store
 	// booking gives the campaigns (through its cache) and the one-device rule.
 	booking *booking.Service
 	clock   vaxbook.Clock
 	window  time.Duration
 }
 
-// New returns a Service over a store that keeps standby lists. window is how long an
-// offer lasts (vaxbook.DefaultOfferWindow when zero or less).
-func New(store vaxbook.Store, sb vaxbook.Standby, b *booking.Service, clock vaxbook.Clock, window time.Duration) *Service {
+// New returns a Service over store. window is how long an offer lasts
+// (vaxbook.DefaultOfferWindow when zero or less).
+func New(store Store, b *booking.Service, clock vaxbook.Clock, window time.Duration) *Service {
 	if window <= 0 {
 		window = vaxbook.DefaultOfferWindow
 	}
-	return &Service{store: store, standby: sb, booking: b, clock: clock, window: window}
+	return &Service{store: store, booking: b, clock: clock, window: window}
 }
 
 // OfferWindow returns how long an offer lasts.
@@ -63,14 +70,14 @@ func (s *Service) Join(ctx context.Context, r booking.Resident, campaignID, site
 	if err := vaxbook.CheckStandbyJoin(c, r.Person.Birth, d, t.Now); err != nil {
 		return vaxbook.StandbyEntry{}, err
 	}
-	return s.standby.JoinStandby(ctx, vaxbook.StandbyEntry{CampaignID: c.ID, SiteID: siteID, PersonKey: r.Person.Key, Date: d}, t)
+	return s.store.JoinStandby(ctx, vaxbook.StandbyEntry{CampaignID: c.ID, SiteID: siteID, PersonKey: r.Person.Key, Date: d}, t)
 }
 
 // Mine returns the resident's latest standby entry of today in the campaign, with any
 // offer that ran out already passed on, or not_found.
 func (s *Service) Mine(ctx context.Context, r booking.Resident, campaignID int64) (vaxbook.StandbyEntry, error) {
 	t := s.now()
-	e, err := s.standby.StandbyEntryOf(ctx, r.Person.Key, vaxbook.DateOf(t.Now), t)
+	e, err := s.store.StandbyEntryOf(ctx, r.Person.Key, vaxbook.DateOf(t.Now), t)
 	if err != nil {
 		return e, err
 	}
@@ -93,7 +100,7 @@ func (s *Service) Leave(ctx context.Context, r booking.Resident, campaignID int6
 	if err := e.CheckLeave(r.Person.Key); err != nil {
 		return e, err
 	}
-	return s.standby.LeaveStandby(ctx, r.Person.Key, e.ID, s.now())
+	return s.store.LeaveStandby(ctx, r.Person.Key, e.ID, s.now())
 }
 
 // own returns the resident's entry with the id if it is their latest of today in the
@@ -125,7 +132,7 @@ func (s *Service) Accept(ctx context.Context, r booking.Resident, campaignID, en
 	if err := e.CheckAccept(r.Person.Key, t.Now); err != nil {
 		return vaxbook.Reservation{}, err
 	}
-	return s.standby.AcceptOffer(ctx, vaxbook.AcceptRequest{
+	return s.store.AcceptOffer(ctx, vaxbook.AcceptRequest{
 		EntryID: e.ID, PersonKey: r.Person.Key, SecondDate: c.SecondDose(e.Date), Group: vaxbook.GroupOf(r.Person.Birth), Time: t,
 	})
 }
@@ -140,7 +147,7 @@ func (s *Service) Decline(ctx context.Context, r booking.Resident, campaignID, e
 	if err != nil {
 		return e, err
 	}
-	return s.standby.DeclineOffer(ctx, r.Person.Key, e.ID, s.now())
+	return s.store.DeclineOffer(ctx, r.Person.Key, e.ID, s.now())
 }
 
 // Sites returns the sites that vaccinate today in the campaign and match q's place and
@@ -150,7 +157,7 @@ func (s *Service) Sites(ctx context.Context, q vaxbook.SiteQuery) ([]vaxbook.Sta
 		return nil, err
 	}
 	q.From, q.To = s.Today(), s.Today()
-	return s.standby.StandbySites(ctx, q)
+	return s.store.StandbySites(ctx, q)
 }
 
 // RecordLeftover records one leftover dose at the clinic's site today and offers it to
@@ -165,7 +172,7 @@ func (s *Service) RecordLeftover(ctx context.Context, siteID, campaignID int64) 
 	if err := vaxbook.CheckLeftover(c, d, t.Now); err != nil {
 		return vaxbook.LeftoverDoses{}, err
 	}
-	return s.standby.RecordLeftover(ctx, c.ID, siteID, d, t)
+	return s.store.RecordLeftover(ctx, c.ID, siteID, d, t)
 }
 
 // Line returns the site's standby list of today in the campaign (0: the one it
@@ -177,13 +184,13 @@ func (s *Service) Line(ctx context.Context, siteID, campaignID int64) (vaxbook.S
 	if err != nil {
 		return vaxbook.StandbyLine{Doses: vaxbook.LeftoverDoses{SiteID: siteID, Date: d}}, err
 	}
-	return s.standby.StandbyLine(ctx, c.ID, siteID, d, t)
+	return s.store.StandbyLine(ctx, c.ID, siteID, d, t)
 }
 
 // Sweep settles every list with an offer that ran out or a dose free for someone
 // waiting, and returns how many it settled.
 func (s *Service) Sweep(ctx context.Context) (int, error) {
-	return s.standby.SettleStandby(ctx, s.now())
+	return s.store.SettleStandby(ctx, s.now())
 }
 
 // campaignAt returns the campaign with the id or, for 0, the one campaign in which the

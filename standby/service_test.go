@@ -47,7 +47,7 @@ func newFixture(t *testing.T, s vaxbook.Store) *fixture {
 		}
 		f.persons = append(f.persons, p)
 	}
-	f.svc = standby.New(s, s.(vaxbook.Standby), booking.New(s, nil, f.guard, f.clock), f.clock, 3*time.Minute)
+	f.svc = standby.New(s, booking.New(s, nil, f.guard, f.clock), f.clock, 3*time.Minute)
 	return f
 }
 

@@ -46,7 +46,7 @@ func runJobs(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if args[0] == "remind" {
 		run = jobs.Remind
 	}
-	res, err := run(ctx, s.(vaxbook.Jobs), d, vaxbook.SystemClock{})
+	res, err := run(ctx, s, d, vaxbook.SystemClock{})
 	if err != nil {
 		return err
 	}
@@ -86,7 +86,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	return nil
 }
 
-// importTarget is where imports go in a store that implements every interface.
+// importTarget is where imports go: the store and the campaign.
 func importTarget(s vaxbook.Store, campaign int64) imports.Target {
-	return imports.Target{Store: s, Jobs: s.(vaxbook.Jobs), Population: s.(vaxbook.Population), CampaignID: campaign}
+	return imports.Target{Store: s, CampaignID: campaign}
 }

@@ -33,20 +33,17 @@ func startLifecycle(ctx context.Context, cfg Config, store vaxbook.Store, clock 
 		log.Warn("no --sms-gateway: notifications stay in the outbox")
 	}
 	if sender != nil {
-		w := notify.NewWorker(store.(vaxbook.Outbox), sender, clock, log, notify.WorkerConfig{})
+		w := notify.NewWorker(store, sender, clock, log, notify.WorkerConfig{})
 		go func() {
 			if err := w.Run(ctx); err != nil && ctx.Err() == nil {
 				log.Error("notification worker stopped", "err", err)
 			}
 		}()
 	}
-	if sb, ok := store.(vaxbook.Standby); ok {
-		// Offers that ran out on standby lists nobody reads pass on within a sweep.
-		sw := &jobs.StandbySweeper{Store: sb, Clock: clock, OfferWindow: cfg.StandbyOfferWindow, Log: log}
-		go sw.Run(ctx)
-	}
-	r := &jobs.Runner{Store: store.(vaxbook.Jobs), Clock: clock, Log: log, Retention: cfg.OutboxRetention}
-	r.Pruner, _ = store.(vaxbook.OutboxPruner)
+	// Offers that ran out on standby lists nobody reads pass on within a sweep.
+	sw := &jobs.StandbySweeper{Store: store, Clock: clock, OfferWindow: cfg.StandbyOfferWindow, Log: log}
+	go sw.Run(ctx)
+	r := &jobs.Runner{Store: store, Clock: clock, Log: log, Retention: cfg.OutboxRetention}
 	go func() {
 		if err := r.Run(ctx); err != nil && ctx.Err() == nil {
 			log.Error("lifecycle jobs stopped", "err", err)

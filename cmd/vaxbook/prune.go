@@ -34,7 +34,7 @@ func runPrune(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer s.Close()
-	res, err := jobs.Prune(ctx, s.(vaxbook.OutboxPruner), ret, vaxbook.SystemClock{}, 0)
+	res, err := jobs.Prune(ctx, s, ret, vaxbook.SystemClock{}, 0)
 	if err != nil {
 		return err
 	}

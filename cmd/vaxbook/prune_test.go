@@ -37,7 +37,7 @@ func TestJobsPruneCommandDeletesSentRowsPastTheRetention(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	left, err := s.(vaxbook.Outbox).OutboxMessages(ctx, vaxbook.OutboxSent, 10)
+	left, err := s.OutboxMessages(ctx, vaxbook.OutboxSent, 10)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,7 +84,6 @@ func mustSentMessages(t *testing.T, db string, at ...time.Time) []int64 {
 	if err := s.SetCapacities(ctx, c.ID, []vaxbook.Capacity{{SiteID: 1, Date: day, Quantity: 100}}); err != nil {
 		t.Fatal(err)
 	}
-	o := s.(vaxbook.Outbox)
 	ids := make([]int64, len(at))
 	for i, sentAt := range at {
 		p := vaxbook.Person{Key: fmt.Sprintf("p%d", i), Name: "홍길동", Birth: vaxbook.MustDate("1985-03-12")}
@@ -96,11 +95,11 @@ func mustSentMessages(t *testing.T, db string, at ...time.Time) []int64 {
 		if res := s.Book(ctx, []vaxbook.BookRequest{req})[0]; res.Err != nil {
 			t.Fatalf("Book: %v", res.Err)
 		}
-		msgs, err := o.ClaimOutbox(ctx, sentAt, time.Minute, 1)
+		msgs, err := s.ClaimOutbox(ctx, sentAt, time.Minute, 1)
 		if err != nil || len(msgs) != 1 {
 			t.Fatalf("ClaimOutbox: %d messages, %v; want the one just booked", len(msgs), err)
 		}
-		if err := o.MarkSent(ctx, msgs[0].ID, sentAt); err != nil {
+		if err := s.MarkSent(ctx, msgs[0].ID, sentAt); err != nil {
 			t.Fatal(err)
 		}
 		ids[i] = msgs[0].ID

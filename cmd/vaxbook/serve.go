@@ -132,10 +132,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready c
 			return fmt.Errorf("load demo data into %s: %w", maskURL(cfg.Database), err)
 		}
 		log.Info("demo data ready", "summary", sum)
-		if cl, ok := store.(vaxbook.Clinics); ok {
-			if _, err := demo.LoadStaff(ctx, cl, demoStaffSites, demoStaffPassword); err != nil {
-				return fmt.Errorf("demo staff: %w", err)
-			}
+		if _, err := demo.LoadStaff(ctx, store, demoStaffSites, demoStaffPassword); err != nil {
+			return fmt.Errorf("demo staff: %w", err)
 		}
 		pop := demo.NewPopulation(demo.FullPopulation, cfg.DemoSeed, demo.Campaign2021())
 		// The demo sink keeps enough messages for a load test's surge of codes.
