@@ -18,9 +18,17 @@ type Booker interface {
 	Book(ctx context.Context, reqs []vaxbook.BookRequest) []vaxbook.BookResult
 }
 
+// Store is what the booking rules need of the system of record: the campaigns, the
+// search for places, and the bookings themselves.
+type Store interface {
+	vaxbook.Campaigns
+	vaxbook.Sites
+	vaxbook.Bookings
+}
+
 // Service applies the booking rules for verified residents.
 type Service struct {
-	store  vaxbook.Store
+	store  Store
 	booker Booker
 	guard  vaxbook.Guard
 	clock  vaxbook.Clock
@@ -44,7 +52,7 @@ type cachedCampaign struct {
 
 // New returns a Service. booker may be nil, in which case bookings go to the store one
 // call at a time.
-func New(store vaxbook.Store, booker Booker, guard vaxbook.Guard, clock vaxbook.Clock) *Service {
+func New(store Store, booker Booker, guard vaxbook.Guard, clock vaxbook.Clock) *Service {
 	if booker == nil {
 		booker = store
 	}

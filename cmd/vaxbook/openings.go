@@ -16,7 +16,7 @@ const openingsRefresh = 10 * time.Second
 
 // watchOpenings hands the windows of every campaign to the room every openingsRefresh
 // until ctx ends. A failed read keeps the windows the room has.
-func watchOpenings(ctx context.Context, store vaxbook.Store, room *queue.Room, log *slog.Logger) {
+func watchOpenings(ctx context.Context, store vaxbook.Campaigns, room *queue.Room, log *slog.Logger) {
 	t := time.NewTicker(openingsRefresh)
 	defer t.Stop()
 	for {

@@ -28,7 +28,7 @@ const (
 
 // openRoom builds the waiting room in front of verification and booking, its counters
 // in Redis when the instances share one, and the campaigns' windows as its openings.
-func openRoom(ctx context.Context, cfg Config, clock vaxbook.Clock, sh *shared, store vaxbook.Store, log *slog.Logger) (*queue.Room, error) {
+func openRoom(ctx context.Context, cfg Config, clock vaxbook.Clock, sh *shared, store vaxbook.Campaigns, log *slog.Logger) (*queue.Room, error) {
 	signer, err := queue.NewSigner(queue.Key{ID: 1, Secret: cfg.QueueSecret})
 	if err != nil {
 		return nil, err
