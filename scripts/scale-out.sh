@@ -33,6 +33,10 @@ NS=${NS:-1 2 3 4}
 USERS_PER=${USERS_PER:-2000}
 CONC_PER=${CONC_PER:-200}
 SITES=${SITES:-2000}
+# INSTANCE_GOMAXPROCS, when set, is the instances' GOMAXPROCS. Go sets it from the cgroup
+# quota but never below 2, so an instance capped at a fraction of a CPU runs two threads
+# into its quota in half the period and then stands still for the rest.
+INSTANCE_GOMAXPROCS=${INSTANCE_GOMAXPROCS:-}
 PG_SERVER=${PG_SERVER:-postgres://postgres@127.0.0.1:5432}
 PG_ADMIN="$PG_SERVER/postgres?sslmode=disable"
 REDIS_URL=redis://127.0.0.1:6379/0
@@ -145,7 +149,7 @@ run() {
   local url="$PG_SERVER/$db?sslmode=disable&pool_max_conns=6"
   for i in $(seq 1 "$n"); do ports+=($((LB_PORT + i))); done
   start() {
-    "$WORK/vaxbook" serve --demo --demo-sites "$SITES" --database "$url" --redis "$REDIS_URL" \
+    env ${INSTANCE_GOMAXPROCS:+GOMAXPROCS=$INSTANCE_GOMAXPROCS} "$WORK/vaxbook" serve --demo --demo-sites "$SITES" --database "$url" --redis "$REDIS_URL" \
       --redis-prefix "$prefix" --now 2021-08-12T20:01:00+09:00 --queue-rate 2000 --queue-auto=false \
       --addr "127.0.0.1:$1" --trusted-proxies 127.0.0.1 --operator-token "$TOKEN" >"$WORK/serve-$n-$1.log" 2>&1 &
     PIDS+=($!)
