@@ -20,6 +20,8 @@ import (
 //go:embed migrations/*.sql
 var migrations embed.FS
 
+// Store implements every capability of vaxbook.Store; the compiler checks it here, so
+// no caller ever asks at run time whether this engine has one.
 var _ vaxbook.Store = (*Store)(nil)
 
 // Store is the PostgreSQL system of record. It is safe for concurrent use.

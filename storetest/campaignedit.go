@@ -29,7 +29,7 @@ var campaignEditTests = []storeTest{
 	{"an edit of a missing campaign is not_found", func(t *testing.T, s vaxbook.Store) {
 		c := mustFixture(t, s).c
 		c.ID += 1000
-		wantCode(t, "UpdateCampaign(missing)", editor(t, s).UpdateCampaign(t.Context(), c), vaxbook.CodeNotFound)
+		wantCode(t, "UpdateCampaign(missing)", s.UpdateCampaign(t.Context(), c), vaxbook.CodeNotFound)
 	}},
 	{"an invalid edit names the field and changes nothing", func(t *testing.T, s vaxbook.Store) {
 		f := mustFixture(t, s)
@@ -38,7 +38,7 @@ var campaignEditTests = []storeTest{
 		c.Windows = append(c.Windows[:len(c.Windows):len(c.Windows)], vaxbook.Window{
 			Group: 3, Opens: vaxbook.MustDate("2021-08-20").At(9, 0), Closes: vaxbook.MustDate("2021-08-20").At(18, 0),
 		})
-		err := editor(t, s).UpdateCampaign(t.Context(), c)
+		err := s.UpdateCampaign(t.Context(), c)
 		wantField(t, err, vaxbook.CodeInvalidInput, "windows[11].opens", vaxbook.ReasonOverlap)
 		wantUnchanged(t, s, f.c)
 	}},
@@ -49,7 +49,7 @@ var campaignEditTests = []storeTest{
 		c.Windows = cloneWindows(c.Windows)
 		i := windowOf(t, c, 2)
 		c.Windows[i].Opens = c.Windows[i].Opens.Add(time.Hour) // 20:00 → 21:00
-		err := editor(t, s).UpdateCampaign(t.Context(), c)
+		err := s.UpdateCampaign(t.Context(), c)
 		wantField(t, err, vaxbook.CodeStrandsReservations, "windows", vaxbook.ReasonStrands)
 		wantUnchanged(t, s, f.c)
 
@@ -65,7 +65,7 @@ var campaignEditTests = []storeTest{
 		mustBook(t, s, req)
 		c := f.c
 		c.Windows = c.Windows[: len(c.Windows)-1 : len(c.Windows)-1]
-		wantField(t, editor(t, s).UpdateCampaign(t.Context(), c), vaxbook.CodeStrandsReservations, "windows", vaxbook.ReasonStrands)
+		wantField(t, s.UpdateCampaign(t.Context(), c), vaxbook.CodeStrandsReservations, "windows", vaxbook.ReasonStrands)
 		wantUnchanged(t, s, f.c)
 	}},
 	{"only a person of the group that loses the time is stranded", func(t *testing.T, s vaxbook.Store) {
@@ -118,7 +118,7 @@ var campaignEditTests = []storeTest{
 		mustBook(t, s, f.req(f.mustPerson(t, 1, 2), siteA, last))
 		c := f.c
 		c.VaccinationTo = last.AddDays(-1)
-		wantField(t, editor(t, s).UpdateCampaign(t.Context(), c), vaxbook.CodeStrandsReservations, "vaccination_to", vaxbook.ReasonStrands)
+		wantField(t, s.UpdateCampaign(t.Context(), c), vaxbook.CodeStrandsReservations, "vaccination_to", vaxbook.ReasonStrands)
 		if n := sum(capacities(f.mustShares(t, siteA, last))); n != 100 {
 			t.Errorf("capacity at site A on %s after a refused edit: %d, want 100", last, n)
 		}
@@ -158,7 +158,7 @@ var campaignEditTests = []storeTest{
 			c := f.c
 			c.Windows = cloneWindows(c.Windows)
 			tc.edit(&c)
-			wantField(t, editor(t, s).UpdateCampaign(t.Context(), c), vaxbook.CodeStrandsReservations, tc.field, vaxbook.ReasonStrands)
+			wantField(t, s.UpdateCampaign(t.Context(), c), vaxbook.CodeStrandsReservations, tc.field, vaxbook.ReasonStrands)
 		}
 		wantUnchanged(t, s, f.c)
 	}},
@@ -166,7 +166,7 @@ var campaignEditTests = []storeTest{
 		f := mustFixture(t, s)
 		c := f.c
 		c.Weights = [vaxbook.Groups]int{2, 1, 1, 1, 1, 1, 1, 1, 1, 1}
-		wantField(t, editor(t, s).UpdateCampaign(t.Context(), c), vaxbook.CodeConflict, "weights", vaxbook.ReasonSharesSplit)
+		wantField(t, s.UpdateCampaign(t.Context(), c), vaxbook.CodeConflict, "weights", vaxbook.ReasonSharesSplit)
 		wantUnchanged(t, s, f.c)
 		fresh := mustCampaign(t, s, campaign2021())
 		fresh.Weights = c.Weights
@@ -174,20 +174,10 @@ var campaignEditTests = []storeTest{
 	}},
 }
 
-// editor returns the store's campaign editor.
-func editor(tb testing.TB, s vaxbook.Store) vaxbook.CampaignEditor {
-	tb.Helper()
-	e, ok := s.(vaxbook.CampaignEditor)
-	if !ok {
-		tb.Fatalf("%T does not edit campaigns", s)
-	}
-	return e
-}
-
 // mustUpdateCampaign applies c and fails the test if it is refused.
 func mustUpdateCampaign(tb testing.TB, s vaxbook.Store, c vaxbook.Campaign) {
 	tb.Helper()
-	if err := editor(tb, s).UpdateCampaign(tb.Context(), c); err != nil {
+	if err := s.UpdateCampaign(tb.Context(), c); err != nil {
 		tb.Fatalf("UpdateCampaign(%d): %v", c.ID, err)
 	}
 }

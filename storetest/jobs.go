@@ -17,8 +17,7 @@ var jobTests = []storeTest{
 	{"fixing confirms a date's reservations in batches with the plan's product, once", func(t *testing.T, s vaxbook.Store) {
 		f := mustFixture(t, s)
 		f.mustCapacity(t, siteA, day2, 100)
-		j := s.(vaxbook.Jobs)
-		if err := j.PutDeliveryPlans(t.Context(), []vaxbook.DeliveryPlan{
+		if err := s.PutDeliveryPlans(t.Context(), []vaxbook.DeliveryPlan{
 			{SiteID: siteA, Date: day1, Product: "Moderna", Doses: 40},
 			{SiteID: siteA, Date: day1, Product: "Pfizer", Doses: 60},
 		}); err != nil {
@@ -30,7 +29,7 @@ var jobTests = []storeTest{
 		later := mustBook(t, s, f.req(f.mustPerson(t, 4, 2), siteA, day2))
 		total := 0
 		for {
-			n, err := j.FixBatch(t.Context(), day1, fixAt, "unassigned", 2)
+			n, err := s.FixBatch(t.Context(), day1, fixAt, "unassigned", 2)
 			if err != nil {
 				t.Fatalf("FixBatch: %v", err)
 			}
@@ -46,7 +45,7 @@ var jobTests = []storeTest{
 			t.Errorf("fixed %d, want 3", total)
 		}
 		for id, want := range map[int64]string{a.ID: "Pfizer", b.ID: "Pfizer", c.ID: "unassigned", later.ID: ""} {
-			if got, err := j.Product(t.Context(), id); err != nil || got != want {
+			if got, err := s.Product(t.Context(), id); err != nil || got != want {
 				t.Errorf("Product(%d) = %q, %v; want %q", id, got, err, want)
 			}
 		}
@@ -72,28 +71,26 @@ var jobTests = []storeTest{
 	}},
 	{"reminders are written once per confirmed reservation", func(t *testing.T, s vaxbook.Store) {
 		f := mustFixture(t, s)
-		j := s.(vaxbook.Jobs)
 		mustBook(t, s, f.req(f.mustPerson(t, 1, 2), siteA, day1))
 		mustBook(t, s, f.req(f.mustPerson(t, 2, 2), siteA, day1))
 		at := day1.AddDays(-1).At(9, 0)
-		if n, err := j.RemindBatch(t.Context(), day1, at, 10); err != nil || n != 0 {
+		if n, err := s.RemindBatch(t.Context(), day1, at, 10); err != nil || n != 0 {
 			t.Fatalf("RemindBatch before fixing = %d, %v; want 0 (only confirmed ones)", n, err)
 		}
-		if _, err := j.FixBatch(t.Context(), day1, fixAt, "unassigned", 10); err != nil {
+		if _, err := s.FixBatch(t.Context(), day1, fixAt, "unassigned", 10); err != nil {
 			t.Fatalf("FixBatch: %v", err)
 		}
 		for i, want := range []int{2, 0} {
-			if n, err := j.RemindBatch(t.Context(), day1, at, 10); err != nil || n != want {
+			if n, err := s.RemindBatch(t.Context(), day1, at, 10); err != nil || n != want {
 				t.Errorf("RemindBatch run %d = %d, %v; want %d", i+1, n, err, want)
 			}
 		}
 	}},
 	{"a lease has one holder until it expires", func(t *testing.T, s vaxbook.Store) {
-		j := s.(vaxbook.Jobs)
 		now := bookAt
 		take := func(holder string, at time.Time, want bool) {
 			t.Helper()
-			if got, err := j.AcquireLease(t.Context(), "fix", holder, at, time.Minute); err != nil || got != want {
+			if got, err := s.AcquireLease(t.Context(), "fix", holder, at, time.Minute); err != nil || got != want {
 				t.Errorf("AcquireLease(%s at %s) = %v, %v; want %v", holder, at, got, err, want)
 			}
 		}
@@ -102,11 +99,11 @@ var jobTests = []storeTest{
 		take("a", now.Add(30*time.Second), true) // renewal
 		take("b", now.Add(80*time.Second), false)
 		take("b", now.Add(91*time.Second), true) // a's renewed lease ended at 90 s
-		if err := j.ReleaseLease(t.Context(), "fix", "a"); err != nil {
+		if err := s.ReleaseLease(t.Context(), "fix", "a"); err != nil {
 			t.Fatalf("ReleaseLease: %v", err)
 		}
 		take("a", now.Add(100*time.Second), false) // a's release did not free b's lease
-		if err := j.ReleaseLease(t.Context(), "fix", "b"); err != nil {
+		if err := s.ReleaseLease(t.Context(), "fix", "b"); err != nil {
 			t.Fatalf("ReleaseLease: %v", err)
 		}
 		take("a", now.Add(100*time.Second), true)

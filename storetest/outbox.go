@@ -96,27 +96,26 @@ var outboxTests = []storeTest{
 		f := mustFixture(t, s)
 		p := f.mustPerson(t, 1, 2)
 		mustBook(t, s, f.req(p, siteA, day1))
-		o := s.(vaxbook.Outbox)
 		now := bookAt.Add(time.Minute)
-		got := mustClaim(t, o, now, 1)
+		got := mustClaim(t, s, now, 1)
 		if !bytes.Equal(got[0].PhoneSealed, p.PhoneEnc) || got[0].Attempts != 1 {
 			t.Errorf("claimed %+v, want the sealed phone and attempt 1", got[0])
 		}
-		mustClaim(t, o, now.Add(30*time.Second), 0) // leased for a minute
-		if err := o.MarkFailed(t.Context(), got[0].ID, "gateway: 503", now, true); err != nil {
+		mustClaim(t, s, now.Add(30*time.Second), 0) // leased for a minute
+		if err := s.MarkFailed(t.Context(), got[0].ID, "gateway: 503", now, true); err != nil {
 			t.Fatalf("MarkFailed: %v", err)
 		}
-		mustClaim(t, o, now.Add(time.Hour), 0)
+		mustClaim(t, s, now.Add(time.Hour), 0)
 		dead := mustMessages(t, s, vaxbook.OutboxDead)
 		if len(dead) != 1 || dead[0].LastError != "gateway: 503" {
 			t.Fatalf("dead = %+v, want the message with its error", dead)
 		}
-		if err := o.RetryDead(t.Context(), dead[0].ID, now.Add(time.Hour)); err != nil {
+		if err := s.RetryDead(t.Context(), dead[0].ID, now.Add(time.Hour)); err != nil {
 			t.Fatalf("RetryDead: %v", err)
 		}
-		wantCode(t, "RetryDead of a pending row", o.RetryDead(t.Context(), dead[0].ID, now), vaxbook.CodeNotFound)
-		again := mustClaim(t, o, now.Add(time.Hour), 1)
-		if err := o.MarkSent(t.Context(), again[0].ID, now.Add(time.Hour)); err != nil {
+		wantCode(t, "RetryDead of a pending row", s.RetryDead(t.Context(), dead[0].ID, now), vaxbook.CodeNotFound)
+		again := mustClaim(t, s, now.Add(time.Hour), 1)
+		if err := s.MarkSent(t.Context(), again[0].ID, now.Add(time.Hour)); err != nil {
 			t.Fatalf("MarkSent: %v", err)
 		}
 		if sent := mustMessages(t, s, vaxbook.OutboxSent); len(sent) != 1 {
@@ -128,14 +127,13 @@ var outboxTests = []storeTest{
 		for _, p := range f.mustPersons(t, 40, func(i int) int { return i % 10 }) {
 			mustBook(t, s, f.req(p, siteA, day1))
 		}
-		o := s.(vaxbook.Outbox)
 		var mu sync.Mutex
 		seen := map[int64]int{}
 		var wg sync.WaitGroup
 		for range 8 {
 			wg.Go(func() {
 				for {
-					got, err := o.ClaimOutbox(t.Context(), bookAt.Add(time.Minute), time.Hour, 3)
+					got, err := s.ClaimOutbox(t.Context(), bookAt.Add(time.Minute), time.Hour, 3)
 					if err != nil {
 						t.Errorf("ClaimOutbox: %v", err)
 						return
@@ -165,7 +163,7 @@ var outboxTests = []storeTest{
 
 func mustMessages(tb testing.TB, s vaxbook.Store, status vaxbook.OutboxStatus) []vaxbook.OutboxMessage {
 	tb.Helper()
-	msgs, err := s.(vaxbook.Outbox).OutboxMessages(tb.Context(), status, 1000)
+	msgs, err := s.OutboxMessages(tb.Context(), status, 1000)
 	if err != nil {
 		tb.Fatalf("OutboxMessages(%s): %v", status, err)
 	}

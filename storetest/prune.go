@@ -16,21 +16,20 @@ var pruneTests = []storeTest{
 		for _, p := range f.mustPersons(t, 6, func(i int) int { return i % 10 }) {
 			mustBook(t, s, f.pooledReq(p, siteA, day1))
 		}
-		o, pr := s.(vaxbook.Outbox), s.(vaxbook.OutboxPruner)
-		msgs := mustClaim(t, o, bookAt.Add(time.Minute), 6)
+		msgs := mustClaim(t, s, bookAt.Add(time.Minute), 6)
 		hour := func(h int) time.Time { return bookAt.Add(time.Duration(h) * time.Hour) }
 		for i, at := range []time.Time{hour(3), hour(1), hour(2), hour(100)} {
-			if err := o.MarkSent(t.Context(), msgs[i].ID, at); err != nil {
+			if err := s.MarkSent(t.Context(), msgs[i].ID, at); err != nil {
 				t.Fatalf("MarkSent: %v", err)
 			}
 		}
-		if err := o.MarkFailed(t.Context(), msgs[4].ID, "gateway: 410", hour(1), true); err != nil {
+		if err := s.MarkFailed(t.Context(), msgs[4].ID, "gateway: 410", hour(1), true); err != nil {
 			t.Fatalf("MarkFailed: %v", err)
 		}
 		// msgs[5] stays pending (leased), older than every cutoff below.
 		prune := func(sentBefore, deadBefore time.Time, limit, want int) {
 			t.Helper()
-			if n, err := pr.PruneOutbox(t.Context(), sentBefore, deadBefore, limit); err != nil || n != want {
+			if n, err := s.PruneOutbox(t.Context(), sentBefore, deadBefore, limit); err != nil || n != want {
 				t.Fatalf("PruneOutbox(sent < %s, dead < %s, %d) = %d, %v; want %d", sentBefore, deadBefore, limit, n, err, want)
 			}
 		}
@@ -59,15 +58,14 @@ var pruneTests = []storeTest{
 	{"a dead row an operator retried is not pruned as dead", func(t *testing.T, s vaxbook.Store) {
 		f := mustFixture(t, s)
 		mustBook(t, s, f.req(f.mustPerson(t, 1, 2), siteA, day1))
-		o, pr := s.(vaxbook.Outbox), s.(vaxbook.OutboxPruner)
-		m := mustClaim(t, o, bookAt.Add(time.Minute), 1)[0]
-		if err := o.MarkFailed(t.Context(), m.ID, "gateway: 410", bookAt, true); err != nil {
+		m := mustClaim(t, s, bookAt.Add(time.Minute), 1)[0]
+		if err := s.MarkFailed(t.Context(), m.ID, "gateway: 410", bookAt, true); err != nil {
 			t.Fatalf("MarkFailed: %v", err)
 		}
-		if err := o.RetryDead(t.Context(), m.ID, bookAt.Add(time.Hour)); err != nil {
+		if err := s.RetryDead(t.Context(), m.ID, bookAt.Add(time.Hour)); err != nil {
 			t.Fatalf("RetryDead: %v", err)
 		}
-		if n, err := pr.PruneOutbox(t.Context(), bookAt.Add(1000*time.Hour), bookAt.Add(1000*time.Hour), 10); err != nil || n != 0 {
+		if n, err := s.PruneOutbox(t.Context(), bookAt.Add(1000*time.Hour), bookAt.Add(1000*time.Hour), 10); err != nil || n != 0 {
 			t.Errorf("PruneOutbox = %d, %v; want 0 (the row is pending again)", n, err)
 		}
 	}},
@@ -84,16 +82,15 @@ var pruneTests = []storeTest{
 		if _, err := s.Change(t.Context(), vaxbook.ChangeRequest{OldID: rb.ID, New: req}); err != nil {
 			t.Fatalf("Change: %v", err)
 		}
-		o, pr := s.(vaxbook.Outbox), s.(vaxbook.OutboxPruner)
-		for _, m := range mustClaim(t, o, cancelAt.Add(time.Minute), 2) {
-			if err := o.MarkSent(t.Context(), m.ID, cancelAt); err != nil {
+		for _, m := range mustClaim(t, s, cancelAt.Add(time.Minute), 2) {
+			if err := s.MarkSent(t.Context(), m.ID, cancelAt); err != nil {
 				t.Fatalf("MarkSent: %v", err)
 			}
 		}
-		if n, err := pr.PruneOutbox(t.Context(), cancelAt.Add(time.Hour), cancelAt.Add(time.Hour), 100); err != nil || n != 2 {
+		if n, err := s.PruneOutbox(t.Context(), cancelAt.Add(time.Hour), cancelAt.Add(time.Hour), 100); err != nil || n != 2 {
 			t.Fatalf("PruneOutbox = %d, %v; want the 2 sent rows", n, err)
 		}
-		counts, err := s.(vaxbook.Population).BookingCounts(t.Context(), f.c.ID)
+		counts, err := s.BookingCounts(t.Context(), f.c.ID)
 		if err != nil {
 			t.Fatalf("BookingCounts: %v", err)
 		}

@@ -22,7 +22,7 @@ var staffSessionTests = []storeTest{
 	}},
 	{"a signed-out token is refused and the account's other tokens are not", func(t *testing.T, s vaxbook.Store) {
 		st := mustStaff(t, s, "gangnam-1", siteA)
-		if err := sessions(t, s).RevokeStaffToken(t.Context(), st.ID, "token-a", clinicAt.Add(8*time.Hour), clinicAt); err != nil {
+		if err := s.RevokeStaffToken(t.Context(), st.ID, "token-a", clinicAt.Add(8*time.Hour), clinicAt); err != nil {
 			t.Fatalf("RevokeStaffToken: %v", err)
 		}
 		a := mustAccess(t, s, st.ID, "token-a")
@@ -35,18 +35,17 @@ var staffSessionTests = []storeTest{
 			t.Error("a token id signed out by one account counts against another")
 		}
 		// Signing out twice is no error.
-		if err := sessions(t, s).RevokeStaffToken(t.Context(), st.ID, "token-a", clinicAt.Add(8*time.Hour), clinicAt); err != nil {
+		if err := s.RevokeStaffToken(t.Context(), st.ID, "token-a", clinicAt.Add(8*time.Hour), clinicAt); err != nil {
 			t.Errorf("RevokeStaffToken again: %v", err)
 		}
 	}},
 	{"a sign-out drops the entries of tokens that have expired", func(t *testing.T, s vaxbook.Store) {
 		st := mustStaff(t, s, "gangnam-1", siteA)
-		ss := sessions(t, s)
-		if err := ss.RevokeStaffToken(t.Context(), st.ID, "old", clinicAt.Add(time.Hour), clinicAt); err != nil {
+		if err := s.RevokeStaffToken(t.Context(), st.ID, "old", clinicAt.Add(time.Hour), clinicAt); err != nil {
 			t.Fatal(err)
 		}
 		later := clinicAt.Add(2 * time.Hour)
-		if err := ss.RevokeStaffToken(t.Context(), st.ID, "new", later.Add(8*time.Hour), later); err != nil {
+		if err := s.RevokeStaffToken(t.Context(), st.ID, "new", later.Add(8*time.Hour), later); err != nil {
 			t.Fatal(err)
 		}
 		if mustAccess(t, s, st.ID, "old").TokenRevoked {
@@ -58,9 +57,8 @@ var staffSessionTests = []storeTest{
 	}},
 	{"ending all sessions refuses tokens issued up to then, and never moves back", func(t *testing.T, s vaxbook.Store) {
 		st := mustStaff(t, s, "gangnam-1", siteA)
-		ss := sessions(t, s)
 		at := clinicAt.Add(time.Hour)
-		got, a, err := ss.SetStaffAccess(t.Context(), "gangnam-1", at, nil)
+		got, a, err := s.SetStaffAccess(t.Context(), "gangnam-1", at, nil)
 		if err != nil || got.ID != st.ID || got.SiteID != siteA || !a.RevokedAt.Equal(at) || a.Disabled {
 			t.Fatalf("SetStaffAccess = %+v, %+v, %v; want account %d, revoked at %s, enabled", got, a, err, st.ID, at)
 		}
@@ -70,23 +68,22 @@ var staffSessionTests = []storeTest{
 		if err := a.Check(siteA, at.Add(time.Second)); err != nil {
 			t.Errorf("a token issued after: %v", err)
 		}
-		if _, a, _ := ss.SetStaffAccess(t.Context(), "gangnam-1", clinicAt, nil); !a.RevokedAt.Equal(at) {
+		if _, a, _ := s.SetStaffAccess(t.Context(), "gangnam-1", clinicAt, nil); !a.RevokedAt.Equal(at) {
 			t.Errorf("an earlier instant moved the revocation back to %s", a.RevokedAt)
 		}
 	}},
 	{"a disabled account is refused until enabled", func(t *testing.T, s vaxbook.Store) {
 		st := mustStaff(t, s, "gangnam-1", siteA)
-		ss := sessions(t, s)
 		yes, no := true, false
-		if _, a, err := ss.SetStaffAccess(t.Context(), "gangnam-1", clinicAt, &yes); err != nil || !a.Disabled {
+		if _, a, err := s.SetStaffAccess(t.Context(), "gangnam-1", clinicAt, &yes); err != nil || !a.Disabled {
 			t.Fatalf("disable: %+v, %v", a, err)
 		}
 		a := mustAccess(t, s, st.ID, "t")
 		wantCode(t, "Check(disabled)", a.Check(siteA, clinicAt.Add(time.Hour)), vaxbook.CodeUnauthorized)
-		if _, a, _ := ss.SetStaffAccess(t.Context(), "gangnam-1", clinicAt, nil); !a.Disabled {
+		if _, a, _ := s.SetStaffAccess(t.Context(), "gangnam-1", clinicAt, nil); !a.Disabled {
 			t.Error("ending sessions without a flag enabled the account")
 		}
-		if _, a, err := ss.SetStaffAccess(t.Context(), "gangnam-1", clinicAt, &no); err != nil || a.Disabled {
+		if _, a, err := s.SetStaffAccess(t.Context(), "gangnam-1", clinicAt, &no); err != nil || a.Disabled {
 			t.Fatalf("enable: %+v, %v", a, err)
 		}
 		if err := mustAccess(t, s, st.ID, "t").Check(siteA, clinicAt.Add(time.Hour)); err != nil {
@@ -104,21 +101,11 @@ var staffSessionTests = []storeTest{
 	}},
 	{"a missing account is not_found", func(t *testing.T, s vaxbook.Store) {
 		mustFixture(t, s)
-		_, err := sessions(t, s).StaffAccess(t.Context(), 999, "t")
+		_, err := s.StaffAccess(t.Context(), 999, "t")
 		wantCode(t, "StaffAccess(missing)", err, vaxbook.CodeNotFound)
-		_, _, err = sessions(t, s).SetStaffAccess(t.Context(), "nobody", clinicAt, nil)
+		_, _, err = s.SetStaffAccess(t.Context(), "nobody", clinicAt, nil)
 		wantCode(t, "SetStaffAccess(missing)", err, vaxbook.CodeNotFound)
 	}},
-}
-
-// sessions returns the store's staff sessions.
-func sessions(tb testing.TB, s vaxbook.Store) vaxbook.StaffSessions {
-	tb.Helper()
-	ss, ok := s.(vaxbook.StaffSessions)
-	if !ok {
-		tb.Fatalf("%T keeps no staff sessions", s)
-	}
-	return ss
 }
 
 // mustStaff stores (or moves) the account login at site, with the fixture's sites, and
@@ -128,11 +115,10 @@ func mustStaff(tb testing.TB, s vaxbook.Store, login string, site int64) vaxbook
 	if cs, _ := s.Campaigns(tb.Context()); len(cs) == 0 {
 		mustFixture(tb, s)
 	}
-	c := s.(vaxbook.Clinics)
-	if err := c.PutStaff(tb.Context(), vaxbook.Staff{SiteID: site, Login: login, Name: "김간호", PasswordHash: "$argon2id$x"}); err != nil {
+	if err := s.PutStaff(tb.Context(), vaxbook.Staff{SiteID: site, Login: login, Name: "김간호", PasswordHash: "$argon2id$x"}); err != nil {
 		tb.Fatalf("PutStaff(%s): %v", login, err)
 	}
-	st, err := c.StaffByLogin(tb.Context(), login)
+	st, err := s.StaffByLogin(tb.Context(), login)
 	if err != nil {
 		tb.Fatalf("StaffByLogin(%s): %v", login, err)
 	}
@@ -142,7 +128,7 @@ func mustStaff(tb testing.TB, s vaxbook.Store, login string, site int64) vaxbook
 // mustAccess reads the access state of an account's token.
 func mustAccess(tb testing.TB, s vaxbook.Store, staffID int64, tokenID string) vaxbook.StaffAccess {
 	tb.Helper()
-	a, err := sessions(tb, s).StaffAccess(tb.Context(), staffID, tokenID)
+	a, err := s.StaffAccess(tb.Context(), staffID, tokenID)
 	if err != nil {
 		tb.Fatalf("StaffAccess(%d, %s): %v", staffID, tokenID, err)
 	}
@@ -165,7 +151,7 @@ var totpStepTests = []storeTest{
 			{other.ID, 100, true},
 			{st.ID, 101, true},
 		} {
-			got, err := sessions(t, s).UseTOTPStep(t.Context(), c.staff, c.step)
+			got, err := s.UseTOTPStep(t.Context(), c.staff, c.step)
 			if err != nil || got != c.want {
 				t.Fatalf("UseTOTPStep(%d, %d) = %v, %v; want %v", c.staff, c.step, got, err, c.want)
 			}

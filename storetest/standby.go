@@ -19,21 +19,11 @@ func standbyTime(t time.Time) vaxbook.StandbyTime {
 	return vaxbook.StandbyTime{Now: t, OfferWindow: offerWindow}
 }
 
-// standbyOf returns the store's standby side.
-func standbyOf(tb testing.TB, s vaxbook.Store) vaxbook.Standby {
-	tb.Helper()
-	sb, ok := s.(vaxbook.Standby)
-	if !ok {
-		tb.Fatalf("%T does not implement vaxbook.Standby", s)
-	}
-	return sb
-}
-
 // join puts p on the list of site on day1 at t.
 func (f fixture) join(tb testing.TB, p vaxbook.Person, site int64, t time.Time) (vaxbook.StandbyEntry, error) {
 	tb.Helper()
 	e := vaxbook.StandbyEntry{CampaignID: f.c.ID, SiteID: site, PersonKey: p.Key, Date: day1}
-	return standbyOf(tb, f.s).JoinStandby(tb.Context(), e, standbyTime(t))
+	return f.s.JoinStandby(tb.Context(), e, standbyTime(t))
 }
 
 // mustJoin joins and fails the test if that is refused.
@@ -49,7 +39,7 @@ func (f fixture) mustJoin(tb testing.TB, p vaxbook.Person, site int64, t time.Ti
 // mustLeftover records one leftover dose at site on day1 at t.
 func (f fixture) mustLeftover(tb testing.TB, site int64, t time.Time) vaxbook.LeftoverDoses {
 	tb.Helper()
-	d, err := standbyOf(tb, f.s).RecordLeftover(tb.Context(), f.c.ID, site, day1, standbyTime(t))
+	d, err := f.s.RecordLeftover(tb.Context(), f.c.ID, site, day1, standbyTime(t))
 	if err != nil {
 		tb.Fatalf("RecordLeftover(site %d): %v", site, err)
 	}
@@ -59,7 +49,7 @@ func (f fixture) mustLeftover(tb testing.TB, site int64, t time.Time) vaxbook.Le
 // mustEntry returns p's latest entry of day1, read at t.
 func (f fixture) mustEntry(tb testing.TB, p vaxbook.Person, t time.Time) vaxbook.StandbyEntry {
 	tb.Helper()
-	e, err := standbyOf(tb, f.s).StandbyEntryOf(tb.Context(), p.Key, day1, standbyTime(t))
+	e, err := f.s.StandbyEntryOf(tb.Context(), p.Key, day1, standbyTime(t))
 	if err != nil {
 		tb.Fatalf("StandbyEntryOf(%s): %v", p.Key, err)
 	}
@@ -79,7 +69,7 @@ func (f fixture) wantState(tb testing.TB, p vaxbook.Person, t time.Time, state v
 // accept accepts entry e's offer as person p at t.
 func (f fixture) accept(tb testing.TB, e vaxbook.StandbyEntry, p vaxbook.Person, t time.Time) (vaxbook.Reservation, error) {
 	tb.Helper()
-	return standbyOf(tb, f.s).AcceptOffer(tb.Context(), vaxbook.AcceptRequest{
+	return f.s.AcceptOffer(tb.Context(), vaxbook.AcceptRequest{
 		EntryID: e.ID, PersonKey: p.Key, SecondDate: f.c.SecondDose(e.Date), Group: vaxbook.GroupOf(p.Birth),
 		Time: standbyTime(t),
 	})
@@ -88,7 +78,7 @@ func (f fixture) accept(tb testing.TB, e vaxbook.StandbyEntry, p vaxbook.Person,
 // mustLine returns the list of site on day1 read at t.
 func (f fixture) mustLine(tb testing.TB, site int64, t time.Time) vaxbook.StandbyLine {
 	tb.Helper()
-	l, err := standbyOf(tb, f.s).StandbyLine(tb.Context(), f.c.ID, site, day1, standbyTime(t))
+	l, err := f.s.StandbyLine(tb.Context(), f.c.ID, site, day1, standbyTime(t))
 	if err != nil {
 		tb.Fatalf("StandbyLine(site %d): %v", site, err)
 	}
@@ -111,7 +101,7 @@ func (f fixture) wantDoses(tb testing.TB, site int64, t time.Time, released, off
 func (f fixture) mustAuditLeftovers(tb testing.TB) vaxbook.LeftoverAudit {
 	tb.Helper()
 	mustAudit(tb, f.s, f.c.ID)
-	a, err := standbyOf(tb, f.s).AuditLeftovers(tb.Context(), f.c.ID)
+	a, err := f.s.AuditLeftovers(tb.Context(), f.c.ID)
 	if err != nil {
 		tb.Fatalf("AuditLeftovers: %v", err)
 	}
@@ -124,7 +114,7 @@ func (f fixture) mustAuditLeftovers(tb testing.TB) vaxbook.LeftoverAudit {
 // offers returns the pending standby-offer messages by person.
 func offers(tb testing.TB, s vaxbook.Store) map[string]int {
 	tb.Helper()
-	ms, err := s.(vaxbook.Outbox).OutboxMessages(tb.Context(), vaxbook.OutboxPending, 1000)
+	ms, err := s.OutboxMessages(tb.Context(), vaxbook.OutboxPending, 1000)
 	if err != nil {
 		tb.Fatalf("OutboxMessages: %v", err)
 	}
@@ -153,7 +143,7 @@ var standbyTests = []storeTest{
 		if l := f.mustLine(t, siteA, standbyAt); l.Waiting() != 3 || l.Entries[0].PersonName != ps[0].Name || l.Entries[2].Position != 3 {
 			t.Errorf("line = %+v; want the three in order with their names", l)
 		}
-		_, err := standbyOf(t, s).StandbyEntryOf(t.Context(), "nobody", day1, standbyTime(standbyAt))
+		_, err := s.StandbyEntryOf(t.Context(), "nobody", day1, standbyTime(standbyAt))
 		wantCode(t, "entry of a person not on any list", err, vaxbook.CodeNotFound)
 	}},
 	{"a person holds one open entry a day, at one site", func(t *testing.T, s vaxbook.Store) {
@@ -164,7 +154,7 @@ var standbyTests = []storeTest{
 		wantCode(t, "join a second site", err, vaxbook.CodeOnStandby)
 		_, err = f.join(t, p, siteA, standbyAt)
 		wantCode(t, "join the same site again", err, vaxbook.CodeOnStandby)
-		if _, err := standbyOf(t, s).LeaveStandby(t.Context(), p.Key, first.ID, standbyTime(standbyAt)); err != nil {
+		if _, err := s.LeaveStandby(t.Context(), p.Key, first.ID, standbyTime(standbyAt)); err != nil {
 			t.Fatalf("LeaveStandby: %v", err)
 		}
 		if again := f.mustJoin(t, p, siteB, standbyAt.Add(time.Minute)); again.ID == first.ID || again.Position != 1 {
@@ -175,7 +165,7 @@ var standbyTests = []storeTest{
 		f := mustFixture(t, s)
 		_, err := f.join(t, f.mustPerson(t, 1, 2), siteC, standbyAt)
 		wantCode(t, "join at a site without capacity that day", err, vaxbook.CodeStandbyClosed)
-		_, err = standbyOf(t, s).RecordLeftover(t.Context(), f.c.ID, siteC, day1, standbyTime(standbyAt))
+		_, err = s.RecordLeftover(t.Context(), f.c.ID, siteC, day1, standbyTime(standbyAt))
 		wantCode(t, "leftover at a site without capacity that day", err, vaxbook.CodeStandbyClosed)
 	}},
 	{"a person who holds a reservation or was vaccinated cannot join", func(t *testing.T, s vaxbook.Store) {
@@ -184,7 +174,7 @@ var standbyTests = []storeTest{
 		booked, vaccinated := f.mustPerson(t, 1, 2), f.mustPerson(t, 2, 2)
 		mustBook(t, s, f.req(booked, siteB, day2))
 		r := mustBook(t, s, f.req(vaccinated, siteB, day1))
-		if _, err := s.(vaxbook.Clinics).MarkAttendance(t.Context(), siteB, r.ID, vaxbook.StatusVaccinated, standbyAt); err != nil {
+		if _, err := s.MarkAttendance(t.Context(), siteB, r.ID, vaxbook.StatusVaccinated, standbyAt); err != nil {
 			t.Fatal(err)
 		}
 		_, err := f.join(t, booked, siteA, standbyAt)
@@ -289,26 +279,25 @@ var standbyTests = []storeTest{
 		for i, p := range ps {
 			es[i] = f.mustJoin(t, p, siteA, standbyAt.Add(time.Duration(i)*time.Second))
 		}
-		sb := standbyOf(t, s)
 		at := standbyAt.Add(time.Minute)
 		f.mustLeftover(t, siteA, at)
-		_, err := sb.DeclineOffer(t.Context(), ps[1].Key, es[1].ID, standbyTime(at))
+		_, err := s.DeclineOffer(t.Context(), ps[1].Key, es[1].ID, standbyTime(at))
 		wantCode(t, "decline without an offer", err, vaxbook.CodeNoOffer)
-		if e, err := sb.DeclineOffer(t.Context(), ps[0].Key, es[0].ID, standbyTime(at)); err != nil || e.State != vaxbook.StandbyDeclined {
+		if e, err := s.DeclineOffer(t.Context(), ps[0].Key, es[0].ID, standbyTime(at)); err != nil || e.State != vaxbook.StandbyDeclined {
 			t.Fatalf("DeclineOffer = %+v, %v; want declined", e, err)
 		}
 		f.wantState(t, ps[1], at, vaxbook.StandbyOffered)
 		// Leaving with an offer declines it too; the third person gets the dose.
-		if e, err := sb.LeaveStandby(t.Context(), ps[1].Key, es[1].ID, standbyTime(at)); err != nil || e.State != vaxbook.StandbyDeclined {
+		if e, err := s.LeaveStandby(t.Context(), ps[1].Key, es[1].ID, standbyTime(at)); err != nil || e.State != vaxbook.StandbyDeclined {
 			t.Fatalf("LeaveStandby with an offer = %+v, %v; want declined", e, err)
 		}
 		f.wantState(t, ps[2], at, vaxbook.StandbyOffered)
-		if e, err := sb.LeaveStandby(t.Context(), ps[3].Key, es[3].ID, standbyTime(at)); err != nil || e.State != vaxbook.StandbyWithdrawn {
+		if e, err := s.LeaveStandby(t.Context(), ps[3].Key, es[3].ID, standbyTime(at)); err != nil || e.State != vaxbook.StandbyWithdrawn {
 			t.Fatalf("LeaveStandby while waiting = %+v, %v; want withdrawn", e, err)
 		}
-		_, err = sb.LeaveStandby(t.Context(), ps[3].Key, es[3].ID, standbyTime(at))
+		_, err = s.LeaveStandby(t.Context(), ps[3].Key, es[3].ID, standbyTime(at))
 		wantCode(t, "leave twice", err, vaxbook.CodeNotFound)
-		_, err = sb.LeaveStandby(t.Context(), ps[0].Key, es[2].ID, standbyTime(at))
+		_, err = s.LeaveStandby(t.Context(), ps[0].Key, es[2].ID, standbyTime(at))
 		wantCode(t, "leave another person's entry", err, vaxbook.CodeNotFound)
 		f.wantState(t, ps[2], at, vaxbook.StandbyOffered)
 		f.wantDoses(t, siteA, at, 1, 1, 0)
@@ -333,17 +322,15 @@ var standbyTests = []storeTest{
 		}
 		// The third person's text failed for good: a dead row, which an operator could
 		// still retry.
-		o := s.(vaxbook.Outbox)
-		for _, m := range mustClaim(t, o, standbyAt, 3) {
+		for _, m := range mustClaim(t, s, standbyAt, 3) {
 			if m.PersonKey == ps[2].Key {
-				if err := o.MarkFailed(t.Context(), m.ID, "gateway: 410", standbyAt, true); err != nil {
+				if err := s.MarkFailed(t.Context(), m.ID, "gateway: 410", standbyAt, true); err != nil {
 					t.Fatalf("MarkFailed: %v", err)
 				}
 			}
 		}
-		sb := standbyOf(t, s)
 		at := standbyAt.Add(time.Minute)
-		if _, err := sb.DeclineOffer(t.Context(), ps[0].Key, es[0].ID, standbyTime(at)); err != nil {
+		if _, err := s.DeclineOffer(t.Context(), ps[0].Key, es[0].ID, standbyTime(at)); err != nil {
 			t.Fatalf("DeclineOffer: %v", err)
 		}
 		if _, err := f.accept(t, es[1], ps[1], at); err != nil {
@@ -351,7 +338,7 @@ var standbyTests = []storeTest{
 		}
 		// The sweep expires the third person's offer, made at standbyAt; the fourth's,
 		// made at the decline, still runs.
-		if n, err := sb.SettleStandby(t.Context(), standbyTime(standbyAt.Add(offerWindow))); err != nil || n != 1 {
+		if n, err := s.SettleStandby(t.Context(), standbyTime(standbyAt.Add(offerWindow))); err != nil || n != 1 {
 			t.Fatalf("SettleStandby = %d, %v; want 1 list settled", n, err)
 		}
 		f.wantState(t, ps[2], standbyAt.Add(offerWindow), vaxbook.StandbyExpired)
@@ -394,15 +381,14 @@ var standbyTests = []storeTest{
 		f.mustJoin(t, p1, siteA, standbyAt)
 		f.mustJoin(t, p2, siteA, standbyAt.Add(time.Second))
 		f.mustLeftover(t, siteA, standbyAt)
-		sb := standbyOf(t, s)
-		if n, err := sb.SettleStandby(t.Context(), standbyTime(standbyAt.Add(time.Minute))); err != nil || n != 0 {
+		if n, err := s.SettleStandby(t.Context(), standbyTime(standbyAt.Add(time.Minute))); err != nil || n != 0 {
 			t.Errorf("SettleStandby before expiry = %d, %v; want 0", n, err)
 		}
 		late := standbyAt.Add(offerWindow + time.Second)
-		if n, err := sb.SettleStandby(t.Context(), standbyTime(late)); err != nil || n != 1 {
+		if n, err := s.SettleStandby(t.Context(), standbyTime(late)); err != nil || n != 1 {
 			t.Fatalf("SettleStandby after expiry = %d, %v; want 1 list settled", n, err)
 		}
-		if n, err := sb.SettleStandby(t.Context(), standbyTime(late)); err != nil || n != 0 {
+		if n, err := s.SettleStandby(t.Context(), standbyTime(late)); err != nil || n != 0 {
 			t.Errorf("SettleStandby again = %d, %v; want 0", n, err)
 		}
 		l := f.mustLine(t, siteA, late)
@@ -448,14 +434,14 @@ var standbyTests = []storeTest{
 		f := mustFixture(t, s)
 		f.mustJoin(t, f.mustPerson(t, 1, 2), siteB, standbyAt)
 		f.mustLeftover(t, siteA, standbyAt)
-		sites, err := standbyOf(t, s).StandbySites(t.Context(), vaxbook.SiteQuery{CampaignID: f.c.ID, From: day1})
+		sites, err := s.StandbySites(t.Context(), vaxbook.SiteQuery{CampaignID: f.c.ID, From: day1})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if len(sites) != 2 || sites[0].ID != siteA || sites[0].Free != 1 || sites[1].ID != siteB || sites[1].Waiting != 1 {
 			t.Errorf("StandbySites = %+v; want A with a free dose and B with one waiting", sites)
 		}
-		sites, err = standbyOf(t, s).StandbySites(t.Context(), vaxbook.SiteQuery{CampaignID: f.c.ID, From: day1, District: "마포구"})
+		sites, err = s.StandbySites(t.Context(), vaxbook.SiteQuery{CampaignID: f.c.ID, From: day1, District: "마포구"})
 		if err != nil || len(sites) != 1 || sites[0].ID != siteB {
 			t.Errorf("StandbySites(마포구) = %+v, %v; want B only", sites, err)
 		}

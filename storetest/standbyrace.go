@@ -20,7 +20,6 @@ var standbyRaceTests = []storeTest{
 		for i, p := range ps {
 			es[i] = f.mustJoin(t, p, siteA, standbyAt.Add(time.Duration(i)*time.Millisecond))
 		}
-		sb := standbyOf(t, s)
 		at := standbyAt.Add(time.Second)
 		ctx := t.Context()
 		accepted := make([]bool, waiting)
@@ -30,7 +29,7 @@ var standbyRaceTests = []storeTest{
 		// comes, polling their entry like a phone would.
 		race(2+waiting, func(g int) {
 			if g < 2 {
-				if _, err := sb.RecordLeftover(ctx, f.c.ID, siteA, day1, standbyTime(at)); err != nil {
+				if _, err := s.RecordLeftover(ctx, f.c.ID, siteA, day1, standbyTime(at)); err != nil {
 					t.Errorf("RecordLeftover: %v", err)
 				}
 				return
@@ -42,7 +41,7 @@ var standbyRaceTests = []storeTest{
 				bookedElsewhere[i] = res[0].Err == nil
 			}
 			for range 40 {
-				e, err := sb.StandbyEntryOf(ctx, p.Key, day1, standbyTime(at))
+				e, err := s.StandbyEntryOf(ctx, p.Key, day1, standbyTime(at))
 				if err != nil {
 					t.Errorf("StandbyEntryOf(%s): %v", p.Key, err)
 					return
@@ -55,7 +54,7 @@ var standbyRaceTests = []storeTest{
 					continue
 				}
 				if i%5 == 1 {
-					_, err := sb.DeclineOffer(ctx, p.Key, e.ID, standbyTime(at))
+					_, err := s.DeclineOffer(ctx, p.Key, e.ID, standbyTime(at))
 					if code := vaxbook.ErrorCode(err); code != "" {
 						t.Errorf("DeclineOffer(%s): %v", p.Key, err)
 					}
@@ -70,7 +69,7 @@ var standbyRaceTests = []storeTest{
 						t.Errorf("AcceptOffer(%s): already booked, but they booked nothing else", p.Key)
 					}
 					// Told so, they give the dose back for the next in line.
-					if _, err := sb.DeclineOffer(ctx, p.Key, e.ID, standbyTime(at)); err != nil {
+					if _, err := s.DeclineOffer(ctx, p.Key, e.ID, standbyTime(at)); err != nil {
 						t.Errorf("DeclineOffer(%s) after already_booked: %v", p.Key, err)
 					}
 				default:
@@ -98,7 +97,7 @@ var standbyRaceTests = []storeTest{
 		t.Logf("%d of %d accepted a dose", n, waiting)
 		// Whatever the interleaving, a settled list never holds a free dose while
 		// someone waits, and every dose is free, offered or taken exactly once.
-		if _, err := sb.SettleStandby(ctx, standbyTime(at)); err != nil {
+		if _, err := s.SettleStandby(ctx, standbyTime(at)); err != nil {
 			t.Fatal(err)
 		}
 		l := f.mustLine(t, siteA, at)
@@ -140,7 +139,7 @@ var standbyRaceTests = []storeTest{
 				s.Book(ctx, []vaxbook.BookRequest{f.pooledReq(p, siteB, day2)})
 				return
 			}
-			e, err := standbyOf(t, s).StandbyEntryOf(ctx, p.Key, day1, standbyTime(at))
+			e, err := s.StandbyEntryOf(ctx, p.Key, day1, standbyTime(at))
 			if err != nil {
 				t.Errorf("StandbyEntryOf: %v", err)
 				return

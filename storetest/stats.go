@@ -14,9 +14,8 @@ var statsTests = []storeTest{
 	{"booking rates, hourly bookings and cancellations match the hand-computed fixture", func(t *testing.T, s vaxbook.Store) {
 		f := mustFixture(t, s)
 		f.mustCapacity(t, siteC, day1, 100)
-		pop := s.(vaxbook.Population)
 		// Sites A and B are in 서울, C in 부산. Person i is born in 1985+i%15.
-		if err := pop.PutEligible(t.Context(), f.c.ID, []vaxbook.Eligible{
+		if err := s.PutEligible(t.Context(), f.c.ID, []vaxbook.Eligible{
 			{BirthYear: 1985, Group: 2, Province: "서울특별시", Count: 4},
 			{BirthYear: 1985, Group: 3, Province: "서울특별시", Count: 2},
 			{BirthYear: 1995, Group: 2, Province: "부산광역시", Count: 4},
@@ -41,7 +40,7 @@ var statsTests = []storeTest{
 			t.Fatalf("Change: %v", err)
 		}
 
-		counts, err := pop.BookingCounts(t.Context(), f.c.ID)
+		counts, err := s.BookingCounts(t.Context(), f.c.ID)
 		if err != nil {
 			t.Fatalf("BookingCounts: %v", err)
 		}

@@ -30,7 +30,7 @@ var withdrawTests = []storeTest{
 		if got := pendingKeys(t, s); len(got) != 1 || !got[want] {
 			t.Errorf("pending after the cancel: %v, want only %s", got, want)
 		}
-		got := mustClaim(t, s.(vaxbook.Outbox), remindAt.Add(time.Hour), 1)
+		got := mustClaim(t, s, remindAt.Add(time.Hour), 1)
 		if got[0].Kind != vaxbook.KindCancelled {
 			t.Errorf("worker claimed %s, want the cancellation", got[0].IdempotencyKey)
 		}
@@ -40,21 +40,20 @@ var withdrawTests = []storeTest{
 		p := f.mustPerson(t, 1, 2)
 		r := mustBook(t, s, f.req(p, siteA, day1))
 		mustFixAndRemind(t, s, 1)
-		o := s.(vaxbook.Outbox)
 		// A worker claims all three, sends booked and confirmed, and dies holding the
 		// reminder: its lease would bring the row back a minute later.
-		for _, m := range mustClaim(t, o, remindAt, 3) {
+		for _, m := range mustClaim(t, s, remindAt, 3) {
 			if m.Kind == vaxbook.KindReminder {
 				continue
 			}
-			if err := o.MarkSent(t.Context(), m.ID, remindAt); err != nil {
+			if err := s.MarkSent(t.Context(), m.ID, remindAt); err != nil {
 				t.Fatalf("MarkSent: %v", err)
 			}
 		}
 		if _, err := s.Cancel(t.Context(), p.Key, r.ID, remindAt.Add(10*time.Second)); err != nil {
 			t.Fatalf("Cancel: %v", err)
 		}
-		got := mustClaim(t, o, remindAt.Add(time.Hour), 1)
+		got := mustClaim(t, s, remindAt.Add(time.Hour), 1)
 		if want := vaxbook.IdempotencyKey(vaxbook.KindCancelled, r.ID); got[0].IdempotencyKey != want {
 			t.Errorf("after the lease ended the worker got %s, want only %s", got[0].IdempotencyKey, want)
 		}
@@ -66,9 +65,8 @@ var withdrawTests = []storeTest{
 		f := mustFixture(t, s)
 		p := f.mustPerson(t, 1, 2)
 		r := mustBook(t, s, f.req(p, siteA, day1))
-		o := s.(vaxbook.Outbox)
-		booked := mustClaim(t, o, bookAt.Add(time.Minute), 1)[0]
-		if err := o.MarkFailed(t.Context(), booked.ID, "gateway: 410", bookAt, true); err != nil {
+		booked := mustClaim(t, s, bookAt.Add(time.Minute), 1)[0]
+		if err := s.MarkFailed(t.Context(), booked.ID, "gateway: 410", bookAt, true); err != nil {
 			t.Fatalf("MarkFailed: %v", err)
 		}
 		req := f.req(p, siteB, day1)
@@ -80,7 +78,7 @@ var withdrawTests = []storeTest{
 		if dead := mustMessages(t, s, vaxbook.OutboxDead); len(dead) != 0 {
 			t.Errorf("dead rows after the change: %+v, want none", dead)
 		}
-		wantCode(t, "RetryDead of the withdrawn message", o.RetryDead(t.Context(), booked.ID, changeAt), vaxbook.CodeNotFound)
+		wantCode(t, "RetryDead of the withdrawn message", s.RetryDead(t.Context(), booked.ID, changeAt), vaxbook.CodeNotFound)
 		want := vaxbook.IdempotencyKey(vaxbook.KindChanged, n.ID)
 		if got := pendingKeys(t, s); len(got) != 1 || !got[want] {
 			t.Errorf("pending after the change: %v, want only %s", got, want)
@@ -114,14 +112,13 @@ var withdrawTests = []storeTest{
 		for i, p := range ps {
 			rs[i] = mustBook(t, s, f.pooledReq(p, siteA, day1))
 		}
-		j := s.(vaxbook.Jobs)
-		if _, err := j.FixBatch(t.Context(), day1, fixAt, "unassigned", 1000); err != nil {
+		if _, err := s.FixBatch(t.Context(), day1, fixAt, "unassigned", 1000); err != nil {
 			t.Fatalf("FixBatch: %v", err)
 		}
 		var wg sync.WaitGroup
 		wg.Go(func() {
 			for {
-				n, err := j.RemindBatch(t.Context(), day1, remindAt, 3)
+				n, err := s.RemindBatch(t.Context(), day1, remindAt, 3)
 				if err != nil {
 					t.Errorf("RemindBatch: %v", err)
 					return
@@ -140,7 +137,7 @@ var withdrawTests = []storeTest{
 		}
 		wg.Wait()
 		// A reservation skipped while its cancel held it is picked up by a later run.
-		if _, err := j.RemindBatch(t.Context(), day1, remindAt, 1000); err != nil {
+		if _, err := s.RemindBatch(t.Context(), day1, remindAt, 1000); err != nil {
 			t.Fatalf("RemindBatch: %v", err)
 		}
 		pending := pendingKeys(t, s)
@@ -157,11 +154,10 @@ var withdrawTests = []storeTest{
 // that want of each were written.
 func mustFixAndRemind(tb testing.TB, s vaxbook.Store, want int) {
 	tb.Helper()
-	j := s.(vaxbook.Jobs)
-	if n, err := j.FixBatch(tb.Context(), day1, fixAt, "unassigned", 100); err != nil || n != want {
+	if n, err := s.FixBatch(tb.Context(), day1, fixAt, "unassigned", 100); err != nil || n != want {
 		tb.Fatalf("FixBatch = %d, %v; want %d", n, err, want)
 	}
-	if n, err := j.RemindBatch(tb.Context(), day1, remindAt, 100); err != nil || n != want {
+	if n, err := s.RemindBatch(tb.Context(), day1, remindAt, 100); err != nil || n != want {
 		tb.Fatalf("RemindBatch = %d, %v; want %d", n, err, want)
 	}
 }
