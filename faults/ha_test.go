@@ -430,17 +430,41 @@ func (r *redisHA) url() string {
 	return u
 }
 
-// masterAddr is the master's address as the first Sentinel that answers reports it.
-func (r *redisHA) masterAddr() string {
-	for _, p := range r.sentinels {
-		out, err := exec.Command("redis-cli", "-h", "127.0.0.1", "-p", strconv.Itoa(p), "sentinel", "get-master-addr-by-name", "vaxbook").Output()
-		if err == nil {
-			if f := strings.Fields(string(out)); len(f) == 2 {
-				return f[0] + ":" + f[1]
-			}
+// masterAddrs is the master's address as each Sentinel reports it ("" for one that
+// does not answer). Sentinels learn a failover from each other's hello messages, every
+// two seconds, so for a moment after one promotes a replica the others still name the
+// old master, and a client asking them dials it.
+func (r *redisHA) masterAddrs() []string {
+	out := make([]string, len(r.sentinels))
+	for i, p := range r.sentinels {
+		raw, err := exec.Command("redis-cli", "-h", "127.0.0.1", "-p", strconv.Itoa(p), "sentinel", "get-master-addr-by-name", "vaxbook").Output()
+		if f := strings.Fields(string(raw)); err == nil && len(f) == 2 {
+			out[i] = f[0] + ":" + f[1]
 		}
 	}
-	return ""
+	return out
+}
+
+// adminRetry is admin for an operator who retries a 503 for up to 15 s, as the
+// Retry-After asks: right after a failover one instance may still be reconnecting.
+func adminRetry(t *testing.T, base, method, path, body string) {
+	t.Helper()
+	for deadline := time.Now().Add(15 * time.Second); ; time.Sleep(300 * time.Millisecond) {
+		req, _ := http.NewRequest(method, base+path, strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+operatorToken)
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatalf("%s %s: %v", method, path, err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode == 200 {
+			return
+		}
+		if resp.StatusCode != 503 || time.Now().After(deadline) {
+			t.Fatalf("%s %s: %d", method, path, resp.StatusCode)
+		}
+	}
 }
 
 // newHACluster is newCluster on the test's own PostgreSQL and Redis topology.
