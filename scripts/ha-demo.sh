@@ -10,7 +10,8 @@
 #   HAProxy                   127.0.0.1:18300            (open this one)
 #
 # It never touches the machine's PostgreSQL on 5432 or Redis on 6379. Everything runs in
-# the foreground of this script and is stopped, and its folder removed, on Ctrl-C.
+# the foreground of this script and is stopped, and its folder removed, on Ctrl-C (or
+# SIGTERM).
 # Needs root (PostgreSQL runs as the postgres user) and Debian's patroni, etcd-server,
 # redis-sentinel and haproxy, which it installs when missing.
 set -euo pipefail
