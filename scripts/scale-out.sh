@@ -2,7 +2,7 @@
 # Shows how bookings/s grows with instances when each instance has a fixed share of CPU,
 # as it would on machines of its own. For N = 1..4 (NS="1 2 3 4"), it starts N
 # `vaxbook serve` instances behind Debian's HAProxy, sharing one fresh PostgreSQL database
-# and one Redis prefix, puts each instance in its own cgroup capped at QUOTA CPUs (0.15 by
+# and one Redis prefix, puts each instance in its own cgroup capped at QUOTA CPUs (0.1 by
 # default), runs `vaxbook loadgen` through the balancer, and prints one JSON line per N:
 #
 #   {"instances":N,"quota_cpu":Q,"bookings_per_s":R,"server_cpu_ms_per_booking":C,"violations":V,...}
@@ -10,10 +10,10 @@
 # then a last line with the scaling efficiency rate(N) / (N × rate(1)) for every N.
 #
 # Only the instances are capped: HAProxy, PostgreSQL, Redis and the load generator run
-# outside the quota. On a 2-core machine 4 × 0.15 CPU leaves 1.4 cores for them. A quota
-# is only a ceiling: on a shared machine an instance that gets less than its quota, or a
-# load generator or database starved by the neighbours, would measure the neighbours,
-# not vaxbook. So the instances' cgroups get a high cpu.shares, and this script, what it
+# outside the quota. On a 2-core machine 4 × 0.1 CPU leaves 1.6 cores for them; at 0.15
+# they ran short at N = 4 (docs/BENCHMARKS.md). A quota is only a ceiling: on a shared
+# machine an instance that gets less than its quota, or a load generator or database
+# starved by the neighbours, would measure the neighbours, not vaxbook. So the instances' cgroups get a high cpu.shares, and this script, what it
 # starts (HAProxy, the load generator) and the PostgreSQL backends serving its database
 # run in one more cgroup with the same high share and no quota.
 #
@@ -25,10 +25,11 @@
 # cgroup v1 (cpu.cfs_quota_us / cpu.cfs_period_us under /sys/fs/cgroup/cpu) is used
 # where mounted, else cgroup v2 (cpu.max under /sys/fs/cgroup). Needs root. Everything
 # it started is stopped, and the database, Redis keys and cgroups removed, when it exits.
+# It takes about 11 minutes here (each N loads the demo data into a fresh database).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-QUOTA=${QUOTA:-0.15}
+QUOTA=${QUOTA:-0.1}
 NS=${NS:-1 2 3 4}
 USERS_PER=${USERS_PER:-2000}
 CONC_PER=${CONC_PER:-200}
