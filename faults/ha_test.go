@@ -42,7 +42,7 @@ const (
 func requireHA(t *testing.T) {
 	t.Helper()
 	requireFaults(t)
-	for _, bin := range []string{"patroni", "etcd", "redis-server", "redis-sentinel", "/usr/lib/postgresql/15/bin/postgres"} {
+	for _, bin := range []string{"patroni", "etcd", "redis-server", "redis-sentinel", filepath.Join(pgBinDir(), "postgres")} {
 		if _, err := exec.LookPath(bin); err != nil {
 			if os.Getenv("REQUIRE_BALANCER") == "1" {
 				t.Fatalf("%s is not installed (apt-get install patroni etcd-server redis-sentinel)", bin)
@@ -50,6 +50,19 @@ func requireHA(t *testing.T) {
 			t.Skipf("%s is not installed (apt-get install patroni etcd-server redis-sentinel)", bin)
 		}
 	}
+}
+
+// pgBinDir is the folder of the newest PostgreSQL Debian installed
+// (/usr/lib/postgresql/<major>/bin), the one the machine's own cluster runs.
+func pgBinDir() string {
+	dirs, _ := filepath.Glob("/usr/lib/postgresql/*/bin")
+	best, major := "/usr/lib/postgresql/15/bin", 0
+	for _, d := range dirs {
+		if v, err := strconv.Atoi(filepath.Base(filepath.Dir(d))); err == nil && v > major {
+			best, major = d, v
+		}
+	}
+	return best
 }
 
 // haDir makes a folder the postgres user owns, removed when the test ends: PostgreSQL
@@ -283,7 +296,7 @@ postgresql:
   listen: 127.0.0.1:%[4]d
   connect_address: 127.0.0.1:%[4]d
   data_dir: %[5]s
-  bin_dir: /usr/lib/postgresql/15/bin
+  bin_dir: %[10]s
   pgpass: %[6]s/pgpass-%[1]s
   authentication:
     superuser: {username: postgres}
@@ -292,7 +305,7 @@ postgresql:
     unix_socket_directories: %[6]s
     shared_buffers: 32MB
     max_connections: 100
-`, n.name, api, etcd, n.port, n.dataDir, dir, patroniTTL, patroniLoopWait, patroniRetry)
+`, n.name, api, etcd, n.port, n.dataDir, dir, patroniTTL, patroniLoopWait, patroniRetry, pgBinDir())
 }
 
 // roles asks each live node's Patroni for the cluster's members and their roles.

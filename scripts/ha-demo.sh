@@ -24,6 +24,7 @@ for tool in patroni etcd redis-sentinel haproxy; do
   fi
 done
 
+PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
 NOW=${NOW:-2021-08-12T20:01:00+09:00}
 TOKEN=${TOKEN:-$(openssl rand -hex 20)}
 WORK=$(mktemp -d /tmp/vaxbook-ha-demo.XXXXXX)
@@ -99,7 +100,7 @@ postgresql:
   listen: 127.0.0.1:1831$i
   connect_address: 127.0.0.1:1831$i
   data_dir: $WORK/pg$i
-  bin_dir: /usr/lib/postgresql/15/bin
+  bin_dir: $PG_BIN
   pgpass: $WORK/pgpass-pg$i
   authentication:
     superuser: {username: postgres}
