@@ -32,6 +32,11 @@ type Config struct {
 	// while one batch waits for the database's commit, the next is gathered and sent,
 	// so the disk's flush and the CPU's work overlap.
 	Flushers int
+	// Timeout bounds one store call (default 10s). A primary that went silent (a
+	// network partition) would otherwise hold the batch's residents until the
+	// operating system gave up on the connection; past the bound they are told
+	// "unavailable" and retry, which a failover has made safe by then.
+	Timeout time.Duration
 }
 
 // Defaults of Config.
@@ -39,6 +44,7 @@ const (
 	DefaultMaxBatch = 256
 	DefaultMaxWait  = 2 * time.Millisecond
 	DefaultFlushers = 2
+	DefaultTimeout  = 10 * time.Second
 )
 
 func (c Config) withDefaults() Config {
@@ -50,6 +56,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.Flushers <= 0 {
 		c.Flushers = DefaultFlushers
+	}
+	if c.Timeout <= 0 {
+		c.Timeout = DefaultTimeout
 	}
 	return c
 }
@@ -212,8 +221,11 @@ func (c *Committer) flush(batch []*call) {
 	c.stats.inFlight.Add(int64(len(reqs)))
 	defer c.stats.inFlight.Add(-int64(len(reqs)))
 	// The store call must not end with a caller's context: other callers' bookings
-	// share its transaction. Close drains instead of cancelling.
-	res := c.store.Book(context.Background(), reqs)
+	// share its transaction. Close drains instead of cancelling. Its own bound
+	// (Config.Timeout) ends it when the database stops answering.
+	ctx, cancel := context.WithTimeout(context.Background(), c.cfg.Timeout)
+	defer cancel()
+	res := c.store.Book(ctx, reqs)
 	if len(res) != len(reqs) {
 		res = failAll(len(reqs), vaxbook.Errorf(vaxbook.CodeInternal, "the store returned %d results for %d requests", len(res), len(reqs)))
 	}

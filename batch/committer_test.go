@@ -216,3 +216,33 @@ func waitFor(t *testing.T, cond func() bool) {
 		time.Sleep(time.Millisecond)
 	}
 }
+
+// silentStore never answers by itself, as a primary frozen by a network partition: it
+// returns only when the call's context ends, the way the drivers do.
+type silentStore struct{}
+
+func (silentStore) Book(ctx context.Context, reqs []vaxbook.BookRequest) []vaxbook.BookResult {
+	<-ctx.Done()
+	out := make([]vaxbook.BookResult, len(reqs))
+	for i := range out {
+		out[i].Err = vaxbook.Errorf(vaxbook.CodeUnavailable, "database did not answer: %v", ctx.Err())
+	}
+	return out
+}
+
+// TestASilentDatabaseEndsTheBatchAtItsTimeout: callers are answered "unavailable"
+// after Config.Timeout, not held until the operating system drops the connection.
+func TestASilentDatabaseEndsTheBatchAtItsTimeout(t *testing.T) {
+	c := batch.New(silentStore{}, batch.Config{Timeout: 50 * time.Millisecond})
+	defer c.Close()
+	done := make(chan []vaxbook.BookResult, 1)
+	go func() { done <- c.Book(context.Background(), []vaxbook.BookRequest{req("kim", 1)}) }()
+	select {
+	case res := <-done:
+		if vaxbook.ErrorCode(res[0].Err) != vaxbook.CodeUnavailable {
+			t.Fatalf("result %+v, want unavailable", res[0])
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the batch outlived its timeout")
+	}
+}
