@@ -102,10 +102,12 @@ type siteJSON struct {
 	District string `json:"district"`
 	Address  string `json:"address"`
 	Kind     string `json:"kind"`
+	// Phone is the site's number as people dial it; empty when none was loaded.
+	Phone string `json:"phone,omitempty"`
 }
 
 func siteView(s vaxbook.Site) siteJSON {
-	return siteJSON{ID: s.ID, Name: s.Name, Province: s.Province, District: s.District, Address: s.Address, Kind: s.Kind}
+	return siteJSON{ID: s.ID, Name: s.Name, Province: s.Province, District: s.District, Address: s.Address, Kind: s.Kind, Phone: s.Phone}
 }
 
 type availabilityJSON struct {

@@ -49,13 +49,13 @@ func (s *Store) SearchSites(ctx context.Context, q vaxbook.SiteQuery) ([]vaxbook
 	args = append(args, pgDate(q.From), pgDate(q.To), q.Pooled, q.Group)
 	sql := fmt.Sprintf(`
 		WITH page AS (
-			SELECT s.id, s.name, s.province, s.district, s.address, s.kind
+			SELECT s.id, s.name, s.province, s.district, s.address, s.kind, s.phone
 			FROM sites s WHERE %s ORDER BY s.id LIMIT $3),
 		span AS (
 			SELECT COALESCE($%d::DATE, vaccination_from) AS lo,
 				COALESCE($%d::DATE, vaccination_to) AS hi
 			FROM campaigns WHERE id = $1)
-		SELECT p.id, p.name, p.province, p.district, p.address, p.kind, r.vdate, r.remaining
+		SELECT p.id, p.name, p.province, p.district, p.address, p.kind, p.phone, r.vdate, r.remaining
 		FROM page p
 		LEFT JOIN (
 			SELECT sh.site_id, sh.vdate, SUM(sh.capacity - sh.booked)::BIGINT AS remaining
@@ -77,7 +77,7 @@ func (s *Store) SearchSites(ctx context.Context, q vaxbook.SiteQuery) ([]vaxbook
 		remaining pgtype.Int8
 	)
 	_, err = pgx.ForEachRow(rows, []any{&st.ID, &st.Name, &st.Province, &st.District,
-		&st.Address, &st.Kind, &vdate, &remaining}, func() error {
+		&st.Address, &st.Kind, &st.Phone, &vdate, &remaining}, func() error {
 		if len(out) == 0 || out[len(out)-1].ID != st.ID {
 			out = append(out, vaxbook.SiteAvailability{Site: st})
 		}

@@ -46,7 +46,7 @@ func (s *Store) SearchSites(ctx context.Context, q vaxbook.SiteQuery) ([]vaxbook
 		// primary key), then only its shares are summed.
 		rows, err := tx.QueryContext(ctx, `
 			WITH page AS (
-				SELECT id, name, province, district, address, kind FROM sites
+				SELECT id, name, province, district, address, kind, phone FROM sites
 				WHERE id > ?1
 					AND (?2 = '' OR province = ?2)
 					AND (?3 = '' OR district = ?3)
@@ -54,7 +54,7 @@ func (s *Store) SearchSites(ctx context.Context, q vaxbook.SiteQuery) ([]vaxbook
 					AND EXISTS (SELECT 1 FROM shares WHERE campaign_id = ?5 AND site_id = sites.id)
 				ORDER BY id LIMIT ?6
 			)
-			SELECT p.id, p.name, p.province, p.district, p.address, p.kind, sh.vdate, SUM(sh.capacity - sh.booked)
+			SELECT p.id, p.name, p.province, p.district, p.address, p.kind, p.phone, sh.vdate, SUM(sh.capacity - sh.booked)
 			FROM page p
 			LEFT JOIN shares sh ON sh.campaign_id = ?5 AND sh.site_id = p.id
 				AND sh.vdate BETWEEN ?7 AND ?8 AND (?9 OR sh.grp = ?10)
@@ -70,7 +70,7 @@ func (s *Store) SearchSites(ctx context.Context, q vaxbook.SiteQuery) ([]vaxbook
 			var st vaxbook.Site
 			var vdate sql.NullString
 			var remaining sql.NullInt64
-			if err := rows.Scan(&st.ID, &st.Name, &st.Province, &st.District, &st.Address, &st.Kind, &vdate, &remaining); err != nil {
+			if err := rows.Scan(&st.ID, &st.Name, &st.Province, &st.District, &st.Address, &st.Kind, &st.Phone, &vdate, &remaining); err != nil {
 				return fmt.Errorf("scan site: %w", err)
 			}
 			if len(out) == 0 || out[len(out)-1].ID != st.ID {

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"fmt"
 	"slices"
 	"testing"
 
@@ -12,7 +13,7 @@ import (
 // another campaign.
 func searchSites() []vaxbook.Site {
 	site := func(id int64, name string) vaxbook.Site {
-		return vaxbook.Site{ID: id, Name: name, Province: "서울특별시", District: "강남구", Address: "서울 강남구", Kind: "clinic"}
+		return vaxbook.Site{ID: id, Name: name, Province: "서울특별시", District: "강남구", Address: "서울 강남구", Kind: "clinic", Phone: fmt.Sprintf("02-555-01%02d", id)}
 	}
 	return []vaxbook.Site{
 		site(4, "100% Clinic"), site(5, "100X Clinic"), site(6, "A_B Clinic"), site(7, "AxB Clinic"),
@@ -80,6 +81,14 @@ func remaining(sites []vaxbook.SiteAvailability, siteID int64) map[vaxbook.Date]
 }
 
 var searchTests = []storeTest{
+	{"results carry the site's phone", func(t *testing.T, s vaxbook.Store) {
+		_, q, _ := mustSearchFixture(t, s)
+		q.Name = "A_B"
+		got := mustSearch(t, s, q)
+		if len(got) != 1 || got[0].Phone != "02-555-0106" {
+			t.Fatalf("search = %+v, want site 6 with its phone 02-555-0106", got)
+		}
+	}},
 	{"filters and pages", func(t *testing.T, s vaxbook.Store) {
 		_, base, other := mustSearchFixture(t, s)
 		tests := []struct {

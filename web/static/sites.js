@@ -45,6 +45,7 @@ function review(site, date, button) {
   dl.textContent = "";
   VB.row(dl, VB.t("resv.site"), site.name);
   VB.row(dl, VB.t("resv.address"), site.address);
+  if (site.phone) VB.row(dl, VB.t("resv.phone"), site.phone);
   VB.row(dl, VB.t("resv.first"), VB.date(date));
   VB.row(dl, VB.t("resv.second"), VB.date(second) + " " + VB.t("review.second.same"));
   VB.row(dl, VB.t("review.vaccine"), VB.t("review.vaccine.later"));
@@ -131,6 +132,11 @@ function results(sites, more) {
     const art = VB.el("article", { class: "site" });
     art.append(VB.el("h2", {}, s.name));
     art.append(VB.el("p", {}, s.address));
+    if (s.phone) {
+      const tel = VB.el("p", {}, VB.t("resv.phone") + " ");
+      tel.append(VB.el("a", { href: "tel:" + s.phone.replace(/[^0-9+]/g, "") }, s.phone));
+      art.append(tel);
+    }
     art.append(VB.el("p", { class: "hint" }, VB.t("sites.kind." + s.kind)));
     const ul = VB.el("ul", { class: "dates" });
     for (const d of s.dates) ul.append(dateButton(s, d));
