@@ -80,18 +80,7 @@ func TestRedisMasterKilledSentinelPromotesLineKeepsOrder(t *testing.T) {
 	acked = append(acked, load.acked...)
 
 	// Everyone still stands in the line, in the order they joined.
-	last := 0.0
-	for i, r := range line {
-		got, err := r.do("GET", bases[i%2]+"/api/v1/queue/status", nil)
-		if err != nil || got.status != 200 {
-			t.Fatalf("status %d after the failover: %v %v", i, got, err)
-		}
-		pos, _ := got.body["position"].(float64)
-		if got.body["admitted"] == true || pos <= last {
-			t.Errorf("status %d after the failover: %v, want a position after %v", i, got, last)
-		}
-		last = pos
-	}
+	wantLineInOrder(t, line, bases, "after the failover")
 
 	// Admission resumes slowly enough to see its order: the admitted must always be
 	// a prefix of the line (see TestRedisEmptiedMidSurgeKeepsTheLineAndOneBooking).

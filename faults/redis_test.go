@@ -47,18 +47,7 @@ func TestRedisEmptiedMidSurgeKeepsTheLineAndOneBooking(t *testing.T) {
 	time.Sleep(500 * time.Millisecond) // a few ticks of the rooms' loops
 
 	// Everyone still stands in the line, in the order they joined.
-	last := 0.0
-	for i, r := range line {
-		got, err := r.do("GET", bases[i%2]+"/api/v1/queue/status", nil)
-		if err != nil || got.status != 200 {
-			t.Fatalf("status %d after the loss: %v %v", i, got, err)
-		}
-		pos, _ := got.body["position"].(float64)
-		if got.body["admitted"] == true || pos <= last {
-			t.Errorf("status %d after the loss: %v, want a position after %v", i, got, last)
-		}
-		last = pos
-	}
+	wantLineInOrder(t, line, bases, "after the loss")
 
 	// Admission resumes slowly enough to see its order: the admitted must always be a
 	// prefix of the line. One instance's snapshot only moves forward, so polling it from
@@ -129,4 +118,23 @@ func TestRedisEmptiedMidSurgeKeepsTheLineAndOneBooking(t *testing.T) {
 		t.Errorf("%d active reservations, want 1", n)
 	}
 	checkInvariants(t, c.db, nil)
+}
+
+// wantLineInOrder checks that every resident of line, asking the instances in turn,
+// is still waiting (not admitted) at a position after the one before: the line kept its
+// order through what happened (when).
+func wantLineInOrder(t *testing.T, line []*resident, bases []string, when string) {
+	t.Helper()
+	last := 0.0
+	for i, r := range line {
+		got, err := r.do("GET", bases[i%len(bases)]+"/api/v1/queue/status", nil)
+		if err != nil || got.status != 200 {
+			t.Fatalf("status %d %s: %v %v", i, when, got, err)
+		}
+		pos, _ := got.body["position"].(float64)
+		if got.body["admitted"] == true || pos <= last {
+			t.Errorf("status %d %s: %v, want a position after %v", i, when, got, last)
+		}
+		last = pos
+	}
 }
