@@ -101,7 +101,7 @@ func (s *Server) withPlace(status int, act placeAction) http.HandlerFunc {
 		if pass, expires := s.passPlace(r); pass != "" {
 			// The booking is made: its pass verifies nobody from now on. A failure
 			// here leaves the pass bound to this person, which already stops a resale.
-			if err := s.signin.Booked(r.Context(), pass, expires); err != nil {
+			if err := s.signin.Booked(r.Context(), pass, expires, s.clock.Now()); err != nil {
 				s.log.Warn("end pass after booking", "err", err)
 			}
 		}
@@ -138,8 +138,12 @@ func (s *Server) withOwn(act ownAction) http.HandlerFunc {
 }
 
 // passOfResident refuses a request whose waiting-room pass is bound to another person:
-// a pass admits only the person who first verified with it.
+// a pass admits only the person who first verified with it. Reading one's own
+// reservation needs no pass, so a read costs no look-up in the shared state.
 func (s *Server) passOfResident(r *http.Request, res booking.Resident) error {
+	if r.Method == http.MethodGet {
+		return nil
+	}
 	place, _ := s.passPlace(r)
 	return s.signin.PassHolder(r.Context(), place, res.Person.Key)
 }

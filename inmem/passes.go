@@ -31,7 +31,7 @@ func NewPasses() *Passes {
 }
 
 // Bind implements vaxbook.Passes.
-func (p *Passes) Bind(_ context.Context, pass, personKey string, expires time.Time) error {
+func (p *Passes) Bind(_ context.Context, pass, personKey string, ttl time.Duration) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if b, ok := p.binds[pass]; ok {
@@ -40,7 +40,7 @@ func (p *Passes) Bind(_ context.Context, pass, personKey string, expires time.Ti
 		}
 		return nil
 	}
-	p.binds[pass] = passBinding{person: personKey, expires: expires}
+	p.binds[pass] = passBinding{person: personKey, expires: time.Now().Add(ttl)}
 	if len(p.binds) >= p.nextSweep {
 		p.sweep()
 	}
@@ -48,12 +48,12 @@ func (p *Passes) Bind(_ context.Context, pass, personKey string, expires time.Ti
 }
 
 // End implements vaxbook.Passes.
-func (p *Passes) End(_ context.Context, pass string, expires time.Time) error {
+func (p *Passes) End(_ context.Context, pass string, ttl time.Duration) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	b := p.binds[pass]
 	b.ended = true
-	b.expires = expires
+	b.expires = time.Now().Add(ttl)
 	p.binds[pass] = b
 	return nil
 }
@@ -66,9 +66,9 @@ func (p *Passes) Holder(_ context.Context, pass string) (string, bool, error) {
 	return b.person, ok && b.person != "", nil
 }
 
-// sweep drops the bindings of expired passes. The caller holds p.mu. Expiry is judged
-// by the wall clock: a binding outliving its pass a little longer costs nothing, since
-// the expired pass itself is refused.
+// sweep drops the bindings whose time has run out. The caller holds p.mu. Expiry is
+// judged by the wall clock, like a store's TTL: a binding outliving its pass a little
+// costs nothing, since the expired pass itself is refused.
 func (p *Passes) sweep() {
 	now := time.Now()
 	for k, b := range p.binds {

@@ -35,8 +35,8 @@ func (p *Passes) key(pass string) string { return p.prefix + "pass:" + pass }
 
 // Bind implements vaxbook.Passes: SET NX binds, in one step, so that of two persons
 // verifying under one pass at once exactly one wins; GET tells the loser who holds it.
-func (p *Passes) Bind(ctx context.Context, pass, personKey string, expires time.Time) error {
-	prev, err := p.rdb.SetArgs(ctx, p.key(pass), personKey, goredis.SetArgs{Mode: "NX", ExpireAt: expires, Get: true}).Result()
+func (p *Passes) Bind(ctx context.Context, pass, personKey string, ttl time.Duration) error {
+	prev, err := p.rdb.SetArgs(ctx, p.key(pass), personKey, goredis.SetArgs{Mode: "NX", TTL: time.Duration(ttlMillis(ttl)) * time.Millisecond, Get: true}).Result()
 	if errors.Is(err, goredis.Nil) {
 		return nil
 	}
@@ -50,12 +50,12 @@ func (p *Passes) Bind(ctx context.Context, pass, personKey string, expires time.
 }
 
 // End implements vaxbook.Passes.
-func (p *Passes) End(ctx context.Context, pass string, expires time.Time) error {
+func (p *Passes) End(ctx context.Context, pass string, ttl time.Duration) error {
 	holder, _, err := p.Holder(ctx, pass)
 	if err != nil {
 		return err
 	}
-	if err := p.rdb.Set(ctx, p.key(pass), endedMark+holder, time.Until(expires)).Err(); err != nil {
+	if err := p.rdb.Set(ctx, p.key(pass), endedMark+holder, time.Duration(ttlMillis(ttl))*time.Millisecond).Err(); err != nil {
 		return fmt.Errorf("redis end pass: %w", err)
 	}
 	return nil

@@ -88,7 +88,7 @@ func (s *Service) Complete(ctx context.Context, a Attempt, p Proof, now time.Tim
 		return Issued{}, fmt.Errorf("signin: a proof needs a person key and a device")
 	}
 	if s.passes != nil && a.Pass != "" {
-		if err := s.passes.Bind(ctx, a.Pass, p.PersonKey, a.PassExpires); err != nil {
+		if err := s.passes.Bind(ctx, a.Pass, p.PersonKey, a.PassExpires.Sub(now)); err != nil {
 			return Issued{}, err
 		}
 	}
@@ -162,11 +162,11 @@ func (s *Service) PassHolder(ctx context.Context, pass, personKey string) error 
 }
 
 // Booked ends the pass with its person's booking: it verifies nobody from then on.
-func (s *Service) Booked(ctx context.Context, pass string, expires time.Time) error {
+func (s *Service) Booked(ctx context.Context, pass string, expires, now time.Time) error {
 	if s.passes == nil || pass == "" {
 		return nil
 	}
-	return s.passes.End(ctx, pass, expires)
+	return s.passes.End(ctx, pass, expires.Sub(now))
 }
 
 // SignOut ends the session of token.

@@ -10,7 +10,10 @@ import (
 	"vaxbook"
 	"vaxbook/identity"
 	"vaxbook/inmem"
+	"vaxbook/redis"
+	"vaxbook/redis/redistest"
 	"vaxbook/signin"
+	"vaxbook/sqlite/sqlitetest"
 	"vaxbook/storetest/engines"
 )
 
@@ -165,7 +168,7 @@ func TestAPassBindsItsFirstPersonAndSpendsNobodyElsesWindow(t *testing.T) {
 		if err := f.svc.PassHolder(t.Context(), pass.Pass, "person-1"); err != nil {
 			t.Errorf("booking under one's own pass: %v", err)
 		}
-		if err := f.svc.Booked(t.Context(), pass.Pass, pass.PassExpires); err != nil {
+		if err := f.svc.Booked(t.Context(), pass.Pass, pass.PassExpires, t0); err != nil {
 			t.Fatal(err)
 		}
 		if err := f.svc.PassHolder(t.Context(), pass.Pass, "person-1"); err != nil {
@@ -193,4 +196,29 @@ func TestSignOutEndsTheSession(t *testing.T) {
 			t.Errorf("session after sign-out: %v, want ended", err)
 		}
 	})
+}
+
+// TestAPassStaysBoundInRedisUnderAReplayedClock: with the service's clock replaying
+// 2021 (--now, the demo), the shared store must still hold the binding for the pass's
+// remaining time, not expire it at once for an instant long past.
+func TestAPassStaysBoundInRedisUnderAReplayedClock(t *testing.T) {
+	s := sqlitetest.OpenStore(t)
+	sealer, err := identity.NewSealer(bytes.Repeat([]byte{3}, 32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rdb, prefix := redistest.Client(t)
+	svc := signin.New(s, sealer, inmem.NewGuard(), redis.NewPasses(rdb, prefix))
+	a := signin.Attempt{Device: "broker", Pass: "1:7", PassExpires: t0.Add(10 * time.Minute)}
+	if _, err := svc.Complete(t.Context(), a, proof(1), t0); err != nil {
+		t.Fatal(err)
+	}
+	wantCode(t, svc.Check(signin.WithPass(t.Context(), a.Pass), "person-2", "other", t0.Add(time.Minute)), vaxbook.CodePassInUse)
+	if err := svc.Booked(t.Context(), a.Pass, a.PassExpires, t0.Add(2*time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	ttl, err := rdb.PTTL(t.Context(), prefix+"pass:"+a.Pass).Result()
+	if err != nil || ttl <= 0 || ttl > 8*time.Minute {
+		t.Errorf("the ended pass's key lives %v (%v), want the 8 minutes left on it", ttl, err)
+	}
 }
