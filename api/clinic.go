@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"vaxbook"
-	"vaxbook/phone"
 	"vaxbook/staff"
 )
 
@@ -43,7 +42,7 @@ func (s *Server) clinicLogin(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, now := r.Context(), s.clock.Now()
 	for _, l := range []struct {
-		lim phone.Limiter
+		lim vaxbook.Limiter
 		key string
 	}{{s.loginsByAddr, "addr:" + limitAddr(r)}, {s.loginsByLogin, "login:" + limitAddr(r) + "/" + in.Login}} {
 		ok, retryAt, err := l.lim.Allow(ctx, l.key, now)

@@ -3,7 +3,8 @@ package api
 import (
 	"time"
 
-	"vaxbook/phone"
+	"vaxbook"
+	"vaxbook/inmem"
 )
 
 // Staff sign-in limits. A login is tried at most 10 times in 15 minutes from one
@@ -23,17 +24,17 @@ const (
 // several instances they must be shared (cmd/vaxbook passes Redis limiters when Redis
 // is configured): a count per instance multiplies the limit by the number of instances.
 type LoginLimits struct {
-	PerAccount, PerAddr phone.Limiter
+	PerAccount, PerAddr vaxbook.Limiter
 }
 
 // withDefaults fills the nil limiters with in-process ones at the limits above, which
 // is right for one instance.
 func (l LoginLimits) withDefaults() LoginLimits {
 	if l.PerAccount == nil {
-		l.PerAccount = phone.NewMemLimiter(StaffLoginsPerAccount, StaffLoginWindow)
+		l.PerAccount = inmem.NewLimiter(StaffLoginsPerAccount, StaffLoginWindow)
 	}
 	if l.PerAddr == nil {
-		l.PerAddr = phone.NewMemLimiter(StaffLoginsPerAddr, StaffLoginWindow)
+		l.PerAddr = inmem.NewLimiter(StaffLoginsPerAddr, StaffLoginWindow)
 	}
 	return l
 }

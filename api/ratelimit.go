@@ -5,9 +5,9 @@ import (
 	"net/http"
 	"time"
 
+	"vaxbook/inmem"
+
 	"vaxbook"
-	"vaxbook/phone"
-	"vaxbook/queue"
 )
 
 // LimitWindow is the sliding window of the route limits: the limits are counts per
@@ -39,11 +39,11 @@ const (
 // verified session, and per client address. With Redis the limiters are shared by the
 // instances (redis.Limiter); a nil limiter takes an in-process one with the default.
 type RouteLimits struct {
-	SearchPerPerson, SearchPerAddr   phone.Limiter
-	BookingPerPerson, BookingPerAddr phone.Limiter
+	SearchPerPerson, SearchPerAddr   vaxbook.Limiter
+	BookingPerPerson, BookingPerAddr vaxbook.Limiter
 	// VerifyPerDevice and VerifyPerAddr bound the verification routes of every
 	// method, per signed device cookie and per client address.
-	VerifyPerDevice, VerifyPerAddr phone.Limiter
+	VerifyPerDevice, VerifyPerAddr vaxbook.Limiter
 }
 
 // withDefaults fills the nil limiters with in-process ones at the defaults: per person
@@ -52,22 +52,22 @@ type RouteLimits struct {
 func (l RouteLimits) withDefaults() RouteLimits {
 	const width = 1 << 20 // counters per row: well above the persons active in a minute
 	if l.SearchPerPerson == nil {
-		l.SearchPerPerson = queue.NewSketchLimiter(DefaultSearchesPerPerson, LimitWindow, width)
+		l.SearchPerPerson = inmem.NewSketchLimiter(DefaultSearchesPerPerson, LimitWindow, width)
 	}
 	if l.BookingPerPerson == nil {
-		l.BookingPerPerson = queue.NewSketchLimiter(DefaultBookingsPerPerson, LimitWindow, width)
+		l.BookingPerPerson = inmem.NewSketchLimiter(DefaultBookingsPerPerson, LimitWindow, width)
 	}
 	if l.SearchPerAddr == nil {
-		l.SearchPerAddr = phone.NewMemLimiter(DefaultSearchesPerAddr, LimitWindow)
+		l.SearchPerAddr = inmem.NewLimiter(DefaultSearchesPerAddr, LimitWindow)
 	}
 	if l.BookingPerAddr == nil {
-		l.BookingPerAddr = phone.NewMemLimiter(DefaultBookingsPerAddr, LimitWindow)
+		l.BookingPerAddr = inmem.NewLimiter(DefaultBookingsPerAddr, LimitWindow)
 	}
 	if l.VerifyPerDevice == nil {
-		l.VerifyPerDevice = queue.NewSketchLimiter(DefaultVerifiesPerDevice, LimitWindow, width)
+		l.VerifyPerDevice = inmem.NewSketchLimiter(DefaultVerifiesPerDevice, LimitWindow, width)
 	}
 	if l.VerifyPerAddr == nil {
-		l.VerifyPerAddr = phone.NewMemLimiter(DefaultVerifiesPerAddr, LimitWindow)
+		l.VerifyPerAddr = inmem.NewLimiter(DefaultVerifiesPerAddr, LimitWindow)
 	}
 	return l
 }
@@ -126,7 +126,7 @@ func (s *Server) limited(class routeClass, next http.HandlerFunc) http.HandlerFu
 
 // allow asks l for one more event of key and returns CodeRateLimited with the retry
 // instant when it refuses.
-func (s *Server) allow(ctx context.Context, l phone.Limiter, key string, now time.Time, what string) error {
+func (s *Server) allow(ctx context.Context, l vaxbook.Limiter, key string, now time.Time, what string) error {
 	ok, retryAt, err := l.Allow(ctx, key, now)
 	if err != nil {
 		s.log.Warn("route limit unavailable; request let through", "err", err)

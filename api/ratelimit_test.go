@@ -7,7 +7,7 @@ import (
 
 	"vaxbook"
 	"vaxbook/api"
-	"vaxbook/phone"
+	"vaxbook/inmem"
 )
 
 // wantLimited fails the test unless the answer is 429 rate_limited with a Retry-After
@@ -74,9 +74,9 @@ func TestRouteLimitsCountPerAddressAndEndWithTheWindow(t *testing.T) {
 	backends(t, func(t *testing.T, s vaxbook.Store) {
 		h := newHarnessWith(t, s, func(c *api.Config, _ vaxbook.Clock) {
 			c.Limits = api.RouteLimits{
-				SearchPerAddr:    phone.NewMemLimiter(3, time.Minute),
-				BookingPerAddr:   phone.NewMemLimiter(3, time.Minute),
-				BookingPerPerson: phone.NewMemLimiter(2, time.Minute),
+				SearchPerAddr:    inmem.NewLimiter(3, time.Minute),
+				BookingPerAddr:   inmem.NewLimiter(3, time.Minute),
+				BookingPerPerson: inmem.NewLimiter(2, time.Minute),
 			}
 		})
 		base := "/api/v1/campaigns/" + itoa(h.campaignID)

@@ -18,7 +18,6 @@ import (
 	"vaxbook/identity"
 	"vaxbook/inmem"
 	"vaxbook/oidc"
-	"vaxbook/phone"
 	"vaxbook/queue"
 	"vaxbook/signin"
 	"vaxbook/standby"
@@ -101,8 +100,8 @@ type Server struct {
 	// trustedProxies are believed about the client's address (see realAddr).
 	trustedProxies []netip.Prefix
 	staffKey       []byte
-	loginsByLogin  phone.Limiter
-	loginsByAddr   phone.Limiter
+	loginsByLogin  vaxbook.Limiter
+	loginsByAddr   vaxbook.Limiter
 	limits         RouteLimits
 	signin         *signin.Service
 	devices        signin.Devices

@@ -11,3 +11,10 @@ func (g *Guard) Len() int {
 	}
 	return n
 }
+
+// Len returns the number of keys the limiter holds, for tests of sweeping.
+func (l *Limiter) Len() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.events)
+}

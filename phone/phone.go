@@ -12,6 +12,7 @@ import (
 
 	"vaxbook"
 	"vaxbook/identity"
+	"vaxbook/inmem"
 )
 
 // Name is the method's name, as recorded in vaxbook.Session.Method.
@@ -61,14 +62,14 @@ type Method struct {
 	carrier    Carrier
 	guard      Checker
 	challenges Challenges
-	limiter    Limiter
+	limiter    vaxbook.Limiter
 }
 
 // New returns the method. challenges and limiter may be nil for the in-process ones
 // (the limiter then follows cfg.MaxStarts per cfg.StartWindow); a shared store must be
 // given when several instances serve one population. It returns an error for a secret
 // shorter than identity.MinSecretLen or negative settings.
-func New(cfg Config, carrier Carrier, guard Checker, challenges Challenges, limiter Limiter) (*Method, error) {
+func New(cfg Config, carrier Carrier, guard Checker, challenges Challenges, limiter vaxbook.Limiter) (*Method, error) {
 	cfg = cfg.withDefaults()
 	if len(cfg.Secret) < identity.MinSecretLen {
 		return nil, fmt.Errorf("phone: secret is %d bytes, want at least %d", len(cfg.Secret), identity.MinSecretLen)
@@ -83,7 +84,7 @@ func New(cfg Config, carrier Carrier, guard Checker, challenges Challenges, limi
 		challenges = NewMemChallenges()
 	}
 	if limiter == nil {
-		limiter = NewMemLimiter(cfg.MaxStarts, cfg.StartWindow)
+		limiter = inmem.NewLimiter(cfg.MaxStarts, cfg.StartWindow)
 	}
 	return &Method{cfg: cfg, carrier: carrier, guard: guard, challenges: challenges, limiter: limiter}, nil
 }

@@ -8,13 +8,14 @@ import (
 	"time"
 
 	"vaxbook"
+	"vaxbook/inmem"
 	"vaxbook/queue"
 )
 
 func TestJoinsAreLimitedPerDeviceAndAddress(t *testing.T) {
 	h := mustRoom(t, func(c *queue.Config) {
-		c.DeviceLimit = queue.NewSketchLimiter(3, time.Minute, 1024)
-		c.AddrLimit = queue.NewSketchLimiter(5, time.Minute, 1024)
+		c.DeviceLimit = inmem.NewSketchLimiter(3, time.Minute, 1024)
+		c.AddrLimit = inmem.NewSketchLimiter(5, time.Minute, 1024)
 	})
 	t.Run("a device that drops its ticket gets at most 3 places a minute", func(t *testing.T) {
 		p := h.join(t, "10.0.0.1")

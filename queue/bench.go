@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"time"
 
+	"vaxbook/inmem"
+
 	"vaxbook"
 )
 
@@ -52,8 +54,8 @@ func FillRoom(ctx context.Context, n, keepEvery int) (*Room, *vaxbook.ManualCloc
 	cfg := DefaultConfig()
 	cfg.Signer, cfg.Counters, cfg.Clock = signer, NewMemCounters(), clock
 	cfg.Windows = []vaxbook.Window{{Group: 2, Opens: opens, Closes: opens.Add(22 * time.Hour)}}
-	cfg.DeviceLimit = NewSketchLimiter(3, time.Minute, 1<<22)
-	cfg.AddrLimit = NewSketchLimiter(30, time.Minute, 1<<20)
+	cfg.DeviceLimit = inmem.NewSketchLimiter(3, time.Minute, 1<<22)
+	cfg.AddrLimit = inmem.NewSketchLimiter(30, time.Minute, 1<<20)
 	r, err := New(cfg)
 	if err != nil {
 		return nil, nil, nil, BenchResult{}, err

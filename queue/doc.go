@@ -13,7 +13,7 @@
 // A request without the device cookie gets one and no place; the place is given to a
 // second request at least ConfirmAfter later that carries the cookie. A refresh that
 // presents the ticket gets the same place back. Joins are bounded per device and per
-// client address (phone.Limiter: SketchLimiter in-process, redis.Limiter shared).
+// client address (vaxbook.Limiter: inmem.SketchLimiter in-process, redis.Limiter shared).
 //
 // Openings: people who arrive before a booking window opens are all placed, at the
 // opening instant, in a random order; those who arrive later queue behind them in

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"vaxbook"
-	"vaxbook/phone"
 )
 
 // Config configures a Room. Start from DefaultConfig; zero durations take the defaults.
@@ -27,7 +26,7 @@ type Config struct {
 	// DeviceLimit and AddrLimit bound joins per device and per client address; nil
 	// means no bound. Mobile carriers put many people behind one address, so the
 	// address bound must stay generous.
-	DeviceLimit, AddrLimit phone.Limiter
+	DeviceLimit, AddrLimit vaxbook.Limiter
 
 	// Windows are the booking windows the queue serves (the campaigns' windows).
 	Windows []vaxbook.Window
@@ -174,7 +173,7 @@ func (r *Room) Join(ctx context.Context, req JoinRequest, now time.Time) (JoinRe
 	return JoinResult{Device: req.Device, Ticket: r.cfg.Signer.SignTicket(t)}, nil
 }
 
-func (r *Room) limit(ctx context.Context, l phone.Limiter, key string, now time.Time) error {
+func (r *Room) limit(ctx context.Context, l vaxbook.Limiter, key string, now time.Time) error {
 	if l == nil {
 		return nil
 	}

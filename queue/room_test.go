@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"vaxbook"
+	"vaxbook/inmem"
 	"vaxbook/queue"
 )
 
@@ -113,7 +114,7 @@ func TestJoinWithoutCookieGetsNoPlace(t *testing.T) {
 }
 
 func TestRefreshOrRejoinKeepsThePlace(t *testing.T) {
-	h := mustRoom(t, func(c *queue.Config) { c.DeviceLimit = queue.NewSketchLimiter(2, time.Minute, 1024) })
+	h := mustRoom(t, func(c *queue.Config) { c.DeviceLimit = inmem.NewSketchLimiter(2, time.Minute, 1024) })
 	first := h.join(t, "a")
 	h.join(t, "b")
 	before := first.ticket

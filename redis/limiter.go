@@ -6,19 +6,19 @@ import (
 	"fmt"
 	"time"
 
-	goredis "github.com/redis/go-redis/v9"
+	"vaxbook"
 
-	"vaxbook/phone"
+	goredis "github.com/redis/go-redis/v9"
 )
 
-var _ phone.Limiter = (*Limiter)(nil)
+var _ vaxbook.Limiter = (*Limiter)(nil)
 
-// Limiter is the shared phone.Limiter, with the sliding-window semantics of
-// phone.MemLimiter: at most limit events per key within window, refusals not counted,
+// Limiter is the shared vaxbook.Limiter, with the sliding-window semantics of
+// inmem.Limiter: at most limit events per key within window, refusals not counted,
 // and a refusal's retry instant is when the oldest counted event leaves the window.
 //
 // Per key it keeps a list, "<prefix>limit:<key>", of the instants the counted events
-// leave the window, in the order recorded, as MemLimiter keeps its slice; the list never
+// leave the window, in the order recorded, as inmem.Limiter keeps its slice; the list never
 // grows past limit, and the key expires one window after its last event.
 type Limiter struct {
 	rdb    goredis.UniversalClient
@@ -57,7 +57,7 @@ redis.call('PEXPIRE', KEYS[1], ARGV[4])
 return {1}
 `)
 
-// Allow implements phone.Limiter.
+// Allow implements vaxbook.Limiter.
 func (l *Limiter) Allow(ctx context.Context, key string, now time.Time) (bool, time.Time, error) {
 	res, err := limiterAllow.Run(ctx, l.rdb, []string{l.prefix + "limit:" + key},
 		instantArg(now), instantArg(now.Add(l.window)), l.limit, ttlMillis(l.window)).Slice()

@@ -6,21 +6,23 @@ import (
 	"testing"
 	"time"
 
-	"vaxbook/phone"
+	"vaxbook"
+
+	"vaxbook/inmem"
 	"vaxbook/redis"
 	"vaxbook/redis/redistest"
 )
 
-// limiters returns every phone.Limiter implementation with the same limit and window,
+// limiters returns every vaxbook.Limiter implementation with the same limit and window,
 // so that one table checks the Redis limiter behaves as the in-process one.
-func limiters(t *testing.T, limit int, window time.Duration) map[string]phone.Limiter {
+func limiters(t *testing.T, limit int, window time.Duration) map[string]vaxbook.Limiter {
 	t.Helper()
 	rdb, prefix := redistest.Client(t)
 	rl, err := redis.NewLimiter(rdb, prefix, limit, window)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return map[string]phone.Limiter{"mem": phone.NewMemLimiter(limit, window), "redis": rl}
+	return map[string]vaxbook.Limiter{"mem": inmem.NewLimiter(limit, window), "redis": rl}
 }
 
 func TestLimiterConformance(t *testing.T) {

@@ -6,8 +6,7 @@ import (
 
 	"vaxbook"
 	"vaxbook/api"
-	"vaxbook/phone"
-	"vaxbook/queue"
+	"vaxbook/inmem"
 	"vaxbook/redis"
 )
 
@@ -59,7 +58,7 @@ func (c Config) validateLimits() error {
 func openRouteLimits(cfg Config, sh *shared) (api.RouteLimits, error) {
 	var out api.RouteLimits
 	for _, l := range []struct {
-		dst   *phone.Limiter
+		dst   *vaxbook.Limiter
 		name  string
 		limit int
 	}{
@@ -79,13 +78,13 @@ func openRouteLimits(cfg Config, sh *shared) (api.RouteLimits, error) {
 			*l.dst = lim
 		case l.limit <= maxSketchLimit:
 			// Fixed memory whatever the crowd: a list per person would grow with it.
-			*l.dst = queue.NewSketchLimiter(l.limit, api.LimitWindow, 1<<20)
+			*l.dst = inmem.NewSketchLimiter(l.limit, api.LimitWindow, 1<<20)
 		default:
-			*l.dst = phone.NewMemLimiter(l.limit, api.LimitWindow)
+			*l.dst = inmem.NewLimiter(l.limit, api.LimitWindow)
 		}
 	}
 	return out, nil
 }
 
-// maxSketchLimit is the largest limit queue.SketchLimiter's byte counters hold.
+// maxSketchLimit is the largest limit inmem.SketchLimiter's byte counters hold.
 const maxSketchLimit = 255

@@ -8,7 +8,6 @@ import (
 	"vaxbook"
 	"vaxbook/api"
 	"vaxbook/jobs"
-	"vaxbook/phone"
 	"vaxbook/redis/redistest"
 )
 
@@ -74,7 +73,7 @@ func TestRouteLimitsAreSharedThroughRedis(t *testing.T) {
 		t.Fatal(err)
 	}
 	now := time.Now()
-	for i, l := range []phone.Limiter{a.BookingPerPerson, b.BookingPerPerson, a.BookingPerPerson} {
+	for i, l := range []vaxbook.Limiter{a.BookingPerPerson, b.BookingPerPerson, a.BookingPerPerson} {
 		ok, _, err := l.Allow(t.Context(), "person:p1", now)
 		if err != nil || ok != (i < 2) {
 			t.Fatalf("request %d across the two instances: allowed %v (%v), want %v", i+1, ok, err, i < 2)

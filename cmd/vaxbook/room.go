@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"vaxbook"
-	"vaxbook/phone"
+	"vaxbook/inmem"
 	"vaxbook/queue"
 	"vaxbook/redis"
 )
@@ -38,7 +38,7 @@ func openRoom(ctx context.Context, cfg Config, clock vaxbook.Clock, sh *shared, 
 	qc.Rate, qc.Auto, qc.MaxActive = cfg.QueueRate, cfg.QueueAuto, cfg.QueueMaxActive
 	host, _ := os.Hostname()
 	qc.Instance = fmt.Sprintf("%s-%d", host, os.Getpid())
-	var devices, addrs phone.Limiter
+	var devices, addrs vaxbook.Limiter
 	if sh.rdb != nil {
 		qc.Counters = redis.NewQueueCounters(sh.rdb, cfg.RedisPrefix)
 		if devices, err = redis.NewLimiter(sh.rdb, cfg.RedisPrefix+"qdev:", deviceJoins, joinWindow); err != nil {
@@ -50,7 +50,7 @@ func openRoom(ctx context.Context, cfg Config, clock vaxbook.Clock, sh *shared, 
 	} else {
 		// Fixed-memory sketches: a list per device would grow with the crowd.
 		qc.Counters = queue.NewMemCounters()
-		devices = queue.NewSketchLimiter(deviceJoins, joinWindow, 1<<22)
+		devices = inmem.NewSketchLimiter(deviceJoins, joinWindow, 1<<22)
 		addrs = joinAddrLimiter(cfg.Limits.JoinsPerAddr)
 	}
 	qc.DeviceLimit, qc.AddrLimit = devices, addrs
@@ -65,9 +65,9 @@ func openRoom(ctx context.Context, cfg Config, clock vaxbook.Clock, sh *shared, 
 // joinAddrLimiter is the in-process per-address join limiter: a fixed-memory sketch
 // while the limit fits its byte counters, else a list per address (addresses are far
 // fewer than devices).
-func joinAddrLimiter(limit int) phone.Limiter {
+func joinAddrLimiter(limit int) vaxbook.Limiter {
 	if limit <= maxSketchLimit {
-		return queue.NewSketchLimiter(limit, joinWindow, 1<<18)
+		return inmem.NewSketchLimiter(limit, joinWindow, 1<<18)
 	}
-	return phone.NewMemLimiter(limit, joinWindow)
+	return inmem.NewLimiter(limit, joinWindow)
 }

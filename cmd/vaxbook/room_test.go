@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"vaxbook"
+	"vaxbook/inmem"
 	"vaxbook/queue"
 )
 
@@ -21,7 +22,7 @@ func TestCarrierNATAddressJoinsAtEight(t *testing.T) {
 	}
 	qc := queue.DefaultConfig()
 	qc.Signer, qc.Counters, qc.Clock = signer, queue.NewMemCounters(), clock
-	qc.DeviceLimit = queue.NewSketchLimiter(deviceJoins, joinWindow, 1<<16)
+	qc.DeviceLimit = inmem.NewSketchLimiter(deviceJoins, joinWindow, 1<<16)
 	qc.AddrLimit = joinAddrLimiter(defaultAddrJoins)
 	room, err := queue.New(qc)
 	if err != nil {

@@ -26,7 +26,7 @@ const (
 type shared struct {
 	guard      vaxbook.Guard
 	challenges phone.Challenges
-	limiter    phone.Limiter
+	limiter    vaxbook.Limiter
 	line       congestion.Line
 	rdb        *goredis.Client // nil in-process
 }
@@ -37,7 +37,7 @@ func openShared(ctx context.Context, cfg Config, clock vaxbook.Clock, sealer *id
 	if cfg.Redis == "" {
 		return &shared{
 			guard: inmem.NewGuard(), challenges: phone.NewMemChallenges(),
-			limiter: phone.NewMemLimiter(phoneStarts, phoneStartWindow),
+			limiter: inmem.NewLimiter(phoneStarts, phoneStartWindow),
 		}, nil
 	}
 	rdb, err := redis.Open(ctx, cfg.Redis)

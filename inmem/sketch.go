@@ -1,4 +1,4 @@
-package queue
+package inmem
 
 import (
 	"context"
@@ -6,11 +6,11 @@ import (
 	"sync"
 	"time"
 
-	"vaxbook/phone"
+	"vaxbook"
 )
 
-// SketchLimiter is an in-process phone.Limiter whose memory does not grow with the
-// number of keys: phone.MemLimiter keeps a list per key, which for 1.9 million devices
+// SketchLimiter is an in-process vaxbook.Limiter whose memory does not grow with the
+// number of keys: Limiter keeps a list per key, which for 1.9 million devices
 // joining within a minute is hundreds of megabytes. It counts events in a count-min
 // sketch (two rows of saturating byte counters) for the current and the previous fixed
 // window and estimates the sliding count as previous·(1 − elapsed share) + current.
@@ -27,7 +27,7 @@ type SketchLimiter struct {
 	prev   []uint8
 }
 
-var _ phone.Limiter = (*SketchLimiter)(nil)
+var _ vaxbook.Limiter = (*SketchLimiter)(nil)
 
 // NewSketchLimiter returns a limiter allowing limit events per key within window, with
 // width counters per row (memory: 4·width bytes). A width of 4× the keys expected per
@@ -41,7 +41,7 @@ func NewSketchLimiter(limit int, window time.Duration, width int) *SketchLimiter
 	}
 }
 
-// Allow implements phone.Limiter. The retry instant is when the estimate falls below
+// Allow implements vaxbook.Limiter. The retry instant is when the estimate falls below
 // the limit if nothing more happens.
 func (l *SketchLimiter) Allow(_ context.Context, key string, now time.Time) (bool, time.Time, error) {
 	h := maphash.String(l.seed, key)

@@ -1,16 +1,16 @@
-package queue_test
+package inmem_test
 
 import (
 	"fmt"
 	"testing"
 	"time"
 
-	"vaxbook/queue"
+	"vaxbook/inmem"
 )
 
 func TestSketchLimiter(t *testing.T) {
 	ctx := t.Context()
-	l := queue.NewSketchLimiter(3, time.Minute, 1<<16)
+	l := inmem.NewSketchLimiter(3, time.Minute, 1<<16)
 	base := t0.Truncate(time.Minute)
 	allow := func(key string, at time.Duration) (bool, time.Time) {
 		t.Helper()
@@ -46,7 +46,7 @@ func TestSketchLimiter(t *testing.T) {
 		}
 	})
 	t.Run("false refusals are rare at a quarter load", func(t *testing.T) {
-		l := queue.NewSketchLimiter(3, time.Minute, 1<<16)
+		l := inmem.NewSketchLimiter(3, time.Minute, 1<<16)
 		refused := 0
 		for i := range 1 << 14 {
 			if ok, _, _ := l.Allow(ctx, fmt.Sprint("device-", i), base); !ok {

@@ -1,15 +1,19 @@
-package phone_test
+package inmem_test
 
 import (
 	"fmt"
 	"testing"
 	"time"
 
-	"vaxbook/phone"
+	"vaxbook"
+	"vaxbook/inmem"
 )
 
-func TestMemLimiterSlidingWindow(t *testing.T) {
-	l := phone.NewMemLimiter(2, 10*time.Minute)
+// t0 is the seed's opening instant, 2021-08-12 20:00 in Seoul.
+var t0 = time.Date(2021, 8, 12, 20, 0, 0, 0, vaxbook.Seoul)
+
+func TestLimiterSlidingWindow(t *testing.T) {
+	l := inmem.NewLimiter(2, 10*time.Minute)
 	allow := func(key string, at time.Duration) (bool, time.Time) {
 		t.Helper()
 		ok, retry, err := l.Allow(t.Context(), key, t0.Add(at))
@@ -38,8 +42,8 @@ func TestMemLimiterSlidingWindow(t *testing.T) {
 	}
 }
 
-func TestMemLimiterForgetsIdleKeys(t *testing.T) {
-	l := phone.NewMemLimiter(1, time.Minute)
+func TestLimiterForgetsIdleKeys(t *testing.T) {
+	l := inmem.NewLimiter(1, time.Minute)
 	for i := range 100_000 {
 		if ok, _, _ := l.Allow(t.Context(), fmt.Sprint(i), t0.Add(time.Duration(i)*time.Millisecond)); !ok {
 			t.Fatalf("key %d refused", i)
