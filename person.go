@@ -31,3 +31,10 @@ type Session struct {
 func (s Session) Verified(t time.Time) bool {
 	return s.PersonKey != "" && t.Before(s.ExpiresAt)
 }
+
+// Resident is the verified person behind a request and the device they verified on:
+// what the sign-in gives every resident-facing service.
+type Resident struct {
+	Person   Person
+	DeviceID string
+}

@@ -87,12 +87,17 @@ type Sessions interface {
 	SignIn(ctx context.Context, p Person, sess Session) error
 }
 
+// Booker performs booking requests: each in its own all-or-nothing unit, one result per
+// request, in order; one request's failure never affects another's. The batch shape lets
+// an implementation commit many bookings in one transaction. Every store is one; a group
+// committer (batch.Committer) and the metrics' counting wrapper stand in front of one.
+type Booker interface {
+	Book(ctx context.Context, reqs []BookRequest) []BookResult
+}
+
 // Bookings books, changes and cancels reservations in shares.
 type Bookings interface {
-	// Book performs each request in its own all-or-nothing unit and returns one result
-	// per request, in order. One request's failure never affects another's. The batch
-	// shape lets an implementation commit many bookings in one transaction.
-	Book(ctx context.Context, reqs []BookRequest) []BookResult
+	Booker
 	// Change atomically cancels the active reservation req.OldID and books req.New; if
 	// the new place cannot be had the old reservation is left untouched. The old
 	// reservation's unsent messages are withdrawn (HoldingMessageKeys) and it records

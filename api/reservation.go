@@ -5,7 +5,6 @@ import (
 	"net/http"
 
 	"vaxbook"
-	"vaxbook/booking"
 )
 
 // placeJSON is the body of a booking or a change: where and when.
@@ -74,7 +73,7 @@ func place(w http.ResponseWriter, r *http.Request) (int64, placeJSON, vaxbook.Da
 }
 
 // placeAction is the shape of booking and change: a verified resident names a place.
-type placeAction func(ctx context.Context, r booking.Resident, campaignID, siteID int64, d vaxbook.Date) (vaxbook.Reservation, error)
+type placeAction func(ctx context.Context, r vaxbook.Resident, campaignID, siteID int64, d vaxbook.Date) (vaxbook.Reservation, error)
 
 // withPlace serves a booking or a change: parse the resident and the place, act, and
 // answer with the reservation and status.
@@ -110,7 +109,7 @@ func (s *Server) withPlace(status int, act placeAction) http.HandlerFunc {
 }
 
 // ownAction is the shape of reading and cancelling: the resident's own reservation.
-type ownAction func(ctx context.Context, r booking.Resident, campaignID int64) (vaxbook.Reservation, error)
+type ownAction func(ctx context.Context, r vaxbook.Resident, campaignID int64) (vaxbook.Reservation, error)
 
 // withOwn serves a read or a cancel of the resident's own reservation.
 func (s *Server) withOwn(act ownAction) http.HandlerFunc {
@@ -140,7 +139,7 @@ func (s *Server) withOwn(act ownAction) http.HandlerFunc {
 // passOfResident refuses a request whose waiting-room pass is bound to another person:
 // a pass admits only the person who first verified with it. Reading one's own
 // reservation needs no pass, so a read costs no look-up in the shared state.
-func (s *Server) passOfResident(r *http.Request, res booking.Resident) error {
+func (s *Server) passOfResident(r *http.Request, res vaxbook.Resident) error {
 	if r.Method == http.MethodGet {
 		return nil
 	}

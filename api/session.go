@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"vaxbook"
-	"vaxbook/booking"
 	"vaxbook/identity"
 	"vaxbook/signin"
 )
@@ -71,16 +70,16 @@ func (s *Server) deviceOf(r *http.Request) (string, error) {
 // session and the person come in one read: every signed-in request needs both. The
 // device is the request's own device cookie: booking checks it against the device
 // that verified (rule 7), so a session token copied to another browser cannot book.
-func (s *Server) resident(r *http.Request) (booking.Resident, error) {
+func (s *Server) resident(r *http.Request) (vaxbook.Resident, error) {
 	sess, p, err := s.sessionPerson(r)
 	if err != nil {
-		return booking.Resident{}, err
+		return vaxbook.Resident{}, err
 	}
 	if !sess.Verified(s.clock.Now()) {
-		return booking.Resident{}, vaxbook.Errorf(vaxbook.CodeUnauthorized, "verify your identity first")
+		return vaxbook.Resident{}, vaxbook.Errorf(vaxbook.CodeUnauthorized, "verify your identity first")
 	}
 	device, _ := s.devices.ID(s.cookie(r, deviceCookie), s.clock.Now())
-	return booking.Resident{Person: p, DeviceID: device}, nil
+	return vaxbook.Resident{Person: p, DeviceID: device}, nil
 }
 
 // sessionPerson returns the request's live session and its person, or

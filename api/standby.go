@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"vaxbook"
-	"vaxbook/booking"
 )
 
 // The same-day standby list of leftover doses: residents join a site's list for today
@@ -49,7 +48,7 @@ func (s *Server) standbyView(r *http.Request, e vaxbook.StandbyEntry) standbyEnt
 
 // standbyAction is a resident's standby request once its prologue has run: the
 // verified resident and the campaign named by the path.
-type standbyAction func(w http.ResponseWriter, r *http.Request, res booking.Resident, campaignID int64)
+type standbyAction func(w http.ResponseWriter, r *http.Request, res vaxbook.Resident, campaignID int64)
 
 // asStandbyResident runs the prologue the resident's standby routes share — the
 // campaign from the path and the verified resident — and answers its error, or calls
@@ -73,7 +72,7 @@ func (s *Server) asStandbyResident(next standbyAction) http.HandlerFunc {
 // standbyMine answers the resident's standby entry of today in the campaign, or null,
 // with the service's today and now, which the page's countdown reads instead of the
 // device's clock.
-func (s *Server) standbyMine(w http.ResponseWriter, r *http.Request, res booking.Resident, id int64) {
+func (s *Server) standbyMine(w http.ResponseWriter, r *http.Request, res vaxbook.Resident, id int64) {
 	now := s.clock.Now()
 	out := map[string]any{
 		"date": vaxbook.DateOf(now).String(), "now": now.Format(time.RFC3339),
@@ -93,7 +92,7 @@ func (s *Server) standbyMine(w http.ResponseWriter, r *http.Request, res booking
 }
 
 // standbyJoin puts the resident on a site's list for today.
-func (s *Server) standbyJoin(w http.ResponseWriter, r *http.Request, res booking.Resident, id int64) {
+func (s *Server) standbyJoin(w http.ResponseWriter, r *http.Request, res vaxbook.Resident, id int64) {
 	var in struct {
 		SiteID int64 `json:"site_id"`
 	}
@@ -110,7 +109,7 @@ func (s *Server) standbyJoin(w http.ResponseWriter, r *http.Request, res booking
 }
 
 // standbyLeave takes the resident off today's list; an offer they hold passes on.
-func (s *Server) standbyLeave(w http.ResponseWriter, r *http.Request, res booking.Resident, id int64) {
+func (s *Server) standbyLeave(w http.ResponseWriter, r *http.Request, res vaxbook.Resident, id int64) {
 	e, err := s.standby.Leave(r.Context(), res, id)
 	if err != nil {
 		s.writeError(w, r, err)
@@ -120,7 +119,7 @@ func (s *Server) standbyLeave(w http.ResponseWriter, r *http.Request, res bookin
 }
 
 // standbyAccept books the dose offered to the resident and answers the reservation.
-func (s *Server) standbyAccept(w http.ResponseWriter, r *http.Request, res booking.Resident, campaignID int64) {
+func (s *Server) standbyAccept(w http.ResponseWriter, r *http.Request, res vaxbook.Resident, campaignID int64) {
 	entryID, err := pathID(r, "entry")
 	if err != nil {
 		s.writeError(w, r, err)
@@ -135,7 +134,7 @@ func (s *Server) standbyAccept(w http.ResponseWriter, r *http.Request, res booki
 }
 
 // standbyDecline gives the offered dose back for the next in line.
-func (s *Server) standbyDecline(w http.ResponseWriter, r *http.Request, res booking.Resident, campaignID int64) {
+func (s *Server) standbyDecline(w http.ResponseWriter, r *http.Request, res vaxbook.Resident, campaignID int64) {
 	entryID, err := pathID(r, "entry")
 	if err != nil {
 		s.writeError(w, r, err)

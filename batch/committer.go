@@ -13,13 +13,6 @@ import (
 	"vaxbook"
 )
 
-// Booker performs booking requests, many in one transaction when given many;
-// vaxbook.Store is one. It is declared here, like booking.Booker, so that this package
-// needs nothing but the domain.
-type Booker interface {
-	Book(ctx context.Context, reqs []vaxbook.BookRequest) []vaxbook.BookResult
-}
-
 // Config bounds a batch. Zero fields take the defaults.
 type Config struct {
 	// MaxBatch is the most requests one store call carries (default 256). A caller's
@@ -65,10 +58,10 @@ func (c Config) withDefaults() Config {
 
 // Committer is a group committer in front of a Booker: Book queues the caller's
 // requests, a flusher gathers queued requests until MaxBatch or MaxWait, calls the
-// store once and hands each caller its own results. It implements booking.Booker and
+// store once and hands each caller its own results. It implements vaxbook.Booker and
 // is safe for concurrent use.
 type Committer struct {
-	store Booker
+	store vaxbook.Booker
 	cfg   Config
 	queue chan *call
 	stats stats
@@ -95,7 +88,7 @@ const (
 )
 
 // New starts a Committer in front of store; Close stops it.
-func New(store Booker, cfg Config) *Committer {
+func New(store vaxbook.Booker, cfg Config) *Committer {
 	cfg = cfg.withDefaults()
 	c := &Committer{store: store, cfg: cfg, queue: make(chan *call, cfg.MaxBatch*cfg.Flushers)}
 	for range cfg.Flushers {

@@ -46,14 +46,14 @@ func (s *Service) Eligibility(ctx context.Context, campaignID int64, birth vaxbo
 }
 
 // Reservation returns the resident's active reservation, or no_reservation.
-func (s *Service) Reservation(ctx context.Context, r Resident, campaignID int64) (vaxbook.Reservation, error) {
+func (s *Service) Reservation(ctx context.Context, r vaxbook.Resident, campaignID int64) (vaxbook.Reservation, error) {
 	return s.store.ActiveReservation(ctx, campaignID, r.Person.Key)
 }
 
 // Search returns sites with the places the resident (or, with r nil, anyone) can book.
 // A verified resident sees their own group's share during the rotation and the pool in
 // the open period; an anonymous searcher sees the pool.
-func (s *Service) Search(ctx context.Context, r *Resident, q vaxbook.SiteQuery) ([]vaxbook.SiteAvailability, error) {
+func (s *Service) Search(ctx context.Context, r *vaxbook.Resident, q vaxbook.SiteQuery) ([]vaxbook.SiteAvailability, error) {
 	c, err := s.Campaign(ctx, q.CampaignID)
 	if err != nil {
 		return nil, err

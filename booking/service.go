@@ -12,12 +12,6 @@ import (
 	"vaxbook"
 )
 
-// Booker performs booking requests; vaxbook.Store is one. The indirection lets a group
-// committer (many callers, one transaction) stand in later without changing callers.
-type Booker interface {
-	Book(ctx context.Context, reqs []vaxbook.BookRequest) []vaxbook.BookResult
-}
-
 // Store is what the booking rules need of the system of record: the campaigns, the
 // search for places, and the bookings themselves.
 type Store interface {
@@ -29,7 +23,7 @@ type Store interface {
 // Service applies the booking rules for verified residents.
 type Service struct {
 	store  Store
-	booker Booker
+	booker vaxbook.Booker
 	guard  vaxbook.Guard
 	clock  vaxbook.Clock
 
@@ -52,17 +46,11 @@ type cachedCampaign struct {
 
 // New returns a Service. booker may be nil, in which case bookings go to the store one
 // call at a time.
-func New(store Store, booker Booker, guard vaxbook.Guard, clock vaxbook.Clock) *Service {
+func New(store Store, booker vaxbook.Booker, guard vaxbook.Guard, clock vaxbook.Clock) *Service {
 	if booker == nil {
 		booker = store
 	}
 	return &Service{store: store, booker: booker, guard: guard, clock: clock, campaigns: map[int64]cachedCampaign{}}
-}
-
-// Resident is the verified person behind a request and the device they verified on.
-type Resident struct {
-	Person   vaxbook.Person
-	DeviceID string
 }
 
 // Now returns the service clock's current instant.
@@ -89,7 +77,7 @@ func (s *Service) Campaign(ctx context.Context, id int64) (vaxbook.Campaign, err
 
 // checkDevice refuses a resident whose person has since verified on another device
 // (rule 7: only the device that completed verification first may go on).
-func (s *Service) checkDevice(ctx context.Context, r Resident, now time.Time) error {
+func (s *Service) checkDevice(ctx context.Context, r vaxbook.Resident, now time.Time) error {
 	owner, ok, err := s.guard.Owner(ctx, r.Person.Key, now)
 	if err != nil {
 		return fmt.Errorf("device owner: %w", err)
@@ -103,7 +91,7 @@ func (s *Service) checkDevice(ctx context.Context, r Resident, now time.Time) er
 // CheckDevice refuses, with CodeDeviceLocked, a resident whose person has since verified
 // on another device (rule 7), at the service clock's instant. Other services that act
 // for a resident (the standby list) apply the rule through it.
-func (s *Service) CheckDevice(ctx context.Context, r Resident) error {
+func (s *Service) CheckDevice(ctx context.Context, r vaxbook.Resident) error {
 	return s.checkDevice(ctx, r, s.clock.Now())
 }
 
@@ -136,7 +124,7 @@ func (s *Service) request(c vaxbook.Campaign, p vaxbook.Person, siteID int64, d 
 // Book reserves a first dose at the site on the date, with its second dose, for the
 // resident. It returns the reservation or an *Error: not_eligible, window_closed,
 // not_bookable, share_full, already_booked, device_locked.
-func (s *Service) Book(ctx context.Context, r Resident, campaignID, siteID int64, d vaxbook.Date) (vaxbook.Reservation, error) {
+func (s *Service) Book(ctx context.Context, r vaxbook.Resident, campaignID, siteID int64, d vaxbook.Date) (vaxbook.Reservation, error) {
 	c, now, err := s.prepare(ctx, r, campaignID)
 	if err != nil {
 		return vaxbook.Reservation{}, err
@@ -151,7 +139,7 @@ func (s *Service) Book(ctx context.Context, r Resident, campaignID, siteID int64
 
 // prepare reads the clock once for the whole request, refuses a device that lost the
 // person to another (rule 7) and returns the campaign.
-func (s *Service) prepare(ctx context.Context, r Resident, campaignID int64) (vaxbook.Campaign, time.Time, error) {
+func (s *Service) prepare(ctx context.Context, r vaxbook.Resident, campaignID int64) (vaxbook.Campaign, time.Time, error) {
 	now := s.clock.Now()
 	if err := s.checkDevice(ctx, r, now); err != nil {
 		return vaxbook.Campaign{}, now, err
@@ -163,7 +151,7 @@ func (s *Service) prepare(ctx context.Context, r Resident, campaignID int64) (va
 // Change moves the resident's active reservation to another site or date: one atomic
 // cancel-and-book that leaves the old place untouched if the new one cannot be had.
 // Besides Book's errors it returns no_reservation and change_locked.
-func (s *Service) Change(ctx context.Context, r Resident, campaignID, siteID int64, d vaxbook.Date) (vaxbook.Reservation, error) {
+func (s *Service) Change(ctx context.Context, r vaxbook.Resident, campaignID, siteID int64, d vaxbook.Date) (vaxbook.Reservation, error) {
 	c, now, err := s.prepare(ctx, r, campaignID)
 	if err != nil {
 		return vaxbook.Reservation{}, err
@@ -184,7 +172,7 @@ func (s *Service) Change(ctx context.Context, r Resident, campaignID, siteID int
 
 // Cancel cancels the resident's active reservation and returns its place to its share.
 // It returns no_reservation or cancel_locked when that is not possible.
-func (s *Service) Cancel(ctx context.Context, r Resident, campaignID int64) (vaxbook.Reservation, error) {
+func (s *Service) Cancel(ctx context.Context, r vaxbook.Resident, campaignID int64) (vaxbook.Reservation, error) {
 	now := s.clock.Now()
 	if err := s.checkDevice(ctx, r, now); err != nil {
 		return vaxbook.Reservation{}, err

@@ -4,19 +4,18 @@ import (
 	"context"
 
 	"vaxbook"
-	"vaxbook/booking"
 )
 
 // countingBooker counts the outcome of every booking that passes through it.
 type countingBooker struct {
-	next booking.Booker
+	next vaxbook.Booker
 	m    *Metrics
 }
 
 // Booker returns next with each booking's outcome (booked, share_full, already_booked,
 // …) counted, so the dashboard's bookings per second and refusals come from the
 // bookings themselves, not from HTTP statuses.
-func (m *Metrics) Booker(next booking.Booker) booking.Booker {
+func (m *Metrics) Booker(next vaxbook.Booker) vaxbook.Booker {
 	return countingBooker{next: next, m: m}
 }
 

@@ -54,7 +54,7 @@ func (s *Service) Today() vaxbook.Date { return vaxbook.DateOf(s.clock.Now()) }
 // Join puts the resident on the site's standby list for today. Besides the store's
 // codes (standby_closed, already_booked, on_standby) it returns not_eligible and
 // device_locked.
-func (s *Service) Join(ctx context.Context, r booking.Resident, campaignID, siteID int64) (vaxbook.StandbyEntry, error) {
+func (s *Service) Join(ctx context.Context, r vaxbook.Resident, campaignID, siteID int64) (vaxbook.StandbyEntry, error) {
 	t := s.now()
 	if siteID <= 0 {
 		return vaxbook.StandbyEntry{}, vaxbook.Errorf(vaxbook.CodeInvalidInput, "site_id must be a positive number")
@@ -75,7 +75,7 @@ func (s *Service) Join(ctx context.Context, r booking.Resident, campaignID, site
 
 // Mine returns the resident's latest standby entry of today in the campaign, with any
 // offer that ran out already passed on, or not_found.
-func (s *Service) Mine(ctx context.Context, r booking.Resident, campaignID int64) (vaxbook.StandbyEntry, error) {
+func (s *Service) Mine(ctx context.Context, r vaxbook.Resident, campaignID int64) (vaxbook.StandbyEntry, error) {
 	t := s.now()
 	e, err := s.store.StandbyEntryOf(ctx, r.Person.Key, vaxbook.DateOf(t.Now), t)
 	if err != nil {
@@ -89,7 +89,7 @@ func (s *Service) Mine(ctx context.Context, r booking.Resident, campaignID int64
 
 // Leave takes the resident off today's list; an offer they hold is declined. It returns
 // not_found, device_locked or the store's codes.
-func (s *Service) Leave(ctx context.Context, r booking.Resident, campaignID int64) (vaxbook.StandbyEntry, error) {
+func (s *Service) Leave(ctx context.Context, r vaxbook.Resident, campaignID int64) (vaxbook.StandbyEntry, error) {
 	if err := s.booking.CheckDevice(ctx, r); err != nil {
 		return vaxbook.StandbyEntry{}, err
 	}
@@ -105,7 +105,7 @@ func (s *Service) Leave(ctx context.Context, r booking.Resident, campaignID int6
 
 // own returns the resident's entry with the id if it is their latest of today in the
 // campaign: another person's entry, an old one or one of another campaign is missing.
-func (s *Service) own(ctx context.Context, r booking.Resident, campaignID, entryID int64) (vaxbook.StandbyEntry, error) {
+func (s *Service) own(ctx context.Context, r vaxbook.Resident, campaignID, entryID int64) (vaxbook.StandbyEntry, error) {
 	e, err := s.Mine(ctx, r, campaignID)
 	if vaxbook.ErrorCode(err) == vaxbook.CodeNotFound || (err == nil && e.ID != entryID) {
 		return vaxbook.StandbyEntry{}, vaxbook.Errorf(vaxbook.CodeNotFound, "no such standby entry")
@@ -116,7 +116,7 @@ func (s *Service) own(ctx context.Context, r booking.Resident, campaignID, entry
 // Accept books the dose offered to the resident: a confirmed reservation at the site
 // for today, its second dose after the campaign's interval. It returns not_found,
 // no_offer, offer_expired, already_booked or device_locked, and then books nothing.
-func (s *Service) Accept(ctx context.Context, r booking.Resident, campaignID, entryID int64) (vaxbook.Reservation, error) {
+func (s *Service) Accept(ctx context.Context, r vaxbook.Resident, campaignID, entryID int64) (vaxbook.Reservation, error) {
 	if err := s.booking.CheckDevice(ctx, r); err != nil {
 		return vaxbook.Reservation{}, err
 	}
@@ -139,7 +139,7 @@ func (s *Service) Accept(ctx context.Context, r booking.Resident, campaignID, en
 
 // Decline gives the offered dose back; it goes to the next person in line. It returns
 // not_found, no_offer, device_locked or the store's codes.
-func (s *Service) Decline(ctx context.Context, r booking.Resident, campaignID, entryID int64) (vaxbook.StandbyEntry, error) {
+func (s *Service) Decline(ctx context.Context, r vaxbook.Resident, campaignID, entryID int64) (vaxbook.StandbyEntry, error) {
 	if err := s.booking.CheckDevice(ctx, r); err != nil {
 		return vaxbook.StandbyEntry{}, err
 	}

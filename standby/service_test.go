@@ -52,9 +52,9 @@ func newFixture(t *testing.T, s vaxbook.Store) *fixture {
 }
 
 // resident is person i on device "device-i", verified there at 09:55.
-func (f *fixture) resident(t *testing.T, i int) booking.Resident {
+func (f *fixture) resident(t *testing.T, i int) vaxbook.Resident {
 	t.Helper()
-	r := booking.Resident{Person: f.persons[i], DeviceID: "device-" + f.persons[i].Key}
+	r := vaxbook.Resident{Person: f.persons[i], DeviceID: "device-" + f.persons[i].Key}
 	if err := f.guard.Complete(t.Context(), r.Person.Key, r.DeviceID, day.At(9, 55)); err != nil {
 		t.Fatal(err)
 	}
@@ -81,7 +81,7 @@ func TestServiceAppliesTheRulesThatNeedNoRows(t *testing.T) {
 		_, err = f.svc.Join(ctx, r, f.c.ID, 3)
 		wantCode(t, "join at a site that vaccinates tomorrow, not today", err, vaxbook.CodeStandbyClosed)
 		// Another device verified the same person since: rule 7 holds here too.
-		other := booking.Resident{Person: r.Person, DeviceID: "another-device"}
+		other := vaxbook.Resident{Person: r.Person, DeviceID: "another-device"}
 		_, err = f.svc.Join(ctx, other, f.c.ID, 1)
 		wantCode(t, "join from a device that lost the person", err, vaxbook.CodeDeviceLocked)
 		e, err := f.svc.Join(ctx, r, f.c.ID, 1)
@@ -160,7 +160,7 @@ func TestOnlyTheDeviceThatVerifiedLastMayLeaveOrDecline(t *testing.T) {
 		if _, err := f.svc.RecordLeftover(ctx, 1, 0); err != nil {
 			t.Fatal(err)
 		}
-		other := booking.Resident{Person: r.Person, DeviceID: "another-device"}
+		other := vaxbook.Resident{Person: r.Person, DeviceID: "another-device"}
 		_, err = f.svc.Decline(ctx, other, f.c.ID, e.ID)
 		wantCode(t, "decline from a device that lost the person", err, vaxbook.CodeDeviceLocked)
 		_, err = f.svc.Leave(ctx, other, f.c.ID)
@@ -177,7 +177,7 @@ func TestOnlyTheDeviceThatVerifiedLastMayLeaveOrDecline(t *testing.T) {
 		if _, err := f.svc.Join(ctx, r2, f.c.ID, 2); err != nil {
 			t.Fatal(err)
 		}
-		_, err = f.svc.Leave(ctx, booking.Resident{Person: r2.Person, DeviceID: "another-device"}, f.c.ID)
+		_, err = f.svc.Leave(ctx, vaxbook.Resident{Person: r2.Person, DeviceID: "another-device"}, f.c.ID)
 		wantCode(t, "leave a waiting entry from a device that lost the person", err, vaxbook.CodeDeviceLocked)
 		if got, err := f.svc.Leave(ctx, r2, f.c.ID); err != nil || got.State != vaxbook.StandbyWithdrawn {
 			t.Errorf("Leave from the person's device = %+v, %v; want withdrawn", got, err)
