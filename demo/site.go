@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	"vaxbook/regions"
+
 	"vaxbook"
 )
 
@@ -70,15 +72,15 @@ func Sites(n int, seed int64) []vaxbook.Site {
 	if n <= 0 {
 		return nil
 	}
-	provWeights := make([]int, len(provinces))
-	for i, p := range provinces {
+	provWeights := make([]int, len(regions.All()))
+	for i, p := range regions.All() {
 		for _, d := range p.Districts {
 			provWeights[i] += d.Population
 		}
 	}
 	sites := make([]vaxbook.Site, 0, n)
 	for pi, pn := range apportion(n, provWeights) {
-		p := provinces[pi]
+		p := regions.All()[pi]
 		distWeights := make([]int, len(p.Districts))
 		for i, d := range p.Districts {
 			distWeights[i] = d.Population

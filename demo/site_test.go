@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"vaxbook/regions"
+
 	"vaxbook"
 )
 
@@ -35,7 +37,7 @@ func TestSites(t *testing.T) {
 			for _, s := range sites {
 				seen[s.Province] = true
 			}
-			for _, p := range Provinces() {
+			for _, p := range regions.Provinces() {
 				if !seen[p] {
 					t.Errorf("no site in %s", p)
 				}

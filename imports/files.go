@@ -6,8 +6,9 @@ import (
 	"math"
 	"slices"
 
+	"vaxbook/regions"
+
 	"vaxbook"
-	"vaxbook/demo"
 )
 
 // The headers of the four files, in the order a template lists them.
@@ -20,7 +21,7 @@ var (
 
 // provinceOK reports whether p is one of the 17 provinces (시도), as sites are searched
 // and counted by them: a misspelt one would make a province that no statistic shows.
-func provinceOK(p string) bool { return slices.Contains(demo.Provinces(), p) }
+func provinceOK(p string) bool { return slices.Contains(regions.Provinces(), p) }
 
 func (r record) province() string {
 	p := r.text("province")

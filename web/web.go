@@ -15,7 +15,7 @@ import (
 	"net/http"
 	"time"
 
-	"vaxbook/demo"
+	"vaxbook/regions"
 )
 
 //go:embed templates/*.html
@@ -102,8 +102,8 @@ func New(cfg Config) (*Handler, error) {
 	}
 	h := &Handler{cfg: cfg, log: cfg.Logger, catalog: cat, pages: map[string]*template.Template{}, mux: http.NewServeMux(),
 		districts: map[string][]string{}}
-	for _, p := range demo.Provinces() {
-		h.districts[p] = demo.Districts(p)
+	for _, p := range regions.Provinces() {
+		h.districts[p] = regions.Districts(p)
 	}
 	for _, p := range pages {
 		t, err := template.ParseFS(templateFS, "templates/layout.html", "templates/"+p.name+".html")
@@ -164,7 +164,7 @@ func (h *Handler) render(p page) http.HandlerFunc {
 			v.DemoAt = clockText(lang, now)
 		}
 		if p.name == "sites" || p.name == "standby" {
-			v.Provinces, v.Districts = demo.Provinces(), h.districts
+			v.Provinces, v.Districts = regions.Provinces(), h.districts
 		}
 		var buf bytes.Buffer
 		if err := h.pages[p.name].ExecuteTemplate(&buf, "layout", v); err != nil {
