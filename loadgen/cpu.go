@@ -1,14 +1,10 @@
 package loadgen
 
 import (
-	"bufio"
 	"context"
-	"net/http"
-	"strconv"
-	"strings"
 )
 
-// CPU is the processor time both sides spent during the run, per booking: on a shared
+// CPU is the processor time every side spent during the run, per booking: on a shared
 // or noisy machine a rate in bookings/s varies from run to run, while CPU seconds per
 // booking stay put and say how many cores a target rate needs.
 type CPU struct {
@@ -18,77 +14,58 @@ type CPU struct {
 	// LoadgenMSPerBooking is the load generator's own cost: on one machine with the
 	// server, it is CPU the server does not get.
 	LoadgenMSPerBooking float64 `json:"loadgen_ms_per_booking"`
+	// DB is the database's share (its own processes for PostgreSQL; inside the
+	// server for SQLite).
+	DB *DB `json:"db,omitempty"`
+	// TotalMSPerBooking is server + database + load generator.
+	TotalMSPerBooking float64 `json:"total_ms_per_booking"`
 }
 
-// cpuMeter reads both sides' CPU seconds at the start and the end of a run.
+// cpuMeter reads every side's CPU seconds, and the servers' latency histograms, at the
+// start and the end of a run.
 type cpuMeter struct {
 	c                   *client
 	servers             []string
 	token               string
-	server0, loadgen0   float64
+	server0             serverReading
+	loadgen0            float64
 	serverOK, loadgenOK bool
+	db                  *dbMeter
 }
 
-func startCPU(ctx context.Context, c *client, servers []string, token string) *cpuMeter {
+func startCPU(ctx context.Context, c *client, servers []string, token, database string) *cpuMeter {
 	m := &cpuMeter{c: c, servers: servers, token: token}
-	m.server0, m.serverOK = serversCPU(ctx, c, servers, token)
+	m.server0, m.serverOK = readServers(ctx, c, servers, token)
+	if database != "" {
+		m.db = startDB(ctx, database)
+	}
 	m.loadgen0, m.loadgenOK = ownCPU()
 	return m
 }
 
-// stop returns the CPU of the run for booked bookings; a side it cannot read stays 0.
-func (m *cpuMeter) stop(ctx context.Context, booked int64) *CPU {
+// stop returns the CPU of the run for booked bookings, a side it cannot read staying
+// 0, and the server-side latency of each step (nil when /metrics could not be read).
+func (m *cpuMeter) stop(ctx context.Context, booked int64) (*CPU, map[string]ServerStep) {
 	var out CPU
-	if s, ok := serversCPU(ctx, m.c, m.servers, m.token); ok && m.serverOK {
-		out.ServerS = round(s - m.server0)
+	l, lok := ownCPU()
+	var steps map[string]ServerStep
+	if s, ok := readServers(ctx, m.c, m.servers, m.token); ok && m.serverOK {
+		out.ServerS = round(s.cpuS - m.server0.cpuS)
+		steps = serverStepsBetween(m.server0, s)
 	}
-	if l, ok := ownCPU(); ok && m.loadgenOK {
+	if lok && m.loadgenOK {
 		out.LoadgenS = round(l - m.loadgen0)
+	}
+	if m.db != nil {
+		out.DB = m.db.stop(ctx, booked)
 	}
 	if booked > 0 {
 		out.ServerMSPerBooking = round(out.ServerS * 1000 / float64(booked))
 		out.LoadgenMSPerBooking = round(out.LoadgenS * 1000 / float64(booked))
-	}
-	return &out
-}
-
-// serversCPU sums the servers' CPU seconds; false when one cannot be read.
-func serversCPU(ctx context.Context, c *client, servers []string, token string) (float64, bool) {
-	var sum float64
-	for _, base := range servers {
-		s, ok := serverCPU(ctx, c, base, token)
-		if !ok {
-			return 0, false
-		}
-		sum += s
-	}
-	return sum, true
-}
-
-// serverCPU reads process_cpu_seconds_total from the server's /metrics; false when
-// the server does not publish it.
-func serverCPU(ctx context.Context, c *client, base, token string) (float64, bool) {
-	req, err := http.NewRequestWithContext(ctx, "GET", strings.TrimSuffix(base, "/")+"/metrics", nil)
-	if err != nil {
-		return 0, false
-	}
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	resp, err := c.http.Do(req)
-	if err != nil {
-		return 0, false
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return 0, false
-	}
-	sc := bufio.NewScanner(resp.Body)
-	for sc.Scan() {
-		if v, ok := strings.CutPrefix(sc.Text(), "process_cpu_seconds_total "); ok {
-			f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
-			return f, err == nil
+		out.TotalMSPerBooking = out.ServerMSPerBooking + out.LoadgenMSPerBooking
+		if out.DB != nil {
+			out.TotalMSPerBooking = round(out.TotalMSPerBooking + out.DB.MSPerBooking)
 		}
 	}
-	return 0, false
+	return &out, steps
 }

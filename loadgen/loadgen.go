@@ -56,7 +56,7 @@ func Run(ctx context.Context, o Options) (Result, error) {
 	}
 	next := residents(demo.NewPopulation(demo.FullPopulation, o.PopulationSeed, camp), group, pooled)
 
-	heap, cpu := watchHeap(), startCPU(ctx, setup, o.Servers, o.OperatorToken)
+	heap, cpu := watchHeap(), startCPU(ctx, setup, o.Servers, o.OperatorToken, o.Database)
 	sched := schedule{arrival: o.Arrival, users: o.Users, spread: o.Spread, compress: o.Compress}
 	sem := make(chan struct{}, o.Concurrency)
 	var wg sync.WaitGroup
@@ -99,7 +99,7 @@ func Run(ctx context.Context, o Options) (Result, error) {
 	// booked must hold the invariants too.
 	after, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
 	defer cancel()
-	res.CPU = cpu.stop(after, res.Booked)
+	res.CPU, res.ServerSteps = cpu.stop(after, res.Booked)
 	if o.Database != "" {
 		if err := audit(after, o.Database, camp.ID, &res); err != nil {
 			return res, err

@@ -45,10 +45,16 @@ type Options struct {
 	// ChangeCancel is the probability that a booked resident then changes (half) or
 	// cancels (half) the booking (0.1 by default); negative means never.
 	ChangeCancel float64
-	// PollCap caps the sleep between waiting-room polls (2 s by default), so that a
-	// compressed run is not dominated by the server's real-time poll_after_s; the
-	// result reports how often it applied.
+	// PollCap caps the sleep between waiting-room polls, for experiments (a compressed
+	// run that the server's real-time poll_after_s would dominate); the result reports
+	// how often it applied. 0, the default, follows the server's advice as the waiting
+	// page does (at least 1 s between polls).
 	PollCap time.Duration
+	// Think is the mean pause of a resident between two steps of the flow (reading
+	// the lights, choosing a place), drawn uniformly from half to one and a half
+	// times it; 0, the default, does not pause. Waiting-room polls follow the
+	// server's advice instead.
+	Think time.Duration
 	// SourceAddrs spreads residents over this many loopback source addresses
 	// (127.1.x.y) when the target is on loopback (1,024 by default; negative: none).
 	// The server limits joins per client address, as it should against one script;
@@ -104,8 +110,8 @@ func (o Options) withDefaults() (Options, error) {
 	if o.ChangeCancel == 0 {
 		o.ChangeCancel = 0.1
 	}
-	if o.PollCap <= 0 {
-		o.PollCap = 2 * time.Second
+	if o.PollCap < 0 || o.Think < 0 {
+		return o, errors.New("loadgen: poll cap and think time cannot be negative")
 	}
 	if o.SourceAddrs == 0 {
 		o.SourceAddrs = 1024

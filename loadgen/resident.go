@@ -90,9 +90,12 @@ func (a *actor) enterQueue(ctx context.Context, due time.Time) error {
 	}
 	inLine := time.Now()
 	for !st.Admitted {
-		d := time.Duration(st.PollAfterS * float64(time.Second))
-		capped := d > a.g.o.PollCap
-		d = min(max(d, 100*time.Millisecond), a.g.o.PollCap)
+		// As the waiting page: the server's advice, at least a second.
+		d := max(time.Duration(st.PollAfterS*float64(time.Second)), time.Second)
+		capped := a.g.o.PollCap > 0 && d > a.g.o.PollCap
+		if capped {
+			d = a.g.o.PollCap
+		}
 		a.count(func(c *counts) {
 			c.polls++
 			if capped {
@@ -109,6 +112,9 @@ func (a *actor) enterQueue(ctx context.Context, due time.Time) error {
 		a.rec.observe(stepStatus, due, time.Now())
 	}
 	a.rec.waited(time.Since(inLine))
+	if err := a.think(ctx); err != nil {
+		return err
+	}
 	t := time.Now()
 	if _, err := a.c.do(ctx, "POST", "/api/v1/queue/claim", nil, nil); err != nil {
 		return err
@@ -137,6 +143,9 @@ func (a *actor) verifyGreenest(ctx context.Context, sub identity.Subscriber) err
 	twice := a.rng.Float64() < a.g.o.SecondVerification
 	var err error
 	for _, l := range m.Methods {
+		if err := a.think(ctx); err != nil {
+			return err
+		}
 		t = time.Now()
 		if err = a.verify(ctx, l.Method, sub, twice); err == nil {
 			a.rec.observe(stepVerify, t, time.Now())
@@ -156,11 +165,17 @@ func (a *actor) verifyGreenest(ctx context.Context, sub identity.Subscriber) err
 func (a *actor) book(ctx context.Context) (booked bool, err error) {
 	var last error
 	for range 3 {
+		if err := a.think(ctx); err != nil {
+			return false, err
+		}
 		places, err := a.search(ctx)
 		if err != nil {
 			return false, err
 		}
 		for i, p := range places {
+			if err := a.think(ctx); err != nil {
+				return false, err
+			}
 			t := time.Now()
 			_, err := a.c.do(ctx, "POST", "/api/v1/campaigns/1/reservation", p, nil)
 			a.rec.observe(stepBook, t, time.Now())
@@ -229,6 +244,15 @@ func (a *actor) afterBooking(ctx context.Context, others []place) error {
 		a.count(func(c *counts) { c.cancelled++ })
 	}
 	return err
+}
+
+// think pauses as a resident reading the page would, for Options.Think on average.
+func (a *actor) think(ctx context.Context) error {
+	if a.g.o.Think <= 0 {
+		return nil
+	}
+	d := time.Duration((0.5 + a.rng.Float64()) * float64(a.g.o.Think))
+	return sleepUntil(ctx, time.Now().Add(d))
 }
 
 // sleepUntil waits until t or until ctx ends.

@@ -11,6 +11,7 @@ import (
 type Step struct {
 	Count int64   `json:"count"`
 	P50   float64 `json:"p50_ms"`
+	P95   float64 `json:"p95_ms"`
 	P99   float64 `json:"p99_ms"`
 	Max   float64 `json:"max_ms"`
 }
@@ -29,22 +30,30 @@ type Result struct {
 	// Failed counts residents who did not book; Errors counts every error by problem
 	// code, including the ones a resident recovered from (share_full, then the next
 	// place; an unavailable method, then the next) and failed changes of a booking.
-	Failed        int64            `json:"failed"`
-	Verifications int64            `json:"verifications"`
-	DurationS     float64          `json:"duration_s"`
-	BookingsPerS  float64          `json:"bookings_per_s"`
-	OverallPerS   float64          `json:"bookings_per_s_overall"`
-	MaxWaitS      float64          `json:"max_wait_s"`
-	PollCapS      float64          `json:"poll_cap_s"`
-	Polls         int64            `json:"polls"`
-	PollsCapped   int64            `json:"polls_capped"`
-	Steps         map[string]Step  `json:"steps"`
-	Errors        map[string]int64 `json:"errors"`
+	Failed        int64   `json:"failed"`
+	Verifications int64   `json:"verifications"`
+	DurationS     float64 `json:"duration_s"`
+	BookingsPerS  float64 `json:"bookings_per_s"`
+	OverallPerS   float64 `json:"bookings_per_s_overall"`
+	MaxWaitS      float64 `json:"max_wait_s"`
+	PollCapS      float64 `json:"poll_cap_s"`
+	Polls         int64   `json:"polls"`
+	PollsCapped   int64   `json:"polls_capped"`
+	// PollsPerBooking is waiting-room status polls per booking.
+	PollsPerBooking float64 `json:"polls_per_booking"`
+	// ThinkS is the mean think time between steps (0: none).
+	ThinkS float64          `json:"think_s"`
+	Steps  map[string]Step  `json:"steps"`
+	Errors map[string]int64 `json:"errors"`
 	// ErrorSamples holds one message per error code, to tell causes apart.
 	ErrorSamples map[string]string `json:"error_samples,omitempty"`
 	PeakHeapMB   float64           `json:"peak_heap_mb"`
-	// CPU is both sides' processor time during the run.
+	// CPU is every side's processor time during the run.
 	CPU *CPU `json:"cpu,omitempty"`
+	// ServerSteps are the steps' latencies as the servers measured them (their
+	// /metrics histograms, read before and after the run), free of the load
+	// generator's own queueing, which Steps include.
+	ServerSteps map[string]ServerStep `json:"server_steps,omitempty"`
 	// InvariantViolations is overbooked + double booked + counter drift from the
 	// server's database after the run; -1 when no database was given.
 	InvariantViolations int        `json:"invariant_violations"`
@@ -67,7 +76,7 @@ func result(o Options, r *recorder, elapsed time.Duration, peakHeap uint64) Resu
 		Users: o.Users, Arrival: o.Arrival, Compress: o.Compress,
 		Booked: c.booked, Changed: c.changed, Cancelled: c.cancelled, Failed: c.failed,
 		Verifications: c.verifications, DurationS: round(elapsed.Seconds()),
-		MaxWaitS: round(r.maxWait.Seconds()), PollCapS: o.PollCap.Seconds(),
+		MaxWaitS: round(r.maxWait.Seconds()), PollCapS: o.PollCap.Seconds(), ThinkS: o.Think.Seconds(),
 		Polls: c.polls, PollsCapped: c.pollsCapped,
 		Steps: map[string]Step{}, Errors: r.errors, ErrorSamples: r.samples, PeakHeapMB: round(float64(peakHeap) / (1 << 20)),
 		InvariantViolations: -1,
@@ -76,12 +85,15 @@ func result(o Options, r *recorder, elapsed time.Duration, peakHeap uint64) Resu
 		res.OverallPerS = round(float64(c.booked) / elapsed.Seconds())
 	}
 	res.BookingsPerS = steadyRate(r.perSecond)
+	if c.booked > 0 {
+		res.PollsPerBooking = round(float64(c.polls) / float64(c.booked))
+	}
 	for i, name := range stepNames {
 		h := r.steps[i]
 		if h.TotalCount() == 0 {
 			continue
 		}
-		res.Steps[name] = Step{Count: h.TotalCount(), P50: ms(h.ValueAtQuantile(50)), P99: ms(h.ValueAtQuantile(99)), Max: ms(h.Max())}
+		res.Steps[name] = Step{Count: h.TotalCount(), P50: ms(h.ValueAtQuantile(50)), P95: ms(h.ValueAtQuantile(95)), P99: ms(h.ValueAtQuantile(99)), Max: ms(h.Max())}
 	}
 	return res
 }

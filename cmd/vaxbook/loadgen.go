@@ -29,7 +29,8 @@ func loadgenCmd(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fs.StringVar(&o.Database, "database", "", "the server's database (SQLite path or postgres:// URL), audited after the run")
 	fs.Float64Var(&o.SecondVerification, "second-verification", 0.5, "share of residents who verify twice (a failed attempt first)")
 	fs.Float64Var(&o.ChangeCancel, "change-cancel", 0.1, "share of booked residents who then change or cancel")
-	fs.DurationVar(&o.PollCap, "poll-cap", 0, "cap on the sleep between waiting-room polls (default 2s)")
+	fs.DurationVar(&o.PollCap, "poll-cap", 0, "cap on the sleep between waiting-room polls, for experiments (default 0: follow the server's advice, as the pages do)")
+	fs.DurationVar(&o.Think, "think", 0, "mean think time between steps, drawn from half to one and a half times it (default 0: none)")
 	fs.IntVar(&o.SourceAddrs, "source-addrs", 1024, "loopback source addresses to spread residents over (negative: none)")
 	fs.IntVar(&o.Sites, "sites", 14000, "about how many sites the server has (spreads searches)")
 	servers := fs.String("servers", "", "comma-separated base URLs of the instances whose /metrics give the server's CPU time (default: the target; list every instance behind a balancer)")
@@ -62,6 +63,10 @@ func loadgenCmd(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	enc.SetIndent("", "  ")
 	if encErr := enc.Encode(res); encErr != nil {
 		return encErr
+	}
+	// The JSON on stdout is for scripts; the same figures for a person go to stderr.
+	if sumErr := res.WriteSummary(stderr); sumErr != nil {
+		return sumErr
 	}
 	return err
 }
