@@ -72,7 +72,7 @@ func newHarnessWith(t testing.TB, s vaxbook.Store, adjust func(*api.Config, vaxb
 		t.Fatal(err)
 	}
 	signIn := signin.New(s, sealer, guard, inmem.NewPasses())
-	method, err := phone.New(phone.Config{Secret: secret}, phone.NewDevCarrier(pop, sms, phone.DevCarrierConfig{}), signIn, nil, nil)
+	method, err := phone.New(phone.Config{Secret: secret}, phone.NewDevCarrier(pop, sms, phone.DevCarrierConfig{}), signIn, inmem.NewChallenges(), inmem.NewLimiter(phone.Config{}.StartLimit()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,7 +84,7 @@ func newHarnessWith(t testing.TB, s vaxbook.Store, adjust func(*api.Config, vaxb
 	if adjust != nil {
 		adjust(&cfg, clock)
 	}
-	srv := httptest.NewServer(api.New(cfg).Handler())
+	srv := httptest.NewServer(checkContract(t, api.New(cfg).Handler()))
 	t.Cleanup(srv.Close)
 	return &harness{t: t, srv: srv, clock: clock, sms: sms, pop: pop, store: s, campaignID: sum.CampaignID, cfg: cfg}
 }

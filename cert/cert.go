@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"vaxbook/identity"
+	"vaxbook/inmem"
 )
 
 // Name is the method's name, as recorded in vaxbook.Session.Method.
@@ -84,7 +85,7 @@ type Method struct {
 	gate *gate
 }
 
-// New returns the method. used may be nil for the in-process UsedChallenges; a shared
+// New returns the method. used may be nil for the in-process inmem.UsedChallenges; a shared
 // one must be given when several instances serve one population, or a challenge could
 // be spent once on each. It returns an error for a missing root pool, short keys or
 // negative settings.
@@ -101,7 +102,7 @@ func New(cfg Config, used UsedChallenges) (*Method, error) {
 		return nil, errors.New("cert: negative setting")
 	}
 	if used == nil {
-		used = NewMemUsed()
+		used = inmem.NewUsedChallenges()
 	}
 	return &Method{cfg: cfg, used: used, gate: newGate(cfg.Latency, cfg.MaxConcurrent, cfg.PerSecond)}, nil
 }

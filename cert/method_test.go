@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
-	"strconv"
-	"sync"
 	"testing"
 	"time"
 
@@ -65,50 +63,5 @@ func TestChallengeIsFreshBoundAndExpiresAfterTTL(t *testing.T) {
 	chain, key := f.issue(t, f.ca)
 	if _, _, err := f.m.Verify(context.Background(), deviceA, a.Value, chain, sign(t, key, a.Value), a.ExpiresAt.Add(-time.Millisecond)); err != nil {
 		t.Errorf("Verify a millisecond before expiry = %v", err)
-	}
-}
-
-func TestMemUsedLetsExactlyOneCallerSpendAChallenge(t *testing.T) {
-	u := cert.NewMemUsed()
-	until := testNow.Add(time.Minute)
-	const callers = 32
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	firsts := 0
-	for range callers {
-		wg.Go(func() {
-			first, err := u.Use(context.Background(), "id", testNow, until)
-			if err != nil {
-				t.Error(err)
-			}
-			if first {
-				mu.Lock()
-				firsts++
-				mu.Unlock()
-			}
-		})
-	}
-	wg.Wait()
-	if firsts != 1 {
-		t.Errorf("%d callers spent one challenge, want 1", firsts)
-	}
-}
-
-func TestMemUsedForgetsExpiredMarks(t *testing.T) {
-	u := cert.NewMemUsed()
-	ctx := context.Background()
-	for i := range 5000 {
-		now := testNow.Add(time.Duration(i) * time.Second)
-		if first, _ := u.Use(ctx, strconv.Itoa(i), now, now.Add(time.Minute)); !first {
-			t.Fatalf("fresh id %d not first", i)
-		}
-	}
-	// Marks live a minute and one arrives per second, so about 60 are live; sweeping
-	// keeps the map within a small multiple of that rather than 5000.
-	if n := u.Len(); n > 2048 {
-		t.Errorf("MemUsed holds %d marks, want expired ones swept", n)
-	}
-	if first, _ := u.Use(ctx, "4999", testNow.Add(4999*time.Second), testNow.Add(5100*time.Second)); first {
-		t.Error("a live mark was forgotten")
 	}
 }

@@ -1,5 +1,6 @@
 // Package inmem holds the in-process implementations of the service's shared short-lived
-// state, used by the embedded default (one `vaxbook serve`, no Redis). They keep state
+// state — the Guard, the waiting-room passes, the limiters, the phone challenges and the
+// spent certificate challenges — used by the embedded default (one `vaxbook serve`, no Redis). They keep state
 // in memory only: a restart forgets it, which for these limits means at most one extra
 // verification per person.
 package inmem

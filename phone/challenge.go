@@ -2,7 +2,6 @@ package phone
 
 import (
 	"context"
-	"sync"
 	"time"
 
 	"vaxbook/identity"
@@ -33,7 +32,7 @@ type Pending struct {
 }
 
 // Challenges stores pending challenges by device ID. It has an in-process
-// implementation (MemChallenges) and will get a Redis one, which should let records
+// implementation (inmem.Challenges) and a shared one (redis.Challenges), whose records
 // expire at ExpiresAt.
 //
 // Attempt, rather than a Get followed by a Put, counts tries: it must be atomic, or
@@ -50,69 +49,4 @@ type Challenges interface {
 	Attempt(ctx context.Context, deviceID string) (p Pending, ok bool, err error)
 	// Delete removes the device's challenge, if any.
 	Delete(ctx context.Context, deviceID string) error
-}
-
-// MemChallenges is the in-process Challenges. Expired challenges are swept lazily, when
-// the map has doubled since the last sweep, so memory follows the challenges of the
-// last few minutes without a goroutine to stop.
-type MemChallenges struct {
-	mu        sync.Mutex
-	m         map[string]Pending
-	nextSweep int
-}
-
-var _ Challenges = (*MemChallenges)(nil)
-
-// minSweep is the map size below which sweeping is not worth it.
-const minSweep = 1024
-
-// NewMemChallenges returns an empty in-process store.
-func NewMemChallenges() *MemChallenges {
-	return &MemChallenges{m: make(map[string]Pending), nextSweep: minSweep}
-}
-
-// Put implements Challenges. It sweeps using p.IssuedAt as the current instant, the
-// store's only notion of time.
-func (s *MemChallenges) Put(_ context.Context, deviceID string, p Pending) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.m[deviceID] = p
-	if len(s.m) >= s.nextSweep {
-		for k, q := range s.m {
-			if !p.IssuedAt.Before(q.ExpiresAt) {
-				delete(s.m, k)
-			}
-		}
-		s.nextSweep = max(2*len(s.m), minSweep)
-	}
-	return nil
-}
-
-// Get implements Challenges.
-func (s *MemChallenges) Get(_ context.Context, deviceID string) (Pending, bool, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p, ok := s.m[deviceID]
-	return p, ok, nil
-}
-
-// Attempt implements Challenges.
-func (s *MemChallenges) Attempt(_ context.Context, deviceID string) (Pending, bool, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	p, ok := s.m[deviceID]
-	if !ok {
-		return Pending{}, false, nil
-	}
-	p.Attempts++
-	s.m[deviceID] = p
-	return p, true, nil
-}
-
-// Delete implements Challenges.
-func (s *MemChallenges) Delete(_ context.Context, deviceID string) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	delete(s.m, deviceID)
-	return nil
 }

@@ -11,6 +11,7 @@ import (
 
 	"vaxbook"
 	"vaxbook/identity"
+	"vaxbook/inmem"
 	"vaxbook/phone"
 )
 
@@ -94,7 +95,7 @@ func (failingSMS) SendSMS(context.Context, string, string) error { return fmt.Er
 
 func TestStartWhenSMSFailsIsUnavailableAndLeavesNoChallenge(t *testing.T) {
 	dev := phone.NewDevCarrier(directory{kim.Phone: kim}, phone.NewSMSSink(0, nil, nil), phone.DevCarrierConfig{})
-	m, err := phone.New(phone.Config{Secret: secret}, failingSMS{dev}, mustFixture(t, phone.Config{}).guard, nil, nil)
+	m, err := phone.New(phone.Config{Secret: secret}, failingSMS{dev}, mustFixture(t, phone.Config{}).guard, inmem.NewChallenges(), inmem.NewLimiter(phone.Config{}.StartLimit()))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,7 +12,6 @@ import (
 
 	"vaxbook"
 	"vaxbook/identity"
-	"vaxbook/inmem"
 )
 
 // Name is the method's name, as recorded in vaxbook.Session.Method.
@@ -49,6 +48,13 @@ func (c Config) withDefaults() Config {
 	return c
 }
 
+// StartLimit is the bound on challenges started per device and per number, defaults
+// applied: what the limiter given to New should allow (inmem.NewLimiter(cfg.StartLimit())).
+func (c Config) StartLimit() (int, time.Duration) {
+	c = c.withDefaults()
+	return c.MaxStarts, c.StartWindow
+}
+
 // Checker is the part of vaxbook.Guard the method reads: before a code is sent, it asks
 // whether the verification could complete, so that a refused person costs no SMS.
 // Completing is the sign-in service's, not the method's.
@@ -65,9 +71,9 @@ type Method struct {
 	limiter    vaxbook.Limiter
 }
 
-// New returns the method. challenges and limiter may be nil for the in-process ones
-// (the limiter then follows cfg.MaxStarts per cfg.StartWindow); a shared store must be
-// given when several instances serve one population. It returns an error for a secret
+// New returns the method. challenges and limiter are required: inmem's for one instance
+// (the limiter allowing cfg.StartLimit()), shared ones (redis) when several instances
+// serve one population. It returns an error for a secret
 // shorter than identity.MinSecretLen or negative settings.
 func New(cfg Config, carrier Carrier, guard Checker, challenges Challenges, limiter vaxbook.Limiter) (*Method, error) {
 	cfg = cfg.withDefaults()
@@ -80,11 +86,8 @@ func New(cfg Config, carrier Carrier, guard Checker, challenges Challenges, limi
 	if carrier == nil || guard == nil {
 		return nil, errors.New("phone: carrier and guard are required")
 	}
-	if challenges == nil {
-		challenges = NewMemChallenges()
-	}
-	if limiter == nil {
-		limiter = inmem.NewLimiter(cfg.MaxStarts, cfg.StartWindow)
+	if challenges == nil || limiter == nil {
+		return nil, errors.New("phone: challenges and limiter are required (inmem's for one instance)")
 	}
 	return &Method{cfg: cfg, carrier: carrier, guard: guard, challenges: challenges, limiter: limiter}, nil
 }

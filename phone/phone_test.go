@@ -50,7 +50,7 @@ func mustFixture(tb testing.TB, cfg phone.Config) fixture {
 	dir := directory{kim.Phone: kim, smith.Phone: smith}
 	guard := inmem.NewGuard()
 	cfg.Secret = secret
-	m, err := phone.New(cfg, phone.NewDevCarrier(dir, sink, phone.DevCarrierConfig{}), guard, nil, nil)
+	m, err := phone.New(cfg, phone.NewDevCarrier(dir, sink, phone.DevCarrierConfig{}), guard, inmem.NewChallenges(), inmem.NewLimiter(cfg.StartLimit()))
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -213,7 +213,7 @@ func TestParseClaimReadsFormStrings(t *testing.T) {
 
 func TestNewRefusesShortSecret(t *testing.T) {
 	dev := phone.NewDevCarrier(directory{}, phone.NewSMSSink(0, nil, nil), phone.DevCarrierConfig{})
-	if _, err := phone.New(phone.Config{Secret: []byte("short")}, dev, inmem.NewGuard(), nil, nil); err == nil {
+	if _, err := phone.New(phone.Config{Secret: []byte("short")}, dev, inmem.NewGuard(), inmem.NewChallenges(), inmem.NewLimiter(5, time.Minute)); err == nil {
 		t.Error("New accepted a 5-byte secret")
 	}
 }

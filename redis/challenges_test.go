@@ -10,6 +10,7 @@ import (
 
 	"vaxbook"
 	"vaxbook/identity"
+	"vaxbook/inmem"
 	"vaxbook/phone"
 	"vaxbook/redis"
 	"vaxbook/redis/redistest"
@@ -21,7 +22,7 @@ func challengeStores(t *testing.T) map[string]phone.Challenges {
 	t.Helper()
 	rdb, prefix := redistest.Client(t)
 	return map[string]phone.Challenges{
-		"mem":          phone.NewMemChallenges(),
+		"mem":          inmem.NewChallenges(),
 		"redis plain":  redis.NewChallenges(rdb, prefix+"plain:", nil),
 		"redis sealed": redis.NewChallenges(rdb, prefix+"sealed:", mustSealer(t)),
 	}

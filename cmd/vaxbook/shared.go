@@ -36,7 +36,7 @@ type shared struct {
 func openShared(ctx context.Context, cfg Config, clock vaxbook.Clock, sealer *identity.Sealer) (*shared, error) {
 	if cfg.Redis == "" {
 		return &shared{
-			guard: inmem.NewGuard(), challenges: phone.NewMemChallenges(),
+			guard: inmem.NewGuard(), challenges: inmem.NewChallenges(),
 			limiter: inmem.NewLimiter(phoneStarts, phoneStartWindow),
 		}, nil
 	}

@@ -1,17 +1,19 @@
-package phone
+package inmem
 
 import (
 	"fmt"
 	"testing"
 	"time"
+
+	"vaxbook/phone"
 )
 
-func TestMemChallengesSweepsExpired(t *testing.T) {
-	s := NewMemChallenges()
+func TestChallengesSweepsExpired(t *testing.T) {
+	s := NewChallenges()
 	t0 := time.Date(2021, 8, 12, 20, 0, 0, 0, time.UTC)
 	for i := range 100_000 {
 		at := t0.Add(time.Duration(i) * 10 * time.Millisecond) // 1,000 s in all
-		if err := s.Put(t.Context(), fmt.Sprint(i), Pending{IssuedAt: at, ExpiresAt: at.Add(3 * time.Minute)}); err != nil {
+		if err := s.Put(t.Context(), fmt.Sprint(i), phone.Pending{IssuedAt: at, ExpiresAt: at.Add(3 * time.Minute)}); err != nil {
 			t.Fatal(err)
 		}
 	}
