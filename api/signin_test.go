@@ -181,7 +181,7 @@ func TestTOTPCodeSignsInOnce(t *testing.T) {
 func TestStrangersCannotLockStaffOut(t *testing.T) {
 	backends(t, func(t *testing.T, s vaxbook.Store) {
 		h := newClinicHarness(t, s)
-		h.srv.Config.Handler = api.New(h.cfgWithProxy(t)).Handler()
+		h.srv.Config.Handler = checkContract(t, api.New(h.cfgWithProxy(t)).Handler())
 		stranger := h.client()
 		for i := range 12 {
 			st, _ := stranger.doFrom("198.51.100.9", "POST", "/api/v1/clinic/login", map[string]string{"login": "clinic-a", "password": "guess"})

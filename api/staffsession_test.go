@@ -227,7 +227,7 @@ func TestStaffLoginLimitIsSharedThroughRedis(t *testing.T) {
 				cfg.StaffKey, cfg.StaffLogins = staffKey, limits()
 				other := *cfg
 				other.StaffLogins = limits()
-				second = httptest.NewServer(api.New(other).Handler())
+				second = httptest.NewServer(checkContract(t, api.New(other).Handler()))
 				t.Cleanup(second.Close)
 			})
 			try := func(base string) int {

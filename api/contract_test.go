@@ -1,0 +1,183 @@
+package api_test
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"fmt"
+	"net/http"
+	"os"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/legacy"
+)
+
+// The contract check: every server the tests start is wrapped in checkContract, which
+// validates each 2xx answer against the schema its route's operation declares in
+// openapi.yaml (kin-openapi's openapi3filter) and fails the test that provoked a
+// mismatch. TestMain then fails the run when a documented operation got no validated
+// 2xx answer at all, so a route cannot go unchecked by having no test.
+
+// contract is the loaded API document and its router.
+var contract struct {
+	once   sync.Once
+	doc    *openapi3.T
+	router routers.Router
+	err    error
+
+	mu sync.Mutex
+	// answers counts the validated 2xx answers per operation ("GET /api/v1/session").
+	answers map[string]int
+}
+
+func loadContract() (*openapi3.T, routers.Router, error) {
+	contract.once.Do(func() {
+		loader := openapi3.NewLoader()
+		doc, err := loader.LoadFromFile("openapi.yaml")
+		if err != nil {
+			contract.err = fmt.Errorf("load openapi.yaml: %w", err)
+			return
+		}
+		router, err := legacy.NewRouter(doc)
+		if err != nil {
+			contract.err = fmt.Errorf("openapi.yaml is not a valid document: %w", err)
+			return
+		}
+		contract.doc, contract.router = doc, router
+		contract.answers = map[string]int{}
+	})
+	return contract.doc, contract.router, contract.err
+}
+
+// checkContract returns next with every 2xx answer to a documented route validated
+// against that route's response schema; a mismatch fails t. Answers to routes the
+// document leaves out (the demo pages, /healthz) pass unchecked.
+func checkContract(t testing.TB, next http.Handler) http.Handler {
+	t.Helper()
+	if _, _, err := loadContract(); err != nil {
+		t.Fatal(err)
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec := &recorder{ResponseWriter: w, status: http.StatusOK}
+		next.ServeHTTP(rec, r)
+		if rec.status < 200 || rec.status > 299 || r.Method == http.MethodHead {
+			return
+		}
+		if err := validateAnswer(r, rec.status, w.Header(), rec.body.Bytes()); err != nil {
+			t.Errorf("%s %s answered %d against the OpenAPI document: %v\nbody: %s", r.Method, r.URL.Path, rec.status, err, truncate(rec.body.String(), 2000))
+		}
+	})
+}
+
+// validateAnswer checks one 2xx answer and counts it for its operation.
+func validateAnswer(r *http.Request, status int, header http.Header, body []byte) error {
+	_, router, _ := loadContract()
+	// The router matches on the request's URL; the server sees only the path.
+	u := *r.URL
+	u.Scheme, u.Host = "http", r.Host
+	req := r.Clone(context.Background())
+	req.URL = &u
+	route, params, err := router.FindRoute(req)
+	if err != nil {
+		if strings.HasPrefix(r.URL.Path, "/api/") {
+			return fmt.Errorf("no operation in the document: %w", err)
+		}
+		return nil
+	}
+	in := &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route},
+		Status:                 status,
+		Header:                 header,
+		Options:                &openapi3filter.Options{IncludeResponseStatus: true, MultiError: true},
+	}
+	in.SetBodyBytes(body)
+	if err := openapi3filter.ValidateResponse(context.Background(), in); err != nil {
+		return err
+	}
+	if op := route.Operation.Responses.Status(status); op != nil && op.Value != nil && len(op.Value.Content) == 0 && len(bytes.TrimSpace(body)) > 0 {
+		return fmt.Errorf("the document declares no body for %d, the answer has one", status)
+	}
+	contract.mu.Lock()
+	contract.answers[route.Method+" "+route.Path]++
+	contract.mu.Unlock()
+	return nil
+}
+
+// recorder passes an answer through while keeping its status and body.
+type recorder struct {
+	http.ResponseWriter
+	status int
+	body   bytes.Buffer
+	wrote  bool
+}
+
+func (r *recorder) WriteHeader(status int) {
+	if !r.wrote {
+		r.status, r.wrote = status, true
+	}
+	r.ResponseWriter.WriteHeader(status)
+}
+
+func (r *recorder) Write(b []byte) (int, error) {
+	r.wrote = true
+	r.body.Write(b)
+	return r.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the connection (the CSV export flushes).
+func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}
+
+// TestMain runs the tests, then, when the whole suite ran, fails if some documented
+// operation never had a 2xx answer validated, and reports the counts.
+func TestMain(m *testing.M) {
+	flag.Parse()
+	code := m.Run()
+	doc, _, err := loadContract()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	if code != 0 || flag.Lookup("test.run").Value.String() != "" || flag.Lookup("test.skip").Value.String() != "" {
+		os.Exit(code)
+	}
+	var ops, missing []string
+	for path, item := range doc.Paths.Map() {
+		for method := range item.Operations() {
+			ops = append(ops, method+" "+path)
+		}
+	}
+	sort.Strings(ops)
+	answers := 0
+	for _, op := range ops {
+		n := contract.answers[op]
+		answers += n
+		if n == 0 {
+			missing = append(missing, op)
+		}
+	}
+	fmt.Printf("openapi contract: %d answers validated across %d of %d operations\n", answers, len(ops)-len(missing), len(ops))
+	if testing.Verbose() {
+		for _, op := range ops {
+			fmt.Printf("  %4d  %s\n", contract.answers[op], op)
+		}
+	}
+	if len(missing) > 0 {
+		fmt.Printf("FAIL: no test got a validated 2xx answer from:\n  %s\n", strings.Join(slices.Clip(missing), "\n  "))
+		os.Exit(1)
+	}
+	os.Exit(code)
+}
