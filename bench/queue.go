@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"vaxbook/api"
-	"vaxbook/queue"
 )
 
 // QueueOptions configure Queue.
@@ -49,7 +48,7 @@ func Queue(ctx context.Context, opts QueueOptions) (QueueResult, error) {
 	if opts.Seconds <= 0 {
 		opts.Seconds = 5 * time.Second
 	}
-	room, clock, held, fill, err := queue.FillRoom(ctx, opts.Tickets, max(opts.Tickets/20000, 1))
+	room, clock, held, fill, err := FillRoom(ctx, opts.Tickets, max(opts.Tickets/20000, 1))
 	if err != nil {
 		return QueueResult{}, err
 	}
@@ -80,7 +79,7 @@ func Queue(ctx context.Context, opts QueueOptions) (QueueResult, error) {
 }
 
 // sampleBody returns one real status answer, so the baseline sends the same bytes.
-func sampleBody(h http.Handler, k queue.Held) ([]byte, error) {
+func sampleBody(h http.Handler, k Held) ([]byte, error) {
 	srv, base, err := serve(h)
 	if err != nil {
 		return nil, err
@@ -103,7 +102,7 @@ func sampleBody(h http.Handler, k queue.Held) ([]byte, error) {
 
 // poll serves h on loopback and has opts.Workers clients poll status with the held
 // tickets for opts.Seconds; it returns answers per second.
-func poll(ctx context.Context, h http.Handler, held []queue.Held, opts QueueOptions, errs *atomic.Int64) (float64, error) {
+func poll(ctx context.Context, h http.Handler, held []Held, opts QueueOptions, errs *atomic.Int64) (float64, error) {
 	srv, base, err := serve(h)
 	if err != nil {
 		return 0, err

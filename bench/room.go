@@ -1,4 +1,4 @@
-package queue
+package bench
 
 import (
 	"context"
@@ -7,13 +7,13 @@ import (
 	"strconv"
 	"time"
 
-	"vaxbook/inmem"
-
 	"vaxbook"
+	"vaxbook/inmem"
+	"vaxbook/queue"
 )
 
-// BenchResult reports BenchTickets: what n joins and polls cost in time and in heap.
-type BenchResult struct {
+// RoomResult reports Tickets: what n joins and polls cost in time and in heap.
+type RoomResult struct {
 	Tickets, Polls     int
 	JoinTime, PollTime time.Duration
 	// HeapGrowth is the live heap after the joins (after a GC) minus before, the
@@ -23,12 +23,12 @@ type BenchResult struct {
 }
 
 // HeapGrowth returns the heap growth over the joins, in bytes (0 if it shrank).
-func (b BenchResult) HeapGrowth() uint64 {
+func (b RoomResult) HeapGrowth() uint64 {
 	return b.HeapAfterJoins - min(b.HeapBefore, b.HeapAfterJoins)
 }
 
 // String reports the figures in one line.
-func (b BenchResult) String() string {
+func (b RoomResult) String() string {
 	return fmt.Sprintf("%d tickets in %v (%.0f/s), %d polls in %v (%.0f/s), heap %+.1f MB after joins, %+.1f MB after polls",
 		b.Tickets, b.JoinTime.Round(time.Millisecond), float64(b.Tickets)/b.JoinTime.Seconds(),
 		b.Polls, b.PollTime.Round(time.Millisecond), float64(b.Polls)/b.PollTime.Seconds(),
@@ -38,30 +38,31 @@ func (b BenchResult) String() string {
 // Held is a ticket kept by a benchmark for polling, with its device token.
 type Held struct{ Device, Ticket string }
 
-// FillRoom joins n people through Room.Join on MemCounters with the in-process limits
-// (each a cookie request, then the confirming join a second later), spread over the 20
-// minutes before a 20:00 opening, and keeps every keepEvery-th ticket for polling. It
+// FillRoom joins n people through queue.Room.Join on queue.MemCounters with the
+// in-process limits (each a cookie request, then the confirming join a second later),
+// spread over the 20 minutes before a 20:00 opening, and keeps every keepEvery-th
+// ticket for polling. It
 // returns the room with its clock set after the opening, and the heap before and after
 // the joins (after a GC), which is what the 2-million-person requirement bounds.
-func FillRoom(ctx context.Context, n, keepEvery int) (*Room, *vaxbook.ManualClock, []Held, BenchResult, error) {
+func FillRoom(ctx context.Context, n, keepEvery int) (*queue.Room, *vaxbook.ManualClock, []Held, RoomResult, error) {
 	opens := time.Date(2021, 8, 12, 20, 0, 0, 0, vaxbook.Seoul)
 	start := opens.Add(-20 * time.Minute)
-	signer, err := NewSigner(Key{ID: 1, Secret: []byte("bench secret, not for production use")})
+	signer, err := queue.NewSigner(queue.Key{ID: 1, Secret: []byte("bench secret, not for production use")})
 	if err != nil {
-		return nil, nil, nil, BenchResult{}, err
+		return nil, nil, nil, RoomResult{}, err
 	}
 	clock := vaxbook.NewManualClock(start)
-	cfg := DefaultConfig()
-	cfg.Signer, cfg.Counters, cfg.Clock = signer, NewMemCounters(), clock
+	cfg := queue.DefaultConfig()
+	cfg.Signer, cfg.Counters, cfg.Clock = signer, queue.NewMemCounters(), clock
 	cfg.Windows = []vaxbook.Window{{Group: 2, Opens: opens, Closes: opens.Add(22 * time.Hour)}}
 	cfg.DeviceLimit = inmem.NewSketchLimiter(3, time.Minute, 1<<22)
 	cfg.AddrLimit = inmem.NewSketchLimiter(30, time.Minute, 1<<20)
-	r, err := New(cfg)
+	r, err := queue.New(cfg)
 	if err != nil {
-		return nil, nil, nil, BenchResult{}, err
+		return nil, nil, nil, RoomResult{}, err
 	}
 	var held []Held
-	res := BenchResult{Tickets: n}
+	res := RoomResult{Tickets: n}
 	res.HeapBefore = liveHeap()
 	t0 := time.Now()
 	step := 20 * time.Minute / time.Duration(max(n, 1))
@@ -73,11 +74,11 @@ func FillRoom(ctx context.Context, n, keepEvery int) (*Room, *vaxbook.ManualCloc
 			}
 		}
 		addr := "10." + strconv.Itoa(i>>16&255) + "." + strconv.Itoa(i>>8&255) + "." + strconv.Itoa(i&255)
-		a, err := r.Join(ctx, JoinRequest{ClientAddr: addr}, now)
+		a, err := r.Join(ctx, queue.JoinRequest{ClientAddr: addr}, now)
 		if err != nil {
 			return nil, nil, nil, res, err
 		}
-		b, err := r.Join(ctx, JoinRequest{Device: a.Device, ClientAddr: addr}, now.Add(time.Second))
+		b, err := r.Join(ctx, queue.JoinRequest{Device: a.Device, ClientAddr: addr}, now.Add(time.Second))
 		if err != nil || b.Ticket == "" {
 			return nil, nil, nil, res, fmt.Errorf("join %d: %v", i, err)
 		}
@@ -94,10 +95,10 @@ func FillRoom(ctx context.Context, n, keepEvery int) (*Room, *vaxbook.ManualCloc
 	return r, clock, held, res, nil
 }
 
-// BenchTickets fills a room with n people (FillRoom), then polls the status of one in
+// Tickets fills a room with n people (FillRoom), then polls the status of one in
 // every hundred a hundred times, in process. It keeps only those tickets, so the heap
 // measured is the server's.
-func BenchTickets(ctx context.Context, n int) (BenchResult, error) {
+func Tickets(ctx context.Context, n int) (RoomResult, error) {
 	r, clock, held, res, err := FillRoom(ctx, n, 100)
 	if err != nil {
 		return res, err
@@ -107,8 +108,9 @@ func BenchTickets(ctx context.Context, n int) (BenchResult, error) {
 	for range 100 {
 		for _, k := range held {
 			// Early tickets may have been admitted and let their turn pass: a valid
-			// answer too.
-			if _, err := r.Status(ctx, k.Ticket, k.Device, now); err != nil && err != errTurnPassed {
+			// answer too, the only "unauthorized" one here (tickets live 12 hours, and
+			// each is polled from the browser that took it).
+			if _, err := r.Status(ctx, k.Ticket, k.Device, now); err != nil && vaxbook.ErrorCode(err) != vaxbook.CodeUnauthorized {
 				return res, fmt.Errorf("poll: %w", err)
 			}
 			res.Polls++

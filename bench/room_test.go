@@ -1,14 +1,14 @@
-package queue_test
+package bench_test
 
 import (
 	"os"
 	"strconv"
 	"testing"
 
-	"vaxbook/queue"
+	"vaxbook/bench"
 )
 
-// TestHeapStaysFlatWhileMillionsWait runs BenchTickets: 20,000 tickets by default
+// TestHeapStaysFlatWhileMillionsWait runs bench.Tickets: 20,000 tickets by default
 // (the kept tickets for polling grow the heap by about 2 kB per hundred), 2,000,000
 // with VAXBOOK_BENCH_TICKETS=2000000. The requirement: under 50 MB of growth.
 func TestHeapStaysFlatWhileMillionsWait(t *testing.T) {
@@ -16,7 +16,7 @@ func TestHeapStaysFlatWhileMillionsWait(t *testing.T) {
 	if v, err := strconv.Atoi(os.Getenv("VAXBOOK_BENCH_TICKETS")); err == nil {
 		n = v
 	}
-	res, err := queue.BenchTickets(t.Context(), n)
+	res, err := bench.Tickets(t.Context(), n)
 	if err != nil {
 		t.Fatal(err)
 	}
