@@ -14,10 +14,14 @@ type CPU struct {
 	// LoadgenMSPerBooking is the load generator's own cost: on one machine with the
 	// server, it is CPU the server does not get.
 	LoadgenMSPerBooking float64 `json:"loadgen_ms_per_booking"`
+	// DevProvidersS and DevProvidersMSPerBooking are the development providers'
+	// process's CPU, when they run apart (Options.DevProviders).
+	DevProvidersS            float64 `json:"devproviders_s,omitempty"`
+	DevProvidersMSPerBooking float64 `json:"devproviders_ms_per_booking,omitempty"`
 	// DB is the database's share (its own processes for PostgreSQL; inside the
 	// server for SQLite).
 	DB *DB `json:"db,omitempty"`
-	// TotalMSPerBooking is server + database + load generator.
+	// TotalMSPerBooking is server + database + load generator + development providers.
 	TotalMSPerBooking float64 `json:"total_ms_per_booking"`
 }
 
@@ -31,11 +35,18 @@ type cpuMeter struct {
 	loadgen0            float64
 	serverOK, loadgenOK bool
 	db                  *dbMeter
+	dev                 string
+	dev0                float64
+	devOK               bool
 }
 
-func startCPU(ctx context.Context, c *client, servers []string, token, database string) *cpuMeter {
-	m := &cpuMeter{c: c, servers: servers, token: token}
+func startCPU(ctx context.Context, c *client, servers []string, token, database, devProviders string) *cpuMeter {
+	m := &cpuMeter{c: c, servers: servers, token: token, dev: devProviders}
 	m.server0, m.serverOK = readServers(ctx, c, servers, token)
+	if devProviders != "" {
+		r, err := readServer(ctx, c, devProviders, "")
+		m.dev0, m.devOK = r.cpuS, err == nil
+	}
 	if database != "" {
 		m.db = startDB(ctx, database)
 	}
@@ -56,13 +67,19 @@ func (m *cpuMeter) stop(ctx context.Context, booked int64) (*CPU, map[string]Ser
 	if lok && m.loadgenOK {
 		out.LoadgenS = round(l - m.loadgen0)
 	}
+	if m.devOK {
+		if r, err := readServer(ctx, m.c, m.dev, ""); err == nil {
+			out.DevProvidersS = round(r.cpuS - m.dev0)
+		}
+	}
 	if m.db != nil {
 		out.DB = m.db.stop(ctx, booked)
 	}
 	if booked > 0 {
 		out.ServerMSPerBooking = round(out.ServerS * 1000 / float64(booked))
 		out.LoadgenMSPerBooking = round(out.LoadgenS * 1000 / float64(booked))
-		out.TotalMSPerBooking = out.ServerMSPerBooking + out.LoadgenMSPerBooking
+		out.DevProvidersMSPerBooking = round(out.DevProvidersS * 1000 / float64(booked))
+		out.TotalMSPerBooking = round(out.ServerMSPerBooking + out.LoadgenMSPerBooking + out.DevProvidersMSPerBooking)
 		if out.DB != nil {
 			out.TotalMSPerBooking = round(out.TotalMSPerBooking + out.DB.MSPerBooking)
 		}

@@ -56,7 +56,7 @@ func Run(ctx context.Context, o Options) (Result, error) {
 	}
 	next := residents(demo.NewPopulation(demo.FullPopulation, o.PopulationSeed, camp), group, pooled)
 
-	heap, cpu := watchHeap(), startCPU(ctx, setup, o.Servers, o.OperatorToken, o.Database)
+	heap, cpu := watchHeap(), startCPU(ctx, setup, o.Servers, o.OperatorToken, o.Database, o.DevProviders)
 	sched := schedule{arrival: o.Arrival, users: o.Users, spread: o.Spread, compress: o.Compress}
 	sem := make(chan struct{}, o.Concurrency)
 	var wg sync.WaitGroup

@@ -70,6 +70,11 @@ type Options struct {
 	// OperatorToken is sent as the bearer credential when reading the servers'
 	// /metrics, which a server's public listener serves to operators only.
 	OperatorToken string
+	// DevProviders is the URL of `vaxbook devproviders` when the server uses the
+	// development providers in their own process: residents fetch their certificates
+	// there (as a certificate lives on the resident's device, not at the service),
+	// and its CPU is reported apart.
+	DevProviders string
 	// Timeout bounds one HTTP request (30 s by default).
 	Timeout time.Duration
 }

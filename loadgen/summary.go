@@ -22,6 +22,9 @@ func (r Result) WriteSummary(w io.Writer) error {
 				fmt.Fprintf(&b, ", database %.2f", c.DB.MSPerBooking)
 			}
 		}
+		if c.DevProvidersS > 0 {
+			fmt.Fprintf(&b, ", development providers %.2f", c.DevProvidersMSPerBooking)
+		}
 		fmt.Fprintf(&b, ", total %.2f\n", c.TotalMSPerBooking)
 		if c.DB != nil {
 			if c.DB.TransactionsPerBooking > 0 {

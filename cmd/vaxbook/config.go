@@ -57,6 +57,9 @@ type Config struct {
 	// PublicURL is the address browsers reach this service at (redirects come back
 	// there); empty: http://<addr>.
 	PublicURL string
+	// DevProviders, in --demo, is the URL of `vaxbook devproviders` serving the
+	// development issuers and CA in their own process; empty: inside this one.
+	DevProviders string
 	// DevProviderLatency is the latency of the development issuers and CA check.
 	DevProviderLatency time.Duration
 	// SMSGateway is the URL notifications are posted to; SMSGatewayToken its bearer.
@@ -127,6 +130,7 @@ func parseConfig(name string, args []string) (Config, *flag.FlagSet, error) {
 	fs.StringVar(&c.CertRoots, "cert-roots", "", "PEM file of the CAs trusted for certificate sign-in (--demo: a development CA)")
 	fs.StringVar(&c.OIDCProviders, "oidc-providers", "", "JSON file of the simple-authentication providers (--demo: development issuers)")
 	fs.StringVar(&c.PublicURL, "public-url", "", "URL browsers reach this service at, e.g. https://vaxbook.example; empty: http://<addr>")
+	fs.StringVar(&c.DevProviders, "dev-providers", "", "URL of vaxbook devproviders (--demo): use its issuers and CA instead of running them in this process")
 	fs.DurationVar(&c.DevProviderLatency, "dev-provider-latency", 30*time.Millisecond, "latency of the development issuers and CA check (--demo)")
 	fs.StringVar(&c.SMSGateway, "sms-gateway", "", "URL of the SMS/messenger gateway notifications are posted to (--demo: a development sink)")
 	fs.StringVar(&c.SMSGatewayToken, "sms-gateway-token", "", "bearer token of the SMS gateway")

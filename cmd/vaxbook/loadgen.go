@@ -35,6 +35,7 @@ func loadgenCmd(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fs.IntVar(&o.Sites, "sites", 14000, "about how many sites the server has (spreads searches)")
 	servers := fs.String("servers", "", "comma-separated base URLs of the instances whose /metrics give the server's CPU time (default: the target; list every instance behind a balancer)")
 	fs.StringVar(&o.OperatorToken, "operator-token", os.Getenv("VAXBOOK_OPERATOR_TOKEN"), "bearer token for the servers' /metrics (env VAXBOOK_OPERATOR_TOKEN); not needed when --servers names their --ops-addr listeners")
+	fs.StringVar(&o.DevProviders, "dev-providers", "", "URL of vaxbook devproviders when the server uses it: certificates come from there, and its CPU is reported")
 	cpuProfile := fs.String("cpuprofile", "", "write the load generator's own CPU profile to this file")
 	if err := fs.Parse(args); err != nil {
 		return err

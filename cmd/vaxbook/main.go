@@ -27,6 +27,7 @@ Usage:
   vaxbook import KIND FILE  apply a CSV: sites, capacities, delivery-plans or eligible
   vaxbook devca init|issue   create a development CA and certificates for demo residents
   vaxbook loadgen --target URL --users N   play N residents through a running server
+  vaxbook devproviders --server-url URL    the development issuers and CA in their own process
   vaxbook bench queue       fill the waiting room with 2,000,000 people and measure status polls
   vaxbook bench booking     group-committed bookings against one transaction each
   vaxbook simulate [--instances K | --target-worst-wait 30m]   a booking day's waits, in virtual time
@@ -65,6 +66,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runImport(ctx, args[1:], stdout, stderr)
 	case "devca":
 		return devca.Command(ctx, args[1:], stdout, stderr)
+	case "devproviders":
+		raiseFileLimit()
+		return devProvidersCmd(ctx, args[1:], stdout, stderr)
 	case "loadgen":
 		raiseFileLimit()
 		return loadgenCmd(ctx, args[1:], stdout, stderr)

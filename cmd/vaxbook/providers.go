@@ -14,7 +14,6 @@ import (
 	"vaxbook/congestion"
 	"vaxbook/demo"
 	"vaxbook/devca"
-	"vaxbook/devoidc"
 	"vaxbook/identity"
 	"vaxbook/oidc"
 	"vaxbook/phone"
@@ -40,6 +39,7 @@ type providers struct {
 	lines  map[string]congestion.MethodConfig
 	mounts map[string]http.Handler
 	ca     *devca.CA // the development CA, in --demo
+	devURL string    // the development providers' own process (--dev-providers), if any
 }
 
 // methodLine is the congestion line of a provider with the configured capacity.
@@ -54,6 +54,12 @@ func openProviders(ctx context.Context, cfg Config, base string, sealer *identit
 	var roots *x509.CertPool
 	var oidcs []oidc.ProviderConfig
 	switch {
+	case cfg.Demo && cfg.DevProviders != "":
+		var err error
+		if roots, oidcs, err = remoteDevProviders(ctx, cfg.DevProviders, base); err != nil {
+			return nil, err
+		}
+		p.devURL = cfg.DevProviders
 	case cfg.Demo:
 		ca, err := devca.NewCA(time.Date(2021, 1, 1, 0, 0, 0, 0, vaxbook.Seoul), 20*365*24*time.Hour)
 		if err != nil {
@@ -61,24 +67,15 @@ func openProviders(ctx context.Context, cfg Config, base string, sealer *identit
 		}
 		p.ca, roots = ca, ca.Pool()
 		pop := demo.NewPopulation(demo.FullPopulation, cfg.DemoSeed, demo.Campaign2021())
+		dev := devIssuerSettings{seed: cfg.DemoSeed, latency: cfg.DevProviderLatency,
+			maxInFlight: cfg.ProviderMaxInFlight, perSecond: cfg.ProviderPerSecond, issuerBase: base, callback: base}
 		for _, b := range demoBrands {
-			issuer := base + "/dev/oidc/" + b.name
-			callback := base + "/api/v1/identity/oidc/" + b.name + "/callback"
-			secret := "demo-client-secret-" + b.name
-			iss, err := devoidc.New(devoidc.Config{
-				Issuer: issuer, Brand: b.name, Label: b.label, Residents: pop,
-				Clients: []devoidc.Client{{ID: "vaxbook", Secret: secret, RedirectURIs: []string{callback}}},
-				Latency: cfg.DevProviderLatency, MaxConcurrent: cfg.ProviderMaxInFlight, PerSecond: cfg.ProviderPerSecond,
-			})
+			iss, err := newDemoIssuer(dev, pop, b.name, b.label)
 			if err != nil {
 				return nil, err
 			}
 			p.mounts["/dev/oidc/"+b.name+"/"] = iss.Handler()
-			oidcs = append(oidcs, oidc.ProviderConfig{
-				Name: b.name, Label: b.label, Issuer: issuer, ClientID: "vaxbook", ClientSecret: secret,
-				RedirectURL: callback, Scopes: []string{"openid", "profile", "phone"}, UserInfo: b.userInfo,
-				KeyClaim: "ci", NameClaim: "name", BirthClaim: "birthdate", PhoneClaim: "phone_number",
-			})
+			oidcs = append(oidcs, demoProviderConfig(base, base, b.name, b.label, b.userInfo))
 		}
 	default:
 		if cfg.CertRoots != "" {
@@ -122,6 +119,15 @@ func openProviders(ctx context.Context, cfg Config, base string, sealer *identit
 	}
 	p.lines[phone.Name] = congestion.MethodConfig{MaxInFlight: cfg.PhoneMaxInFlight, PerSecond: cfg.PhonePerSecond}
 	return p, nil
+}
+
+// demoCerts issues the demo page's certificates: through the development providers'
+// process when they run apart, else with the in-process development CA.
+func (p *providers) demoCerts(pop demo.Population) func(ctx context.Context, phone string) ([]byte, []byte, error) {
+	if p.devURL != "" {
+		return remoteDemoCert(p.devURL)
+	}
+	return issueDemoCert(p.ca, pop)
 }
 
 // issueDemoCert issues a development certificate and key for the demo resident with the

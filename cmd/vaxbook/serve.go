@@ -146,7 +146,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready c
 			return err
 		}
 		apiCfg.Demo = &api.Demo{
-			SMS: sms, Residents: exampleResidents(pop), IssueCert: issueDemoCert(prov.ca, pop),
+			SMS: sms, Residents: exampleResidents(pop), IssueCert: prov.demoCerts(pop),
 			Campaign: demo.Campaign2021(), ClockStart: start,
 		}
 	} else {
