@@ -15,8 +15,8 @@ var _ vaxbook.Standby = (*Store)(nil)
 // JoinStandby puts the person at the back of the site's list and settles the list, so
 // that a dose already free is offered to them at once.
 func (s *Store) JoinStandby(ctx context.Context, e vaxbook.StandbyEntry, t vaxbook.StandbyTime) (vaxbook.StandbyEntry, error) {
-	if e.PersonKey == "" || e.Date.IsZero() {
-		return vaxbook.StandbyEntry{}, vaxbook.Errorf(vaxbook.CodeInvalidInput, "a standby entry needs a person and a day")
+	if err := vaxbook.CheckNewStandbyEntry(e); err != nil {
+		return vaxbook.StandbyEntry{}, err
 	}
 	l := listOf(e)
 	var out vaxbook.StandbyEntry
@@ -24,35 +24,31 @@ func (s *Store) JoinStandby(ctx context.Context, e vaxbook.StandbyEntry, t vaxbo
 		if err := vaccinates(ctx, tx, l); err != nil {
 			return err
 		}
-		if _, err := lockList(ctx, tx, l); err != nil {
+		list, err := openList(ctx, tx, l)
+		if err != nil {
 			return err
 		}
 		var booked, open bool
-		err := tx.QueryRow(ctx, `
+		if err := tx.QueryRow(ctx, `
 			SELECT EXISTS (SELECT 1 FROM reservations WHERE campaign_id = $1 AND person_key = $2
 					AND status IN ('booked', 'confirmed', 'vaccinated')),
 				EXISTS (SELECT 1 FROM standby WHERE person_key = $2 AND vdate = $3 AND state IN ('waiting', 'offered'))`,
-			e.CampaignID, e.PersonKey, pgDate(e.Date)).Scan(&booked, &open)
-		switch {
-		case err != nil:
+			e.CampaignID, e.PersonKey, pgDate(e.Date)).Scan(&booked, &open); err != nil {
 			return err
-		case booked:
-			return vaxbook.Errorf(vaxbook.CodeAlreadyBooked, "you already hold a reservation in this campaign")
-		case open:
-			return vaxbook.Errorf(vaxbook.CodeOnStandby, "you are already on a standby list today")
 		}
-		var id int64
-		err = tx.QueryRow(ctx, `
+		if err := vaxbook.CheckStandbyStanding(booked, open); err != nil {
+			return err
+		}
+		if err := tx.QueryRow(ctx, `
 			INSERT INTO standby (campaign_id, site_id, vdate, person_key, state, joined_at, updated_at)
 			VALUES ($1, $2, $3, $4, 'waiting', $5, $5) RETURNING id`,
-			l.args(e.PersonKey, t.Now)...).Scan(&id)
-		if err != nil {
+			l.args(e.PersonKey, t.Now)...).Scan(&e.ID); err != nil {
 			return standbyError(err)
 		}
-		if _, err := settle(ctx, tx, l, t); err != nil {
+		if err := apply(ctx, tx, list.Join(e, t)); err != nil {
 			return err
 		}
-		out, err = readStandby(ctx, tx, id)
+		out, err = readStandby(ctx, tx, e.ID)
 		return err
 	})
 	return out, err
@@ -83,57 +79,32 @@ func (s *Store) StandbyEntryOf(ctx context.Context, personKey string, d vaxbook.
 
 // LeaveStandby takes the person's open entry off its list; an offer it held passes on.
 func (s *Store) LeaveStandby(ctx context.Context, personKey string, entryID int64, t vaxbook.StandbyTime) (vaxbook.StandbyEntry, error) {
-	return s.endStandby(ctx, personKey, entryID, t, func(e vaxbook.StandbyEntry) error { return e.CheckLeave(personKey) })
+	return s.endStandby(ctx, personKey, entryID, func(l vaxbook.StandbyList, e vaxbook.StandbyEntry) (vaxbook.StandbyPlan, error) {
+		return l.Leave(e, personKey, t)
+	})
 }
 
 // DeclineOffer declines the offer of the person's entry; the dose passes on.
 func (s *Store) DeclineOffer(ctx context.Context, personKey string, entryID int64, t vaxbook.StandbyTime) (vaxbook.StandbyEntry, error) {
-	return s.endStandby(ctx, personKey, entryID, t, func(e vaxbook.StandbyEntry) error { return e.CheckDecline(personKey, t.Now) })
+	return s.endStandby(ctx, personKey, entryID, func(l vaxbook.StandbyList, e vaxbook.StandbyEntry) (vaxbook.StandbyPlan, error) {
+		return l.Decline(e, personKey, t)
+	})
 }
 
-// endStandby closes the person's entry if check allows it once the list is locked and
-// settled: a waiting entry is withdrawn, an offered one declined (and its offer message,
-// if not yet sent, withdrawn), and the list settled again so that the dose goes to the
-// next in line.
-func (s *Store) endStandby(ctx context.Context, personKey string, entryID int64, t vaxbook.StandbyTime, check func(vaxbook.StandbyEntry) error) (vaxbook.StandbyEntry, error) {
+// endStandby writes the plan that decide makes of the person's entry and its list,
+// under the list's lock, and returns the entry as it is then.
+func (s *Store) endStandby(ctx context.Context, personKey string, entryID int64, decide func(vaxbook.StandbyList, vaxbook.StandbyEntry) (vaxbook.StandbyPlan, error)) (vaxbook.StandbyEntry, error) {
 	var out vaxbook.StandbyEntry
 	err := s.inTx(ctx, "end standby entry", func(tx pgx.Tx) error {
-		e, err := readStandby(ctx, tx, entryID)
+		e, list, err := lockEntry(ctx, tx, personKey, entryID)
 		if err != nil {
 			return err
 		}
-		if e.PersonKey != personKey {
-			return vaxbook.Errorf(vaxbook.CodeNotFound, "no such standby entry")
-		}
-		l := listOf(e)
-		if _, err := settle(ctx, tx, l, t); err != nil {
+		p, err := decide(list, e)
+		if err != nil {
 			return err
 		}
-		// Read again under the list's lock: the entry may have been offered, or its
-		// offer expired, since the first read.
-		if e, err = readStandby(ctx, tx, entryID); err != nil {
-			return err
-		}
-		if err := check(e); err != nil {
-			return err
-		}
-		state := vaxbook.StandbyWithdrawn
-		if e.State == vaxbook.StandbyOffered {
-			state = vaxbook.StandbyDeclined
-			if _, err := tx.Exec(ctx, `
-				UPDATE leftover_doses SET offered = offered - 1
-				WHERE campaign_id = $1 AND site_id = $2 AND vdate = $3`, l.args()...); err != nil {
-				return err
-			}
-			if err := withdrawOffers(ctx, tx, []int64{e.ID}); err != nil {
-				return err
-			}
-		}
-		if _, err := tx.Exec(ctx, `UPDATE standby SET state = $2, updated_at = $3 WHERE id = $1`,
-			e.ID, string(state), t.Now); err != nil {
-			return err
-		}
-		if _, err := settle(ctx, tx, l, t); err != nil {
+		if err := apply(ctx, tx, p); err != nil {
 			return err
 		}
 		out, err = readStandby(ctx, tx, entryID)
@@ -142,30 +113,39 @@ func (s *Store) endStandby(ctx context.Context, personKey string, entryID int64,
 	return out, err
 }
 
+// lockEntry locks and reads the list of the person's entry and reads the entry again
+// under the lock: it may have been offered, or its offer ended, since the first read.
+// Another person's entry is CodeNotFound, and is not locked.
+func lockEntry(ctx context.Context, tx pgx.Tx, personKey string, id int64) (vaxbook.StandbyEntry, vaxbook.StandbyList, error) {
+	e, err := readStandby(ctx, tx, id)
+	if err != nil {
+		return e, vaxbook.StandbyList{}, err
+	}
+	if e.PersonKey != personKey {
+		return e, vaxbook.StandbyList{}, vaxbook.Errorf(vaxbook.CodeNotFound, "no such standby entry")
+	}
+	list, err := openList(ctx, tx, listOf(e))
+	if err != nil {
+		return e, list, err
+	}
+	e, err = readStandby(ctx, tx, id)
+	return e, list, err
+}
+
 // AcceptOffer books the offered dose: the reservation, the entry accepted, the dose
 // moved from offered to accepted, the offer's message withdrawn if not yet sent and the
 // "booked" message written, in one transaction under the list's lock.
 func (s *Store) AcceptOffer(ctx context.Context, req vaxbook.AcceptRequest) (vaxbook.Reservation, error) {
-	if req.Group < 0 || req.Group >= vaxbook.Groups {
-		return vaxbook.Reservation{}, vaxbook.Errorf(vaxbook.CodeInvalidInput, "group %d is not a rotation group", req.Group)
+	if err := req.Check(); err != nil {
+		return vaxbook.Reservation{}, err
 	}
 	var r vaxbook.Reservation
 	err := s.inTx(ctx, "accept offer", func(tx pgx.Tx) error {
-		e, err := readStandby(ctx, tx, req.EntryID)
+		e, _, err := lockEntry(ctx, tx, req.PersonKey, req.EntryID)
 		if err != nil {
 			return err
 		}
-		if e.PersonKey != req.PersonKey {
-			return vaxbook.Errorf(vaxbook.CodeNotFound, "no such standby entry")
-		}
-		if _, err := lockList(ctx, tx, listOf(e)); err != nil {
-			return err
-		}
-		if e, err = readStandby(ctx, tx, req.EntryID); err != nil {
-			return err
-		}
-		at := req.Time.Now
-		if err := e.CheckAccept(req.PersonKey, at); err != nil {
+		if r, err = e.LeftoverReservation(req); err != nil {
 			return err
 		}
 		// The partial unique index refuses a person who holds a reservation (or was
@@ -175,25 +155,15 @@ func (s *Store) AcceptOffer(ctx context.Context, req vaxbook.AcceptRequest) (vax
 				grp, status, created_at, updated_at, leftover)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, TRUE)
 			RETURNING `+reservationColumns,
-			e.CampaignID, e.PersonKey, e.SiteID, pgDate(e.Date), pgDate(req.SecondDate),
-			req.Group, vaxbook.InitialStatus(e.Date, at), at))
+			r.CampaignID, r.PersonKey, r.SiteID, pgDate(r.Date), pgDate(r.SecondDate),
+			r.Group, r.Status, req.Time.Now))
 		if err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `
-			UPDATE standby SET state = 'accepted', reservation_id = $2, updated_at = $3 WHERE id = $1`,
-			e.ID, r.ID, at); err != nil {
+		if err := apply(ctx, tx, e.Accept(r.ID, req.Time)); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `
-			UPDATE leftover_doses SET offered = offered - 1, accepted = accepted + 1
-			WHERE campaign_id = $1 AND site_id = $2 AND vdate = $3`, listOf(e).args()...); err != nil {
-			return err
-		}
-		if err := withdrawOffers(ctx, tx, []int64{e.ID}); err != nil {
-			return err
-		}
-		return enqueue(ctx, tx, vaxbook.KindBooked, r, "", at)
+		return enqueue(ctx, tx, vaxbook.KindBooked, r, "", req.Time.Now)
 	})
 	if err != nil {
 		return vaxbook.Reservation{}, err
@@ -209,20 +179,13 @@ func (s *Store) RecordLeftover(ctx context.Context, campaignID, siteID int64, d 
 		if err := vaccinates(ctx, tx, l); err != nil {
 			return err
 		}
-		if _, err := lockList(ctx, tx, l); err != nil {
+		list, err := openList(ctx, tx, l)
+		if err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `
-			UPDATE leftover_doses SET released = released + 1
-			WHERE campaign_id = $1 AND site_id = $2 AND vdate = $3`, l.args()...); err != nil {
-			return err
-		}
-		if _, err := settle(ctx, tx, l, t); err != nil {
-			return err
-		}
-		var err error
-		out, err = lockList(ctx, tx, l)
-		return err
+		p := list.Release(t)
+		out = p.List.Doses
+		return apply(ctx, tx, p)
 	})
 	return out, err
 }
@@ -255,19 +218,15 @@ func (s *Store) StandbyLine(ctx context.Context, campaignID, siteID int64, d vax
 	if err != nil {
 		return out, dbError(err, "standby list")
 	}
-	pos := 0
 	out.Entries, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (vaxbook.StandbyListEntry, error) {
 		var le vaxbook.StandbyListEntry
 		var birth pgtype.Date
 		var err error
 		le.StandbyEntry, err = scanStandby(row, &le.PersonName, &birth)
 		le.Birth = fromDate(birth)
-		if le.State == vaxbook.StandbyWaiting {
-			pos++
-			le.Position = pos
-		}
 		return le, err
 	})
+	vaxbook.NumberLine(out.Entries)
 	return out, dbError(err, "standby list")
 }
 
@@ -331,7 +290,7 @@ func (s *Store) SettleStandby(ctx context.Context, t vaxbook.StandbyTime) (int, 
 	}
 	n := 0
 	for _, l := range due {
-		var changed int
+		var changed bool
 		err := s.inTx(ctx, "settle standby list", func(tx pgx.Tx) error {
 			var err error
 			changed, err = settle(ctx, tx, l, t)
@@ -340,7 +299,7 @@ func (s *Store) SettleStandby(ctx context.Context, t vaxbook.StandbyTime) (int, 
 		if err != nil {
 			return n, err
 		}
-		if changed > 0 {
+		if changed {
 			n++
 		}
 	}

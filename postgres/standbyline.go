@@ -11,12 +11,13 @@ import (
 	"vaxbook"
 )
 
-// The standby lists' shared steps. Every transaction that changes a list first locks
-// its leftover_doses row (lockList), and only then reads or writes its entries: the row
-// lock serialises everything done to one list, across instances, so that no two
-// transactions hand out one dose or offer one entry twice, while lists of different
-// sites never wait on each other. A booking elsewhere takes no list lock; the
-// one-reservation index decides between it and an acceptance.
+// The standby lists' reads and writes. The decisions are vaxbook.StandbyList's: a
+// change locks and reads the list (openList), asks it for a plan and writes the plan
+// (apply) in one transaction. The lock is the list's leftover_doses row, taken before
+// any entry is read or written: it serialises everything done to one list, across
+// instances, so that no two transactions hand out one dose or offer one entry twice,
+// while lists of different sites never wait on each other. A booking elsewhere takes no
+// list lock; the one-reservation index decides between it and an acceptance.
 
 const standbyColumns = `s.id, s.campaign_id, s.site_id, s.vdate, s.person_key, s.state, s.joined_at,
 	s.updated_at, s.offered_at, s.expires_at, s.reservation_id`
@@ -45,9 +46,10 @@ func scanStandby(row pgx.Row, extra ...any) (vaxbook.StandbyEntry, error) {
 	return e, err
 }
 
-// querier is what the pool and a transaction have in common for reading one row.
+// querier is what the pool and a transaction have in common for reading.
 type querier interface {
 	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
 }
 
 // readStandby reads the entry with the id and its place in line, or CodeNotFound.
@@ -70,6 +72,10 @@ type standbyList struct {
 
 func listOf(e vaxbook.StandbyEntry) standbyList {
 	return standbyList{e.CampaignID, e.SiteID, e.Date}
+}
+
+func listOfDoses(d vaxbook.LeftoverDoses) standbyList {
+	return standbyList{d.CampaignID, d.SiteID, d.Date}
 }
 
 // args returns the list's key as the first three arguments of a statement.
@@ -104,115 +110,109 @@ func vaccinates(ctx context.Context, q querier, l standbyList) error {
 	return nil
 }
 
-// needsSettle reports whether settling the list at t would change it: an offer ran
-// out, or a dose is free while someone waits (on the list's own day).
-func needsSettle(ctx context.Context, q querier, l standbyList, t vaxbook.StandbyTime) (bool, error) {
-	var due bool
-	err := q.QueryRow(ctx, `
-		SELECT EXISTS (SELECT 1 FROM standby
-				WHERE campaign_id = $1 AND site_id = $2 AND vdate = $3 AND state = 'offered' AND expires_at <= $4)
-			OR ($5 AND EXISTS (SELECT 1 FROM leftover_doses
-					WHERE campaign_id = $1 AND site_id = $2 AND vdate = $3 AND released > offered + accepted)
-				AND EXISTS (SELECT 1 FROM standby
-					WHERE campaign_id = $1 AND site_id = $2 AND vdate = $3 AND state = 'waiting'))`,
-		l.args(t.Now, vaxbook.DateOf(t.Now) == l.date)...).Scan(&due)
-	return due, err
+// openList locks the list and reads it for a change.
+func openList(ctx context.Context, tx pgx.Tx, l standbyList) (vaxbook.StandbyList, error) {
+	d, err := lockList(ctx, tx, l)
+	if err != nil {
+		return vaxbook.StandbyList{}, err
+	}
+	return readEntries(ctx, tx, l, d)
 }
 
-// settle locks the list, expires its offers that ran out at t.Now (withdrawing their
-// unsent messages) and, on the list's own day, offers each free dose to the next person
-// waiting, by the time they joined.
-// A person who has since booked (or was vaccinated) in the campaign is taken off the
-// line instead: one reservation per person. Each offer writes its outbox message in
-// tx. It returns how many entries changed.
-func settle(ctx context.Context, tx pgx.Tx, l standbyList, t vaxbook.StandbyTime) (int, error) {
-	if _, err := lockList(ctx, tx, l); err != nil {
-		return 0, err
-	}
-	rows, err := tx.Query(ctx, `
-		UPDATE standby SET state = 'expired', updated_at = $4
-		WHERE campaign_id = $1 AND site_id = $2 AND vdate = $3 AND state = 'offered' AND expires_at <= $4
-		RETURNING id`,
-		l.args(t.Now)...)
+// readEntries returns the list of doses d with its open entries, each with whether its
+// person holds a reservation in the campaign.
+func readEntries(ctx context.Context, q querier, l standbyList, d vaxbook.LeftoverDoses) (vaxbook.StandbyList, error) {
+	rows, err := q.Query(ctx, `
+		SELECT `+standbyColumns+`, EXISTS (SELECT 1 FROM reservations r
+			WHERE r.campaign_id = s.campaign_id AND r.person_key = s.person_key
+				AND r.status IN ('booked', 'confirmed', 'vaccinated'))
+		FROM standby s
+		WHERE s.campaign_id = $1 AND s.site_id = $2 AND s.vdate = $3 AND s.state IN ('waiting', 'offered')
+		ORDER BY s.joined_at, s.id`, l.args()...)
 	if err != nil {
-		return 0, err
+		return vaxbook.StandbyList{}, err
 	}
-	expired, err := pgx.CollectRows(rows, pgx.RowTo[int64])
-	if err != nil {
-		return 0, err
+	open, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (vaxbook.StandbyCandidate, error) {
+		var c vaxbook.StandbyCandidate
+		var err error
+		c.StandbyEntry, err = scanStandby(row, &c.Booked)
+		return c, err
+	})
+	return vaxbook.StandbyList{Doses: d, Open: open}, err
+}
+
+// readDoses returns the list's leftover doses, zero when none was ever released.
+func readDoses(ctx context.Context, q querier, l standbyList) (vaxbook.LeftoverDoses, error) {
+	d := vaxbook.LeftoverDoses{CampaignID: l.campaignID, SiteID: l.siteID, Date: l.date}
+	err := q.QueryRow(ctx, `
+		SELECT released, offered, accepted FROM leftover_doses
+		WHERE campaign_id = $1 AND site_id = $2 AND vdate = $3`, l.args()...).
+		Scan(&d.Released, &d.Offered, &d.Accepted)
+	if errors.Is(err, pgx.ErrNoRows) {
+		err = nil
 	}
-	if err := withdrawOffers(ctx, tx, expired); err != nil {
-		return 0, err
-	}
-	changed := len(expired)
-	var free int
-	err = tx.QueryRow(ctx, `
-		UPDATE leftover_doses SET offered = offered - $4
-		WHERE campaign_id = $1 AND site_id = $2 AND vdate = $3
-		RETURNING released - offered - accepted`, l.args(changed)...).Scan(&free)
-	if err != nil {
-		return 0, err
-	}
-	if vaxbook.DateOf(t.Now) != l.date {
-		return changed, nil
-	}
-	for free > 0 {
-		var booked bool
-		e, err := scanStandby(tx.QueryRow(ctx, `
-			SELECT `+standbyColumns+`, EXISTS (SELECT 1 FROM reservations r
-				WHERE r.campaign_id = s.campaign_id AND r.person_key = s.person_key
-					AND r.status IN ('booked', 'confirmed', 'vaccinated'))
-			FROM standby s
-			WHERE s.campaign_id = $1 AND s.site_id = $2 AND s.vdate = $3 AND s.state = 'waiting'
-			ORDER BY s.joined_at, s.id LIMIT 1`, l.args()...), &booked)
-		if errors.Is(err, pgx.ErrNoRows) {
-			break
+	return d, err
+}
+
+// apply writes plan p in tx, which holds the list's lock: each move with the offer
+// message it makes or withdraws, then the change of the list's counters.
+func apply(ctx context.Context, tx pgx.Tx, p vaxbook.StandbyPlan) error {
+	for _, m := range p.Moves {
+		e := m.Entry
+		if _, err := tx.Exec(ctx, `
+			UPDATE standby SET state = $2, updated_at = $3, offered_at = $4, expires_at = $5, reservation_id = $6
+			WHERE id = $1`,
+			e.ID, string(e.State), e.UpdatedAt, pgTime(e.OfferedAt), pgTime(e.ExpiresAt),
+			pgtype.Int8{Int64: e.ReservationID, Valid: e.ReservationID != 0}); err != nil {
+			return err
+		}
+		var err error
+		switch {
+		case m.Offers():
+			err = enqueueOffer(ctx, tx, e)
+		case m.EndsOffer():
+			err = withdrawOffers(ctx, tx, []int64{e.ID})
 		}
 		if err != nil {
-			return 0, err
+			return err
 		}
-		changed++
-		if booked {
-			if _, err := tx.Exec(ctx, `UPDATE standby SET state = 'withdrawn', updated_at = $2 WHERE id = $1`, e.ID, t.Now); err != nil {
-				return 0, err
-			}
-			continue
-		}
-		e.State, e.OfferedAt, e.ExpiresAt = vaxbook.StandbyOffered, t.Now, t.OfferExpiry()
-		if _, err := tx.Exec(ctx, `
-			UPDATE standby SET state = 'offered', offered_at = $2, expires_at = $3, updated_at = $2 WHERE id = $1`,
-			e.ID, t.Now, e.ExpiresAt); err != nil {
-			return 0, err
-		}
-		if _, err := tx.Exec(ctx, `
-			UPDATE leftover_doses SET offered = offered + 1
-			WHERE campaign_id = $1 AND site_id = $2 AND vdate = $3`, l.args()...); err != nil {
-			return 0, err
-		}
-		if err := enqueueOffer(ctx, tx, e, t); err != nil {
-			return 0, err
-		}
-		free--
 	}
-	return changed, nil
+	if p.Doses == (vaxbook.DoseChange{}) {
+		return nil
+	}
+	_, err := tx.Exec(ctx, `
+		UPDATE leftover_doses SET released = released + $4, offered = offered + $5, accepted = accepted + $6
+		WHERE campaign_id = $1 AND site_id = $2 AND vdate = $3`,
+		listOfDoses(p.List.Doses).args(p.Doses.Released, p.Doses.Offered, p.Doses.Accepted)...)
+	return err
 }
 
 // enqueueOffer writes the message telling the person of e that a dose is theirs to
 // accept until e.ExpiresAt. It names no reservation: there is none yet.
-func enqueueOffer(ctx context.Context, tx pgx.Tx, e vaxbook.StandbyEntry, t vaxbook.StandbyTime) error {
+func enqueueOffer(ctx context.Context, tx pgx.Tx, e vaxbook.StandbyEntry) error {
 	_, err := tx.Exec(ctx, `
 		INSERT INTO outbox (kind, person_key, reservation_id, payload, idempotency_key, next_attempt_at, created_at)
 		VALUES ($1, $2, 0, $3, $4, $5, $5)
 		ON CONFLICT (idempotency_key) DO NOTHING`,
 		string(vaxbook.KindStandbyOffer), e.PersonKey, string(vaxbook.StandbyOfferPayload(e)),
-		vaxbook.IdempotencyKey(vaxbook.KindStandbyOffer, e.ID), t.Now)
+		vaxbook.IdempotencyKey(vaxbook.KindStandbyOffer, e.ID), e.OfferedAt)
 	return err
 }
 
-// settleIfDue settles the list in a transaction when a read shows it is due, so that
-// the many reads of a quiet list take no lock.
+// settle locks and settles the list in tx and returns whether that changed an entry.
+func settle(ctx context.Context, tx pgx.Tx, l standbyList, t vaxbook.StandbyTime) (bool, error) {
+	list, err := openList(ctx, tx, l)
+	if err != nil {
+		return false, err
+	}
+	p := list.Settle(t)
+	return p.Changed(), apply(ctx, tx, p)
+}
+
+// settleIfDue settles the list in a transaction when a snapshot read shows that
+// settling would change it, so that the many reads of a quiet list take no lock.
 func (s *Store) settleIfDue(ctx context.Context, l standbyList, t vaxbook.StandbyTime) error {
-	due, err := needsSettle(ctx, s.pool, l, t)
+	due, err := s.settleDue(ctx, l, t)
 	if err != nil || !due {
 		return dbError(err, "standby list")
 	}
@@ -220,6 +220,21 @@ func (s *Store) settleIfDue(ctx context.Context, l standbyList, t vaxbook.Standb
 		_, err := settle(ctx, tx, l, t)
 		return err
 	})
+}
+
+// settleDue reports whether settling the list at t would change it, from one snapshot.
+func (s *Store) settleDue(ctx context.Context, l standbyList, t vaxbook.StandbyTime) (bool, error) {
+	tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+	if err != nil {
+		return false, err
+	}
+	defer tx.Rollback(context.WithoutCancel(ctx))
+	d, err := readDoses(ctx, tx, l)
+	if err != nil {
+		return false, err
+	}
+	list, err := readEntries(ctx, tx, l, d)
+	return err == nil && list.Settle(t).Changed(), err
 }
 
 // releaseLeftover gives the dose of a cancelled leftover reservation back to its

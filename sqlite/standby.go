@@ -14,8 +14,8 @@ var _ vaxbook.Standby = (*Store)(nil)
 // JoinStandby puts the person at the back of the site's list and settles the list, so
 // that a dose already free is offered to them at once.
 func (s *Store) JoinStandby(ctx context.Context, e vaxbook.StandbyEntry, t vaxbook.StandbyTime) (vaxbook.StandbyEntry, error) {
-	if e.PersonKey == "" || e.Date.IsZero() {
-		return vaxbook.StandbyEntry{}, vaxbook.Errorf(vaxbook.CodeInvalidInput, "a standby entry needs a person and a day")
+	if err := vaxbook.CheckNewStandbyEntry(e); err != nil {
+		return vaxbook.StandbyEntry{}, err
 	}
 	l := listOf(e)
 	var out vaxbook.StandbyEntry
@@ -29,26 +29,27 @@ func (s *Store) JoinStandby(ctx context.Context, e vaxbook.StandbyEntry, t vaxbo
 					AND status IN ('booked', 'confirmed', 'vaccinated')),
 				EXISTS (SELECT 1 FROM standby WHERE person_key = ?2 AND vdate = ?3 AND state IN ('waiting', 'offered'))`,
 			e.CampaignID, e.PersonKey, e.Date.String()).Scan(&booked, &open)
-		switch {
-		case err != nil:
+		if err != nil {
 			return fmt.Errorf("standing of %s: %w", e.PersonKey, err)
-		case booked:
-			return vaxbook.Errorf(vaxbook.CodeAlreadyBooked, "you already hold a reservation in this campaign")
-		case open:
-			return vaxbook.Errorf(vaxbook.CodeOnStandby, "you are already on a standby list today")
 		}
-		var id int64
+		if err := vaxbook.CheckStandbyStanding(booked, open); err != nil {
+			return err
+		}
+		list, err := openList(ctx, tx, l)
+		if err != nil {
+			return err
+		}
 		err = tx.QueryRowContext(ctx, `
 			INSERT INTO standby (campaign_id, site_id, vdate, person_key, state, joined_at, updated_at)
 			VALUES (?, ?, ?, ?, 'waiting', ?, ?) RETURNING id`,
-			l.args(e.PersonKey, t.Now.UnixMicro(), t.Now.UnixMicro())...).Scan(&id)
+			l.args(e.PersonKey, t.Now.UnixMicro(), t.Now.UnixMicro())...).Scan(&e.ID)
 		if err != nil {
 			return translateStandby(fmt.Errorf("join standby: %w", err))
 		}
-		if _, err := settle(ctx, tx, l, t); err != nil {
+		if err := apply(ctx, tx, list.Join(e, t)); err != nil {
 			return err
 		}
-		out, err = readStandby(ctx, tx, id)
+		out, err = readStandby(ctx, tx, e.ID)
 		return err
 	})
 	return out, err
@@ -78,56 +79,36 @@ func (s *Store) StandbyEntryOf(ctx context.Context, personKey string, d vaxbook.
 
 // LeaveStandby takes the person's open entry off its list; an offer it held passes on.
 func (s *Store) LeaveStandby(ctx context.Context, personKey string, entryID int64, t vaxbook.StandbyTime) (vaxbook.StandbyEntry, error) {
-	return s.endStandby(ctx, personKey, entryID, t, func(e vaxbook.StandbyEntry) error { return e.CheckLeave(personKey) })
+	return s.endStandby(ctx, entryID, func(l vaxbook.StandbyList, e vaxbook.StandbyEntry) (vaxbook.StandbyPlan, error) {
+		return l.Leave(e, personKey, t)
+	})
 }
 
 // DeclineOffer declines the offer of the person's entry; the dose passes on.
 func (s *Store) DeclineOffer(ctx context.Context, personKey string, entryID int64, t vaxbook.StandbyTime) (vaxbook.StandbyEntry, error) {
-	return s.endStandby(ctx, personKey, entryID, t, func(e vaxbook.StandbyEntry) error { return e.CheckDecline(personKey, t.Now) })
+	return s.endStandby(ctx, entryID, func(l vaxbook.StandbyList, e vaxbook.StandbyEntry) (vaxbook.StandbyPlan, error) {
+		return l.Decline(e, personKey, t)
+	})
 }
 
-// endStandby closes the person's entry if check allows it once the list is settled: a
-// waiting entry is withdrawn, an offered one declined (and its offer message, if not
-// yet sent, withdrawn), and the list settled again so that the dose goes to the next
-// in line.
-func (s *Store) endStandby(ctx context.Context, personKey string, entryID int64, t vaxbook.StandbyTime, check func(vaxbook.StandbyEntry) error) (vaxbook.StandbyEntry, error) {
+// endStandby writes the plan that decide makes of the entry and its list, and returns
+// the entry as it is then.
+func (s *Store) endStandby(ctx context.Context, entryID int64, decide func(vaxbook.StandbyList, vaxbook.StandbyEntry) (vaxbook.StandbyPlan, error)) (vaxbook.StandbyEntry, error) {
 	var out vaxbook.StandbyEntry
 	err := s.inWrite(ctx, func(tx *sql.Tx) error {
 		e, err := readStandby(ctx, tx, entryID)
 		if err != nil {
 			return err
 		}
-		if e.PersonKey != personKey {
-			return vaxbook.Errorf(vaxbook.CodeNotFound, "no such standby entry")
-		}
-		l := listOf(e)
-		if _, err := settle(ctx, tx, l, t); err != nil {
+		list, err := openList(ctx, tx, listOf(e))
+		if err != nil {
 			return err
 		}
-		if e, err = readStandby(ctx, tx, entryID); err != nil {
+		p, err := decide(list, e)
+		if err != nil {
 			return err
 		}
-		if err := check(e); err != nil {
-			return err
-		}
-		state := vaxbook.StandbyWithdrawn
-		if e.State == vaxbook.StandbyOffered {
-			state = vaxbook.StandbyDeclined
-			if _, err := tx.ExecContext(ctx, `
-				UPDATE leftover_doses SET offered = offered - 1
-				WHERE campaign_id = ? AND site_id = ? AND vdate = ?`, l.args()...); err != nil {
-				return translate(fmt.Errorf("give back declined dose: %w", err))
-			}
-			if err := withdrawOffers(ctx, tx, []int64{e.ID}); err != nil {
-				return err
-			}
-		}
-		if _, err := tx.ExecContext(ctx, `
-			UPDATE standby SET state = ?, updated_at = ? WHERE id = ?`,
-			string(state), t.Now.UnixMicro(), e.ID); err != nil {
-			return fmt.Errorf("end standby entry %d: %w", e.ID, err)
-		}
-		if _, err := settle(ctx, tx, l, t); err != nil {
+		if err := apply(ctx, tx, p); err != nil {
 			return err
 		}
 		out, err = readStandby(ctx, tx, entryID)
@@ -140,8 +121,8 @@ func (s *Store) endStandby(ctx context.Context, personKey string, entryID int64,
 // moved from offered to accepted, the offer's message withdrawn if not yet sent and the
 // "booked" message written, in one transaction.
 func (s *Store) AcceptOffer(ctx context.Context, req vaxbook.AcceptRequest) (vaxbook.Reservation, error) {
-	if req.Group < 0 || req.Group >= vaxbook.Groups {
-		return vaxbook.Reservation{}, vaxbook.Errorf(vaxbook.CodeInvalidInput, "group %d is not a rotation group", req.Group)
+	if err := req.Check(); err != nil {
+		return vaxbook.Reservation{}, err
 	}
 	var r vaxbook.Reservation
 	err := s.inWrite(ctx, func(tx *sql.Tx) error {
@@ -149,14 +130,8 @@ func (s *Store) AcceptOffer(ctx context.Context, req vaxbook.AcceptRequest) (vax
 		if err != nil {
 			return err
 		}
-		if err := e.CheckAccept(req.PersonKey, req.Time.Now); err != nil {
+		if r, err = e.LeftoverReservation(req); err != nil {
 			return err
-		}
-		at := req.Time.Now
-		r = vaxbook.Reservation{
-			CampaignID: e.CampaignID, PersonKey: e.PersonKey, SiteID: e.SiteID, Date: e.Date,
-			SecondDate: req.SecondDate, Group: req.Group, Status: vaxbook.InitialStatus(e.Date, at),
-			CreatedAt: at.In(vaxbook.Seoul), UpdatedAt: at.In(vaxbook.Seoul),
 		}
 		// The partial unique index refuses a person who holds a reservation (or was
 		// vaccinated) in the campaign: one booking per person, leftover or not.
@@ -165,24 +140,14 @@ func (s *Store) AcceptOffer(ctx context.Context, req vaxbook.AcceptRequest) (vax
 				created_at, updated_at, leftover)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1) RETURNING id`,
 			r.CampaignID, r.PersonKey, r.SiteID, r.Date.String(), dateArg(r.SecondDate), r.Group, string(r.Status),
-			at.UnixMicro(), at.UnixMicro()).Scan(&r.ID)
+			r.CreatedAt.UnixMicro(), r.UpdatedAt.UnixMicro()).Scan(&r.ID)
 		if err != nil {
 			return translate(fmt.Errorf("insert leftover reservation: %w", err))
 		}
-		if _, err := tx.ExecContext(ctx, `
-			UPDATE standby SET state = 'accepted', reservation_id = ?, updated_at = ? WHERE id = ?`,
-			r.ID, at.UnixMicro(), e.ID); err != nil {
-			return fmt.Errorf("accept standby entry %d: %w", e.ID, err)
-		}
-		if _, err := tx.ExecContext(ctx, `
-			UPDATE leftover_doses SET offered = offered - 1, accepted = accepted + 1
-			WHERE campaign_id = ? AND site_id = ? AND vdate = ?`, listOf(e).args()...); err != nil {
-			return translate(fmt.Errorf("take leftover dose: %w", err))
-		}
-		if err := withdrawOffers(ctx, tx, []int64{e.ID}); err != nil {
+		if err := apply(ctx, tx, e.Accept(r.ID, req.Time)); err != nil {
 			return err
 		}
-		return enqueue(ctx, tx, vaxbook.KindBooked, r, "", at)
+		return enqueue(ctx, tx, vaxbook.KindBooked, r, "", req.Time.Now)
 	})
 	if err != nil {
 		return vaxbook.Reservation{}, err
@@ -198,31 +163,15 @@ func (s *Store) RecordLeftover(ctx context.Context, campaignID, siteID int64, d 
 		if err := vaccinates(ctx, tx, l); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `
-			INSERT INTO leftover_doses (campaign_id, site_id, vdate, released) VALUES (?, ?, ?, 1)
-			ON CONFLICT (campaign_id, site_id, vdate) DO UPDATE SET released = released + 1`, l.args()...); err != nil {
-			return fmt.Errorf("record leftover dose: %w", err)
-		}
-		if _, err := settle(ctx, tx, l, t); err != nil {
+		list, err := openList(ctx, tx, l)
+		if err != nil {
 			return err
 		}
-		var err error
-		out, err = readDoses(ctx, tx, l)
-		return err
+		p := list.Release(t)
+		out = p.List.Doses
+		return apply(ctx, tx, p)
 	})
 	return out, err
-}
-
-// readDoses returns the list's leftover doses, zero when none was ever released.
-func readDoses(ctx context.Context, q querier, l standbyList) (vaxbook.LeftoverDoses, error) {
-	out := vaxbook.LeftoverDoses{CampaignID: l.campaignID, SiteID: l.siteID, Date: l.date}
-	err := q.QueryRowContext(ctx, `
-		SELECT released, offered, accepted FROM leftover_doses
-		WHERE campaign_id = ? AND site_id = ? AND vdate = ?`, l.args()...).Scan(&out.Released, &out.Offered, &out.Accepted)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return out, fmt.Errorf("leftover doses of site %d on %s: %w", l.siteID, l.date, err)
-	}
-	return out, nil
 }
 
 // StandbyLine returns the list's doses and open entries, offers first and then the
@@ -247,7 +196,6 @@ func (s *Store) StandbyLine(ctx context.Context, campaignID, siteID int64, d vax
 			return fmt.Errorf("standby list of site %d on %s: %w", siteID, d, err)
 		}
 		defer rows.Close()
-		pos := 0
 		for rows.Next() {
 			var le vaxbook.StandbyListEntry
 			var birth sql.NullString
@@ -257,12 +205,9 @@ func (s *Store) StandbyLine(ctx context.Context, campaignID, siteID int64, d vax
 			if le.Birth, err = parseDate(birth); err != nil {
 				return err
 			}
-			if le.State == vaxbook.StandbyWaiting {
-				pos++
-				le.Position = pos
-			}
 			out.Entries = append(out.Entries, le)
 		}
+		vaxbook.NumberLine(out.Entries)
 		return rows.Err()
 	})
 	return out, err
@@ -340,7 +285,7 @@ func (s *Store) SettleStandby(ctx context.Context, t vaxbook.StandbyTime) (int, 
 	for _, l := range due {
 		err := s.inWrite(ctx, func(tx *sql.Tx) error {
 			changed, err := settle(ctx, tx, l, t)
-			if changed > 0 {
+			if changed && err == nil {
 				n++
 			}
 			return err

@@ -10,9 +10,10 @@ import (
 	"vaxbook"
 )
 
-// The standby lists' shared steps: reading entries, and settling a list (expiring the
-// offers that ran out, then offering each free dose to the next person waiting). The
-// single write connection serialises every settle, so no two can hand out one dose.
+// The standby lists' reads and writes. The decisions are vaxbook.StandbyList's: a
+// change reads the list (openList), asks it for a plan and writes the plan (apply) in
+// one transaction. The single write connection serialises every change, so no two can
+// hand out one dose.
 
 const standbyColumns = `s.id, s.campaign_id, s.site_id, s.vdate, s.person_key, s.state, s.joined_at,
 	s.updated_at, s.offered_at, s.expires_at, s.reservation_id`
@@ -95,144 +96,134 @@ func vaccinates(ctx context.Context, q querier, l standbyList) error {
 	return nil
 }
 
-// needsSettle reports whether settling the list at t would change it: an offer ran
-// out, or a dose is free while someone waits (on the list's own day).
-func needsSettle(ctx context.Context, q querier, l standbyList, t vaxbook.StandbyTime) (bool, error) {
-	var due bool
-	err := q.QueryRowContext(ctx, `
-		SELECT EXISTS (SELECT 1 FROM standby
-				WHERE campaign_id = ?1 AND site_id = ?2 AND vdate = ?3 AND state = 'offered' AND expires_at <= ?4)
-			OR (?5 AND EXISTS (SELECT 1 FROM leftover_doses
-					WHERE campaign_id = ?1 AND site_id = ?2 AND vdate = ?3 AND released > offered + accepted)
-				AND EXISTS (SELECT 1 FROM standby
-					WHERE campaign_id = ?1 AND site_id = ?2 AND vdate = ?3 AND state = 'waiting'))`,
-		l.args(t.Now.UnixMicro(), vaxbook.DateOf(t.Now) == l.date)...).Scan(&due)
-	if err != nil {
-		return false, fmt.Errorf("standby list of site %d on %s: %w", l.siteID, l.date, err)
+// openList reads the list for a change inside the write transaction tx, first giving
+// it a leftover_doses row (with no dose) if it has none, so that the plan's counters
+// have a row to change.
+func openList(ctx context.Context, tx *sql.Tx, l standbyList) (vaxbook.StandbyList, error) {
+	if _, err := tx.ExecContext(ctx, `
+		INSERT INTO leftover_doses (campaign_id, site_id, vdate) VALUES (?, ?, ?)
+		ON CONFLICT (campaign_id, site_id, vdate) DO NOTHING`, l.args()...); err != nil {
+		return vaxbook.StandbyList{}, fmt.Errorf("doses row of site %d on %s: %w", l.siteID, l.date, err)
 	}
-	return due, nil
+	return readList(ctx, tx, l)
 }
 
-// settle expires the list's offers that ran out at t.Now (withdrawing their unsent
-// messages) and, on the list's own day, offers each free dose to the next person
-// waiting, by the time they joined. A person
-// who has since booked (or was vaccinated) in the campaign is taken off the line
-// instead: one reservation per person. Each offer writes its outbox message in tx. It
-// returns how many entries changed.
-func settle(ctx context.Context, tx *sql.Tx, l standbyList, t vaxbook.StandbyTime) (int, error) {
-	now := t.Now.UnixMicro()
-	expired, err := expireOffers(ctx, tx, l, now)
+// readList reads the list's doses (zero when none was ever released) and its open
+// entries, each with whether its person holds a reservation in the campaign.
+func readList(ctx context.Context, q querier, l standbyList) (vaxbook.StandbyList, error) {
+	var out vaxbook.StandbyList
+	var err error
+	if out.Doses, err = readDoses(ctx, q, l); err != nil {
+		return out, err
+	}
+	rows, err := q.QueryContext(ctx, `
+		SELECT `+standbyColumns+`, EXISTS (SELECT 1 FROM reservations r
+			WHERE r.campaign_id = s.campaign_id AND r.person_key = s.person_key
+				AND r.status IN ('booked', 'confirmed', 'vaccinated'))
+		FROM standby s
+		WHERE s.campaign_id = ? AND s.site_id = ? AND s.vdate = ? AND s.state IN ('waiting', 'offered')
+		ORDER BY s.joined_at, s.id`, l.args()...)
 	if err != nil {
-		return 0, err
-	}
-	if len(expired) > 0 {
-		if _, err := tx.ExecContext(ctx, `
-			UPDATE leftover_doses SET offered = offered - ?4
-			WHERE campaign_id = ?1 AND site_id = ?2 AND vdate = ?3`, l.args(len(expired))...); err != nil {
-			return 0, fmt.Errorf("return expired doses of site %d on %s: %w", l.siteID, l.date, err)
-		}
-		if err := withdrawOffers(ctx, tx, expired); err != nil {
-			return 0, err
-		}
-	}
-	changed := len(expired)
-	if vaxbook.DateOf(t.Now) != l.date {
-		return changed, nil
-	}
-	var free int
-	err = tx.QueryRowContext(ctx, `
-		SELECT released - offered - accepted FROM leftover_doses
-		WHERE campaign_id = ? AND site_id = ? AND vdate = ?`, l.args()...).Scan(&free)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return 0, fmt.Errorf("leftover doses of site %d on %s: %w", l.siteID, l.date, err)
-	}
-	for free > 0 {
-		var booked bool
-		e, err := scanStandby(tx.QueryRowContext(ctx, `
-			SELECT `+standbyColumns+`, EXISTS (SELECT 1 FROM reservations r
-				WHERE r.campaign_id = s.campaign_id AND r.person_key = s.person_key
-					AND r.status IN ('booked', 'confirmed', 'vaccinated'))
-			FROM standby s
-			WHERE s.campaign_id = ? AND s.site_id = ? AND s.vdate = ? AND s.state = 'waiting'
-			ORDER BY s.joined_at, s.id LIMIT 1`, l.args()...), &booked)
-		if errors.Is(err, sql.ErrNoRows) {
-			break
-		}
-		if err != nil {
-			return 0, fmt.Errorf("next in line at site %d on %s: %w", l.siteID, l.date, err)
-		}
-		changed++
-		if booked {
-			if _, err := tx.ExecContext(ctx, `
-				UPDATE standby SET state = 'withdrawn', updated_at = ? WHERE id = ?`, now, e.ID); err != nil {
-				return 0, fmt.Errorf("withdraw standby entry %d: %w", e.ID, err)
-			}
-			continue
-		}
-		e.State, e.OfferedAt, e.ExpiresAt = vaxbook.StandbyOffered, t.Now, t.OfferExpiry()
-		if _, err := tx.ExecContext(ctx, `
-			UPDATE standby SET state = 'offered', offered_at = ?, expires_at = ?, updated_at = ? WHERE id = ?`,
-			now, e.ExpiresAt.UnixMicro(), now, e.ID); err != nil {
-			return 0, fmt.Errorf("offer a dose to standby entry %d: %w", e.ID, err)
-		}
-		if _, err := tx.ExecContext(ctx, `
-			UPDATE leftover_doses SET offered = offered + 1
-			WHERE campaign_id = ? AND site_id = ? AND vdate = ?`, l.args()...); err != nil {
-			return 0, fmt.Errorf("hold a dose of site %d on %s: %w", l.siteID, l.date, err)
-		}
-		if err := enqueueOffer(ctx, tx, e, t); err != nil {
-			return 0, err
-		}
-		free--
-	}
-	return changed, nil
-}
-
-// expireOffers marks the list's offers that ran out at now expired and returns their
-// entries' IDs.
-func expireOffers(ctx context.Context, tx *sql.Tx, l standbyList, now int64) ([]int64, error) {
-	rows, err := tx.QueryContext(ctx, `
-		UPDATE standby SET state = 'expired', updated_at = ?4
-		WHERE campaign_id = ?1 AND site_id = ?2 AND vdate = ?3 AND state = 'offered' AND expires_at <= ?4
-		RETURNING id`,
-		l.args(now)...)
-	if err != nil {
-		return nil, fmt.Errorf("expire offers of site %d on %s: %w", l.siteID, l.date, err)
+		return out, fmt.Errorf("standby list of site %d on %s: %w", l.siteID, l.date, err)
 	}
 	defer rows.Close()
-	var ids []int64
 	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, fmt.Errorf("expire offers of site %d on %s: %w", l.siteID, l.date, err)
+		var c vaxbook.StandbyCandidate
+		if c.StandbyEntry, err = scanStandby(rows, &c.Booked); err != nil {
+			return out, fmt.Errorf("standby list of site %d on %s: %w", l.siteID, l.date, err)
 		}
-		ids = append(ids, id)
+		out.Open = append(out.Open, c)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("expire offers of site %d on %s: %w", l.siteID, l.date, err)
+	return out, rows.Err()
+}
+
+// readDoses returns the list's leftover doses, zero when none was ever released.
+func readDoses(ctx context.Context, q querier, l standbyList) (vaxbook.LeftoverDoses, error) {
+	out := vaxbook.LeftoverDoses{CampaignID: l.campaignID, SiteID: l.siteID, Date: l.date}
+	err := q.QueryRowContext(ctx, `
+		SELECT released, offered, accepted FROM leftover_doses
+		WHERE campaign_id = ? AND site_id = ? AND vdate = ?`, l.args()...).Scan(&out.Released, &out.Offered, &out.Accepted)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return out, fmt.Errorf("leftover doses of site %d on %s: %w", l.siteID, l.date, err)
 	}
-	return ids, nil
+	return out, nil
+}
+
+// apply writes plan p in tx: each move with the offer message it makes or withdraws,
+// then the change of the list's counters.
+func apply(ctx context.Context, tx *sql.Tx, p vaxbook.StandbyPlan) error {
+	for _, m := range p.Moves {
+		e := m.Entry
+		var resv any
+		if e.ReservationID != 0 {
+			resv = e.ReservationID
+		}
+		if _, err := tx.ExecContext(ctx, `
+			UPDATE standby SET state = ?, updated_at = ?, offered_at = ?, expires_at = ?, reservation_id = ?
+			WHERE id = ?`,
+			string(e.State), timeArg(e.UpdatedAt), timeArg(e.OfferedAt), timeArg(e.ExpiresAt), resv, e.ID); err != nil {
+			return fmt.Errorf("standby entry %d to %s: %w", e.ID, e.State, err)
+		}
+		var err error
+		switch {
+		case m.Offers():
+			err = enqueueOffer(ctx, tx, e)
+		case m.EndsOffer():
+			err = withdrawOffers(ctx, tx, []int64{e.ID})
+		}
+		if err != nil {
+			return err
+		}
+	}
+	d, l := p.Doses, p.List.Doses
+	if d == (vaxbook.DoseChange{}) {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, `
+		UPDATE leftover_doses SET released = released + ?4, offered = offered + ?5, accepted = accepted + ?6
+		WHERE campaign_id = ?1 AND site_id = ?2 AND vdate = ?3`,
+		l.CampaignID, l.SiteID, l.Date.String(), d.Released, d.Offered, d.Accepted)
+	if err != nil {
+		return translate(fmt.Errorf("leftover doses of site %d on %s: %w", l.SiteID, l.Date, err))
+	}
+	return nil
 }
 
 // enqueueOffer writes the message telling the person of e that a dose is theirs to
 // accept until e.ExpiresAt. It names no reservation: there is none yet.
-func enqueueOffer(ctx context.Context, tx *sql.Tx, e vaxbook.StandbyEntry, t vaxbook.StandbyTime) error {
+func enqueueOffer(ctx context.Context, tx *sql.Tx, e vaxbook.StandbyEntry) error {
 	_, err := tx.ExecContext(ctx, `
 		INSERT INTO outbox (kind, person_key, reservation_id, payload, idempotency_key, next_attempt_at, created_at)
-		VALUES (?, ?, 0, ?, ?, ?, ?)
+		VALUES (?1, ?2, 0, ?3, ?4, ?5, ?5)
 		ON CONFLICT (idempotency_key) DO NOTHING`,
 		string(vaxbook.KindStandbyOffer), e.PersonKey, string(vaxbook.StandbyOfferPayload(e)),
-		vaxbook.IdempotencyKey(vaxbook.KindStandbyOffer, e.ID), t.Now.UnixMicro(), t.Now.UnixMicro())
+		vaxbook.IdempotencyKey(vaxbook.KindStandbyOffer, e.ID), e.OfferedAt.UnixMicro())
 	if err != nil {
 		return fmt.Errorf("enqueue offer of standby entry %d: %w", e.ID, err)
 	}
 	return nil
 }
 
-// settleIfDue settles the list in a write transaction when a read shows it is due, so
-// that the many reads of a quiet list never queue for the single writer.
+// settle settles the list in tx and returns whether that changed an entry.
+func settle(ctx context.Context, tx *sql.Tx, l standbyList, t vaxbook.StandbyTime) (bool, error) {
+	list, err := openList(ctx, tx, l)
+	if err != nil {
+		return false, err
+	}
+	p := list.Settle(t)
+	return p.Changed(), apply(ctx, tx, p)
+}
+
+// settleIfDue settles the list in a write transaction when a read shows that settling
+// would change it, so that the many reads of a quiet list never queue for the single
+// writer.
 func (s *Store) settleIfDue(ctx context.Context, l standbyList, t vaxbook.StandbyTime) error {
-	due, err := needsSettle(ctx, s.read, l, t)
+	var due bool
+	err := s.inRead(ctx, func(tx *sql.Tx) error {
+		list, err := readList(ctx, tx, l)
+		due = list.Settle(t).Changed()
+		return err
+	})
 	if err != nil || !due {
 		return err
 	}
