@@ -1,5 +1,7 @@
-// Package staff holds the credentials of clinic staff: argon2id password hashes and
-// RFC 6238 one-time passwords. It does no I/O; the accounts live in the store.
+// Package staff holds clinic staff accounts: their credentials (argon2id password
+// hashes and RFC 6238 one-time passwords, pure functions) and the service that creates
+// accounts, signs staff in and out and enables, disables or shuts them out, over the
+// store that keeps the accounts.
 package staff
 
 import (
