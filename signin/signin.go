@@ -27,12 +27,10 @@ import (
 	"vaxbook/identity"
 )
 
-// Store is what signing in needs from the system of record.
+// Store is what signing in needs from the system of record: sign-in, the read of
+// every signed-in request, and sign-out.
 type Store interface {
-	// SignIn stores the person and binds them to the new session in one commit.
-	SignIn(ctx context.Context, p vaxbook.Person, sess vaxbook.Session) error
-	// EndSession makes the session expire at at.
-	EndSession(ctx context.Context, idHash string, at time.Time) error
+	vaxbook.Sessions
 }
 
 // Service completes verifications into sessions. Create it with New.
@@ -167,6 +165,20 @@ func (s *Service) Booked(ctx context.Context, pass string, expires, now time.Tim
 		return nil
 	}
 	return s.passes.End(ctx, pass, expires.Sub(now))
+}
+
+// Session returns the live session of token and its person, in one read: every
+// signed-in request needs both. CodeUnauthorized when token is not one the service
+// issued, or its session has ended or expired at now.
+func (s *Service) Session(ctx context.Context, token string, now time.Time) (vaxbook.Session, vaxbook.Person, error) {
+	if len(token) != TokenLen {
+		return vaxbook.Session{}, vaxbook.Person{}, vaxbook.Errorf(vaxbook.CodeUnauthorized, "no session: verify your identity first")
+	}
+	sess, p, err := s.store.SessionPerson(ctx, HashToken(token), now)
+	if vaxbook.ErrorCode(err) == vaxbook.CodeNotFound {
+		return vaxbook.Session{}, vaxbook.Person{}, vaxbook.Errorf(vaxbook.CodeUnauthorized, "your session has expired: verify your identity again")
+	}
+	return sess, p, err
 }
 
 // SignOut ends the session of token.
