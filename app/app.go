@@ -1,14 +1,19 @@
-package main
+// Package app is the vaxbook service as one value. Open builds everything a process
+// serves with from a Config (the store, the state instances share, the waiting room,
+// the identity providers, the services and the HTTP handlers), Run serves until its
+// context ends, and Close releases what Open took. cmd/vaxbook parses flags into a
+// Config and calls these three; tests start the real service the same way.
+package app
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
-	"strings"
+	"os"
+	"sync"
 	"time"
 
 	"vaxbook"
@@ -20,98 +25,108 @@ import (
 	"vaxbook/identity"
 	"vaxbook/inmem"
 	"vaxbook/metrics"
-	"vaxbook/phone"
+	"vaxbook/queue"
 	"vaxbook/redis"
 	"vaxbook/signin"
 	"vaxbook/web"
 )
 
-// Demo clinic staff: accounts clinic-1 … clinic-3 for sites 1 to 3. The password is
-// public, like the other demo keys, and exists only in --demo.
-const demoStaffPassword = "vaxbook-demo-clinic"
+// App is one running vaxbook service: its listener is bound from Open on, it serves
+// from Run, and Close releases it.
+type App struct {
+	cfg   Config
+	log   *slog.Logger
+	clock vaxbook.Clock
+	// start is the instant the clock replays from (--now, or the demo's 2021 evening);
+	// zero for the real clock.
+	start time.Time
 
-var demoStaffSites = []int64{1, 2, 3}
+	store     vaxbook.Store
+	shared    *shared
+	committer *batch.Committer
+	room      *queue.Room // nil without the waiting room
+	life      *lifecycle
+	demo      *api.Demo // nil outside --demo
 
-// demoSMSKeep is how many text messages the demo sink keeps (about 100 bytes each).
-const demoSMSKeep = 200_000
+	ln, opsLn   net.Listener // opsLn is nil without --ops-addr
+	srv, opsSrv *http.Server
+	ready       chan struct{}
 
-// demoResidentsPerGroup is how many residents of each rotation group the demo page lists.
-const demoResidentsPerGroup = 3
+	// closers release what Open took, in the order it took them; Close runs them
+	// backwards, once.
+	closers   []func() error
+	closeOnce sync.Once
+	closeErr  error
+}
 
-// serve runs the HTTP service until ctx ends, then shuts down gracefully. ready, when
-// not nil, receives the listening address (tests use it with --addr 127.0.0.1:0).
-func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready chan<- string) error {
-	cfg, fs, err := parseConfig("serve", args)
-	if err != nil {
-		return err
-	}
-	fs.SetOutput(stderr)
+// Open builds the service cfg describes and binds its listener (Addr says where), but
+// serves nothing until Run. It validates and decodes cfg's secrets first. On error
+// everything already opened is released.
+func Open(ctx context.Context, cfg Config) (_ *App, err error) {
 	if err := cfg.loadSecrets(); err != nil {
-		return err
+		return nil, err
 	}
 	if err := cfg.checkTransport(); err != nil {
-		return err
+		return nil, err
 	}
-	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	a := &App{cfg: cfg, log: cfg.logger(), ready: make(chan struct{})}
+	defer func() {
+		if err != nil {
+			a.Close()
+		}
+	}()
+	log := a.log
 	log.Info("starting vaxbook", "config", cfg)
 	if cfg.Redis != "" && len(cfg.TrustedProxies) == 0 {
 		// Instances sharing Redis usually sit behind a balancer; without its address in
 		// --trusted-proxies every resident shares the balancer's per-address limits.
 		log.Warn("several instances but no --trusted-proxies: behind a load balancer, every client counts as the balancer's address")
 	}
+	a.clock, a.start = openClock(cfg, log)
 
-	var clock vaxbook.Clock = vaxbook.SystemClock{}
-	start := clockStart(cfg)
-	if !start.IsZero() {
-		clock = vaxbook.NewOffsetClock(start)
-		log.Info("clock replays a past moment at real speed", "starts_at", start.Format(time.RFC3339), "set_by_now_flag", !cfg.Now.IsZero())
+	if a.store, err = OpenStore(ctx, cfg.Database); err != nil {
+		return nil, err
 	}
-	store, err := openStore(ctx, cfg.Database)
-	if err != nil {
-		return err
-	}
-	defer store.Close()
-
+	a.onClose(a.store.Close)
 	sealer, err := identity.NewSealer(cfg.PhoneKey)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	// Listen first: the development issuers and the redirects need the address.
-	ln, err := net.Listen("tcp", cfg.Addr)
-	if err != nil {
-		return err
+	if a.ln, err = net.Listen("tcp", cfg.Addr); err != nil {
+		return nil, err
 	}
-	defer ln.Close()
-	addr := ln.Addr().String()
+	a.onClose(func() error { return ignoreClosed(a.ln.Close()) })
 	base := cfg.PublicURL
 	if base == "" {
-		base = "http://" + addr
+		base = "http://" + a.Addr()
 	}
 	// The Guard comes first and the lines after: providers name the lines, and the
 	// shared state holds both.
-	sh, err := openShared(ctx, cfg, clock, sealer)
-	if err != nil {
-		return err
+	if a.shared, err = openShared(ctx, cfg, a.clock, sealer); err != nil {
+		return nil, err
 	}
-	defer sh.Close()
+	sh := a.shared
+	a.onClose(sh.Close)
 	prov, err := openProviders(ctx, cfg, base, sealer)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if err := sh.openLines(cfg, prov.lines, clock); err != nil {
-		return err
+	if err := sh.openLines(cfg, prov.lines, a.clock); err != nil {
+		return nil, err
 	}
 	// Concurrent bookings share transactions; each caller still gets its own outcome,
 	// only after the commit.
-	committer := batch.New(store, batch.Config{MaxBatch: cfg.BatchMax, MaxWait: cfg.BatchWait})
-	defer committer.Close()
+	a.committer = batch.New(a.store, batch.Config{MaxBatch: cfg.BatchMax, MaxWait: cfg.BatchWait})
+	a.onClose(a.committer.Close)
 	m := metrics.New()
-	m.RegisterBatch(committer.Stats)
+	m.RegisterBatch(a.committer.Stats)
 	apiCfg := api.Config{
-		Store: store, Booking: booking.New(store, m.Booker(committer), sh.guard, clock), Sealer: sealer,
+		Store: a.store, Booking: booking.New(a.store, m.Booker(a.committer), sh.guard, a.clock), Sealer: sealer,
 		Line: sh.line, LineMethods: names(prov.lines), OIDC: prov.oidc, Cert: prov.cert, Mounts: prov.mounts,
-		Clock: clock, Logger: log, SecureCookies: cfg.SecureCookies, StaffKey: cfg.StaffKey,
+		Clock: a.clock, Logger: log, SecureCookies: cfg.SecureCookies, StaffKey: cfg.StaffKey,
 		StandbyOfferWindow: cfg.StandbyOfferWindow, TrustedProxies: cfg.TrustedProxies,
+		OperatorToken: cfg.OperatorToken,
 	}
 	// Every verification method ends in one sign-in service; passes are bound to
 	// their person in the state the instances share.
@@ -119,63 +134,37 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready c
 	if sh.rdb != nil {
 		passes = redis.NewPasses(sh.rdb, cfg.RedisPrefix)
 	}
-	apiCfg.SignIn = signin.New(store, sealer, sh.guard, passes)
+	apiCfg.SignIn = signin.New(a.store, sealer, sh.guard, passes)
 	if apiCfg.StaffLogins, err = staffLoginLimits(sh, cfg); err != nil {
-		return err
+		return nil, err
 	}
 	if apiCfg.Limits, err = openRouteLimits(cfg, sh); err != nil {
-		return err
+		return nil, err
 	}
+	// A real carrier integration is configured per deployment; without one the phone
+	// method answers "unavailable" rather than pretending. The demo brings its own.
+	apiCfg.Phone = unavailablePhone{}
 	if cfg.Demo {
-		sum, err := demo.Load(ctx, store, demo.Options{Sites: cfg.DemoSites, Seed: cfg.DemoSeed, Logger: log})
-		if err != nil {
-			return fmt.Errorf("load demo data into %s: %w", maskURL(cfg.Database), err)
+		if apiCfg.Phone, a.demo, err = openDemo(ctx, cfg, a.store, sh, apiCfg.SignIn, prov, a.clock, a.start, log); err != nil {
+			return nil, err
 		}
-		log.Info("demo data ready", "summary", sum)
-		if _, err := demo.LoadStaff(ctx, store, demoStaffSites, demoStaffPassword); err != nil {
-			return fmt.Errorf("demo staff: %w", err)
-		}
-		pop := demo.NewPopulation(demo.FullPopulation, cfg.DemoSeed, demo.Campaign2021())
-		// The demo sink keeps enough messages for a load test's surge of codes.
-		sms := phone.NewSMSSink(demoSMSKeep, clock, log)
-		carrier := phone.WithLine(phone.NewDevCarrier(pop, sms, phone.DevCarrierConfig{
-			Latency: cfg.DevCarrierLatency, Capacity: cfg.PhoneMaxInFlight, PerSecond: cfg.PhonePerSecond,
-		}), sh.line)
-		apiCfg.Phone, err = phone.New(phone.Config{Secret: cfg.PersonKeySecret}, carrier, apiCfg.SignIn, sh.challenges, sh.limiter)
-		if err != nil {
-			return err
-		}
-		apiCfg.Demo = &api.Demo{
-			SMS: sms, Residents: exampleResidents(pop), IssueCert: prov.demoCerts(pop),
-			Campaign: demo.Campaign2021(), ClockStart: start,
-		}
-	} else {
-		// A real carrier integration is configured per deployment; without one the
-		// phone method answers "unavailable" rather than pretending.
-		apiCfg.Phone = unavailablePhone{}
+		apiCfg.Demo = a.demo
 	}
-
 	if cfg.WaitingRoom {
-		room, err := openRoom(ctx, cfg, clock, sh, store, log)
-		if err != nil {
-			return fmt.Errorf("waiting room: %w", err)
+		if a.room, err = openRoom(ctx, cfg, a.clock, sh, a.store, log); err != nil {
+			return nil, fmt.Errorf("waiting room: %w", err)
 		}
-		apiCfg.Room = room
-		go watchOpenings(ctx, store, room, log)
-		go func() {
-			if err := room.Run(ctx); err != nil && ctx.Err() == nil {
-				log.Error("waiting room stopped", "err", err)
-			}
-		}()
+		apiCfg.Room = a.room
 	}
-	apiCfg.OperatorToken = cfg.OperatorToken
-	notices := startLifecycle(ctx, cfg, store, clock, sealer, log)
-	if apiCfg.Demo != nil {
-		apiCfg.Demo.Notices = notices
+	var life *lifecycle
+	life, notices := openLifecycle(cfg, a.store, a.clock, sealer, log)
+	a.life = life
+	if a.demo != nil {
+		a.demo.Notices = notices
 	}
-	pages, err := web.New(web.Config{Demo: cfg.Demo, Now: clock.Now, Logger: log})
+	pages, err := web.New(web.Config{Demo: cfg.Demo, Now: a.clock.Now, Logger: log})
 	if err != nil {
-		return fmt.Errorf("pages: %w", err)
+		return nil, fmt.Errorf("pages: %w", err)
 	}
 	for _, pattern := range web.Patterns {
 		apiCfg.Mounts[pattern] = pages
@@ -183,48 +172,120 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, ready c
 	// Metrics are the operators': behind their token on the public listener, open
 	// only on their private one.
 	apiCfg.Metrics = m.Handler()
-	m.RegisterLines(func(ctx context.Context) ([]congestion.Light, error) { return sh.line.Lights(ctx, clock.Now()) })
-	if apiCfg.Room != nil {
-		m.RegisterQueue(apiCfg.Room.Snapshot)
+	m.RegisterLines(func(ctx context.Context) ([]congestion.Light, error) { return sh.line.Lights(ctx, a.clock.Now()) })
+	if a.room != nil {
+		m.RegisterQueue(a.room.Snapshot)
 	}
-	registerPool(m, store)
+	registerPool(m, a.store)
 	if cfg.OpsAddr != "" {
-		go func() {
-			if err := http.ListenAndServe(cfg.OpsAddr, opsHandler(m.Handler())); err != nil {
-				log.Error("operators' listener", "err", err)
-			}
-		}()
+		if a.opsLn, err = net.Listen("tcp", cfg.OpsAddr); err != nil {
+			return nil, fmt.Errorf("operators' listener: %w", err)
+		}
+		a.onClose(func() error { return ignoreClosed(a.opsLn.Close()) })
+		a.opsSrv = &http.Server{Handler: opsHandler(m.Handler()), ReadHeaderTimeout: 5 * time.Second}
 	}
-
-	srv := &http.Server{
+	a.srv = &http.Server{
 		Handler:           m.Wrap(api.New(apiCfg).Handler()),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       15 * time.Second,
 		WriteTimeout:      30 * time.Second,
 		IdleTimeout:       90 * time.Second,
 	}
-	printWelcome(stdout, addr, cfg, apiCfg.Demo, apiCfg.Room != nil, clock.Now())
-	if ready != nil {
-		ready <- addr
+	return a, nil
+}
+
+// Addr returns the address the service listens on, known from Open on (with
+// --addr 127.0.0.1:0, the port the system chose).
+func (a *App) Addr() string { return a.ln.Addr().String() }
+
+// Ready is closed once Run serves: the start-up message is written and requests are
+// answered.
+func (a *App) Ready() <-chan struct{} { return a.ready }
+
+// Run starts the background work (the waiting room, the openings refresh, the
+// notification worker and the lifecycle jobs) and serves HTTP until ctx ends, then
+// shuts down gracefully: in-flight requests finish and the background work stops
+// before Run returns. Call it once.
+func (a *App) Run(ctx context.Context) error {
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	if a.room != nil {
+		wg.Go(func() { watchOpenings(ctx, a.store, a.room, a.log) })
+		wg.Go(func() {
+			if err := a.room.Run(ctx); err != nil && ctx.Err() == nil {
+				a.log.Error("waiting room stopped", "err", err)
+			}
+		})
+	}
+	a.life.run(ctx, &wg)
+	if a.opsSrv != nil {
+		wg.Go(func() {
+			if err := a.opsSrv.Serve(a.opsLn); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				a.log.Error("operators' listener", "err", err)
+			}
+		})
+		defer a.opsSrv.Close()
+	}
+	if a.cfg.Welcome != nil {
+		printWelcome(a.cfg.Welcome, a.Addr(), a.cfg, a.demo, a.room != nil, a.clock.Now())
 	}
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	go func() { errc <- a.srv.Serve(a.ln) }()
+	close(a.ready)
 	select {
 	case err := <-errc:
 		return err
 	case <-ctx.Done():
 	}
 	// In-flight requests (bookings among them) finish before the process exits.
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil {
+	shutdownCtx, cancelShutdown := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancelShutdown()
+	if err := a.srv.Shutdown(shutdownCtx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
-	log.Info("stopped")
+	a.log.Info("stopped")
 	return nil
+}
+
+// Close releases everything Open took, the last taken first: the listeners, the
+// group commit, the shared state's connection and the store. Call it after Run has
+// returned; later calls return the first call's error.
+func (a *App) Close() error {
+	a.closeOnce.Do(func() {
+		var errs []error
+		for i := len(a.closers) - 1; i >= 0; i-- {
+			errs = append(errs, a.closers[i]())
+		}
+		a.closeErr = errors.Join(errs...)
+	})
+	return a.closeErr
+}
+
+// onClose adds a release step for Close.
+func (a *App) onClose(f func() error) { a.closers = append(a.closers, f) }
+
+// ignoreClosed drops the error of closing a listener the server has closed already.
+func ignoreClosed(err error) error {
+	if errors.Is(err, net.ErrClosed) {
+		return nil
+	}
+	return err
+}
+
+// openClock returns the service's clock and the instant it replays from (zero: the
+// real clock).
+func openClock(cfg Config, log *slog.Logger) (vaxbook.Clock, time.Time) {
+	start := clockStart(cfg)
+	if start.IsZero() {
+		return vaxbook.SystemClock{}, start
+	}
+	log.Info("clock replays a past moment at real speed", "starts_at", start.Format(time.RFC3339), "set_by_now_flag", !cfg.Now.IsZero())
+	return vaxbook.NewOffsetClock(start), start
 }
 
 // clockStart returns the instant the service's clock starts at: --now if given, else in
@@ -246,103 +307,10 @@ func names(m map[string]congestion.MethodConfig) []string {
 	return out
 }
 
-// exampleResidents picks residents of the synthetic population for the demo page and the
-// start-up message: the source's example, then demoResidentsPerGroup of every rotation
-// group, so that whichever group may book at the demo's clock has people to book as.
-func exampleResidents(pop demo.Population) []identity.Subscriber {
-	first := pop.Example()
-	out := []identity.Subscriber{first}
-	for g := 0; g < vaxbook.Groups; g++ {
-		from := 0
-		for range demoResidentsPerGroup {
-			i, r := pop.FindInGroup(g, from)
-			if i < 0 {
-				break
-			}
-			if r.Phone != first.Phone {
-				out = append(out, r)
-			}
-			from = i + 1
-		}
+// logger returns cfg.Logger, or a text log on standard error at cfg.LogLevel.
+func (c Config) logger() *slog.Logger {
+	if c.Logger != nil {
+		return c.Logger
 	}
-	return out
-}
-
-// openGroups says in words who may book in c at t: "groups 2", "everyone", or "".
-func openGroups(c vaxbook.Campaign, t time.Time) string {
-	var gs []string
-	for g := range vaxbook.Groups {
-		if w, ok := c.OpenWindow(g, t); ok {
-			if w.Pooled() {
-				return "everyone born " + c.CohortFrom.String() + " … " + c.CohortTo.String() + " who has not booked"
-			}
-			gs = append(gs, fmt.Sprint(g))
-		}
-	}
-	if len(gs) == 0 {
-		return ""
-	}
-	return "group " + strings.Join(gs, ", ") + " (born on a day ending in " + strings.Join(gs, " or ") + ")"
-}
-
-// printWelcome tells the person who started the service where it is and, in demo mode,
-// what the demo's clock says, who may book now and how to sign in as them.
-func printWelcome(w io.Writer, addr string, cfg Config, d *api.Demo, room bool, now time.Time) {
-	fmt.Fprintf(w, "vaxbook is serving on http://%s (database %s)\n", addr, maskURL(cfg.Database))
-	if d == nil {
-		return
-	}
-	fmt.Fprintf(w, "\nDemo clock: %s Korea time, running at real speed", now.In(vaxbook.Seoul).Format("2006-01-02 15:04 (Mon)"))
-	if cfg.Now.IsZero() {
-		fmt.Fprint(w, " (a replay of 2021; --now starts it elsewhere)")
-	}
-	fmt.Fprintln(w)
-	if who := openGroups(d.Campaign, now); who != "" {
-		fmt.Fprintf(w, "Who can book now: %s.\n", who)
-	} else {
-		fmt.Fprintln(w, "Nobody can book at this moment: see http://"+addr+"/demo for when each group opens.")
-	}
-	fmt.Fprintf(w, "Open http://%[1]s/ in a browser. Residents to sign in as, and the demo SMS inbox: http://%[1]s/demo\n", addr)
-	if room {
-		fmt.Fprint(w, `
-The waiting room is on: POST /api/v1/queue/join twice (the first sets a device cookie),
-poll GET /api/v1/queue/status, then POST /api/v1/queue/claim once admitted.
-`)
-	}
-	fmt.Fprintf(w, "Clinic staff: sign in at http://%s/clinic as clinic-1, clinic-2 or clinic-3, password %s\n", addr, demoStaffPassword)
-	if cfg.madeUpToken {
-		// A token the operator chose is never printed; one made up for this demo run
-		// must be, or nobody could use the operator API.
-		fmt.Fprintf(w, "Operator API token (this demo run only): %s\n", cfg.OperatorToken)
-	}
-	r := d.Residents[0]
-	if open, _ := d.Bookable(now); len(open) > 0 {
-		r = open[0].Subscriber
-	}
-	fmt.Fprintf(w, `
-Sign in as a demo resident by mobile phone:
-  name %s, born %s, 7th digit %d, carrier %s, phone %s
-  POST http://%[6]s/api/v1/identity/phone/start, then read the one-time code at
-  http://%[6]s/demo (or /demo/sms?phone=%[5]s) and POST it to /api/v1/identity/phone/confirm.
-`, r.Name, r.Birth, r.Digit7, r.Carrier, r.Phone, addr)
-}
-
-// unavailablePhone stands in for the mobile-phone method when no carrier is configured.
-type unavailablePhone struct{}
-
-func (unavailablePhone) Start(context.Context, string, phone.Claim, time.Time) (phone.Challenge, error) {
-	return phone.Challenge{}, vaxbook.Errorf(vaxbook.CodeUnavailable, "verification by mobile phone is not available")
-}
-
-func (unavailablePhone) Confirm(context.Context, string, string, time.Time) (identity.Identity, string, error) {
-	return identity.Identity{}, "", vaxbook.Errorf(vaxbook.CodeUnavailable, "verification by mobile phone is not available")
-}
-
-// opsHandler serves the operators' private listener: the metrics and Go's profiling
-// endpoints, which the public listener never serves without the operator token.
-func opsHandler(metricsHandler http.Handler) http.Handler {
-	mux := http.NewServeMux()
-	mux.Handle("GET /metrics", metricsHandler)
-	mux.Handle("/debug/pprof/", metrics.Pprof())
-	return mux
+	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: c.LogLevel}))
 }

@@ -1,4 +1,4 @@
-package main
+package app
 
 import (
 	"crypto/rand"
@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/netip"
 	"os"
@@ -98,6 +99,11 @@ type Config struct {
 	// for the per-address limits.
 	TrustedProxies []netip.Prefix
 	LogLevel       slog.Level
+	// Logger receives the service's log; nil: text on standard error at LogLevel.
+	Logger *slog.Logger
+	// Welcome, when set, receives the start-up message: where the service is and, in
+	// --demo, whom to sign in as.
+	Welcome io.Writer
 
 	// rawPersonKey and rawPhoneKey are the secrets as given, checked by loadSecrets
 	// only in the commands that need them.
@@ -112,8 +118,8 @@ const (
 	demoQueueSecret     = "vaxbook-demo-queue-secret-not-for-production"
 )
 
-// parseConfig reads the flags of a subcommand, then the environment.
-func parseConfig(name string, args []string) (Config, *flag.FlagSet, error) {
+// ParseConfig reads the flags of a subcommand, then the environment.
+func ParseConfig(name string, args []string) (Config, *flag.FlagSet, error) {
 	var (
 		c                      Config
 		now, logLevel, proxies string
@@ -255,8 +261,8 @@ func (c *Config) loadSecrets() error {
 func (c Config) LogValue() slog.Value {
 	return slog.GroupValue(
 		slog.String("addr", c.Addr),
-		slog.String("database", maskURL(c.Database)),
-		slog.String("redis", maskURL(c.Redis)),
+		slog.String("database", MaskURL(c.Database)),
+		slog.String("redis", MaskURL(c.Redis)),
 		slog.Int("phone_max_inflight", c.PhoneMaxInFlight),
 		slog.Float64("phone_per_second", c.PhonePerSecond),
 		slog.Bool("demo", c.Demo),
@@ -267,7 +273,7 @@ func (c Config) LogValue() slog.Value {
 		slog.String("queue_secret", "***"),
 		slog.String("operator_token", "***"),
 		slog.String("staff_key", "***"),
-		slog.String("sms_gateway", maskURL(c.SMSGateway)),
+		slog.String("sms_gateway", MaskURL(c.SMSGateway)),
 		slog.String("sms_gateway_token", "***"),
 		slog.Bool("waiting_room", c.WaitingRoom),
 		slog.Float64("queue_rate", c.QueueRate),
@@ -281,8 +287,8 @@ func (c Config) LogValue() slog.Value {
 	)
 }
 
-// maskURL hides a password in a database URL.
-func maskURL(s string) string {
+// MaskURL hides a password in a database URL.
+func MaskURL(s string) string {
 	at := strings.LastIndex(s, "@")
 	scheme := strings.Index(s, "://")
 	if at < 0 || scheme < 0 {

@@ -1,4 +1,4 @@
-package main
+package app
 
 import (
 	"context"
@@ -76,8 +76,10 @@ func TestServeDemoExplainsADatabaseMadeWithOtherFlags(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(t.Context(), time.Minute) // a start that fails to refuse would serve on
 	defer cancel()
-	err := serve(ctx, []string{"--addr", "127.0.0.1:0", "--demo", "--demo-sites", "80", "--database", db},
-		io.Discard, io.Discard, nil)
+	a, err := openArgs(ctx, io.Discard, io.Discard, "--demo", "--demo-sites", "80", "--database", db)
+	if err == nil {
+		a.Close()
+	}
 	if err == nil || !strings.Contains(err.Error(), "--demo-sites 60") || !strings.Contains(err.Error(), "delete") {
 		t.Errorf("serve on a database of 60 sites with --demo-sites 80: %v", err)
 	}
@@ -93,7 +95,7 @@ func TestClockReplays2021OnlyInTheDemoAndNowOverrides(t *testing.T) {
 		{[]string{"--now", "2021-08-13T10:00:00+09:00"}, "2021-08-13T10:00:00+09:00"},
 		{nil, ""},
 	} {
-		cfg, _, err := parseConfig("serve", tt.args)
+		cfg, _, err := ParseConfig("serve", tt.args)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,4 +1,4 @@
-package main
+package app
 
 import (
 	"context"
@@ -65,13 +65,13 @@ func demoProviderConfig(issuerBase, base, brand, label string, userInfo bool) oi
 	}
 }
 
-// devProvidersCmd serves the development identity providers — the OpenID Connect
+// DevProvidersCommand serves the development identity providers — the OpenID Connect
 // issuers standing in for Kakao, Naver, PASS and i-PIN, and the development CA — in
 // their own process, for `serve --demo --dev-providers URL`. Measured apart, their
 // CPU is not counted as the server's, as in production where they are other
 // companies' services. The development carrier stays inside the server: it is a
 // directory lookup and a timer, and the demo's SMS inbox is read there.
-func devProvidersCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+func DevProvidersCommand(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("devproviders", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", "127.0.0.1:8081", "address to serve the development providers on")

@@ -1,4 +1,4 @@
-package main
+package app
 
 import (
 	"context"
@@ -21,7 +21,7 @@ func startDevProviders(t *testing.T, args ...string) string {
 	stdout, stderr := &syncBuffer{}, &syncBuffer{}
 	errc := make(chan error, 1)
 	go func() {
-		errc <- devProvidersCmd(ctx, append([]string{"--addr", "127.0.0.1:0"}, args...), stdout, stderr)
+		errc <- DevProvidersCommand(ctx, append([]string{"--addr", "127.0.0.1:0"}, args...), stdout, stderr)
 	}()
 	t.Cleanup(func() {
 		cancel()

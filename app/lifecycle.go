@@ -1,9 +1,10 @@
-package main
+package app
 
 import (
 	"context"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"vaxbook"
@@ -12,10 +13,19 @@ import (
 	"vaxbook/notify"
 )
 
-// startLifecycle runs, until ctx ends, the notification worker (the outbox is drained
-// through the configured sender) and the fixing, reminder and outbox-pruning runner
-// (one instance at a time, by a lease row). It returns the development sink in --demo.
-func startLifecycle(ctx context.Context, cfg Config, store vaxbook.Store, clock vaxbook.Clock, sealer *identity.Sealer, log *slog.Logger) *notify.Sink {
+// lifecycle is the background work on reservations and messages: the notification
+// worker (the outbox is drained through the configured sender; nil without one), the
+// standby sweeper, and the fixing, reminder and outbox-pruning runner (one instance at
+// a time, by a lease row).
+type lifecycle struct {
+	worker  *notify.Worker
+	sweeper *jobs.StandbySweeper
+	runner  *jobs.Runner
+	log     *slog.Logger
+}
+
+// openLifecycle builds the lifecycle work. It returns the development sink in --demo.
+func openLifecycle(cfg Config, store vaxbook.Store, clock vaxbook.Clock, sealer *identity.Sealer, log *slog.Logger) (*lifecycle, *notify.Sink) {
 	var sender notify.Sender
 	var sink *notify.Sink
 	// Texts name the site, its address and phone, looked up when sent.
@@ -32,22 +42,29 @@ func startLifecycle(ctx context.Context, cfg Config, store vaxbook.Store, clock 
 		// Messages wait in the outbox until a gateway is configured; nothing is lost.
 		log.Warn("no --sms-gateway: notifications stay in the outbox")
 	}
+	l := &lifecycle{log: log}
 	if sender != nil {
-		w := notify.NewWorker(store, sender, clock, log, notify.WorkerConfig{})
-		go func() {
-			if err := w.Run(ctx); err != nil && ctx.Err() == nil {
-				log.Error("notification worker stopped", "err", err)
-			}
-		}()
+		l.worker = notify.NewWorker(store, sender, clock, log, notify.WorkerConfig{})
 	}
 	// Offers that ran out on standby lists nobody reads pass on within a sweep.
-	sw := &jobs.StandbySweeper{Store: store, Clock: clock, OfferWindow: cfg.StandbyOfferWindow, Log: log}
-	go sw.Run(ctx)
-	r := &jobs.Runner{Store: store, Clock: clock, Log: log, Retention: cfg.OutboxRetention}
-	go func() {
-		if err := r.Run(ctx); err != nil && ctx.Err() == nil {
-			log.Error("lifecycle jobs stopped", "err", err)
+	l.sweeper = &jobs.StandbySweeper{Store: store, Clock: clock, OfferWindow: cfg.StandbyOfferWindow, Log: log}
+	l.runner = &jobs.Runner{Store: store, Clock: clock, Log: log, Retention: cfg.OutboxRetention}
+	return l, sink
+}
+
+// run starts the lifecycle work in wg; it stops when ctx ends.
+func (l *lifecycle) run(ctx context.Context, wg *sync.WaitGroup) {
+	if l.worker != nil {
+		wg.Go(func() {
+			if err := l.worker.Run(ctx); err != nil && ctx.Err() == nil {
+				l.log.Error("notification worker stopped", "err", err)
+			}
+		})
+	}
+	wg.Go(func() { l.sweeper.Run(ctx) })
+	wg.Go(func() {
+		if err := l.runner.Run(ctx); err != nil && ctx.Err() == nil {
+			l.log.Error("lifecycle jobs stopped", "err", err)
 		}
-	}()
-	return sink
+	})
 }

@@ -1,12 +1,14 @@
-package main
+package app
 
 import (
 	"flag"
 	"fmt"
+	"time"
 
 	"vaxbook"
 	"vaxbook/api"
 	"vaxbook/inmem"
+	"vaxbook/jobs"
 	"vaxbook/redis"
 )
 
@@ -50,7 +52,7 @@ func (c Config) validateLimits() error {
 			return fmt.Errorf("%s must be at least 1, not %d", l.flag, l.n)
 		}
 	}
-	return checkRetention(c.OutboxRetention, "--outbox-sent-retention", "--outbox-dead-retention")
+	return CheckRetention(c.OutboxRetention, "--outbox-sent-retention", "--outbox-dead-retention")
 }
 
 // openRouteLimits builds the route limiters: in Redis when the instances share one, so
@@ -88,3 +90,19 @@ func openRouteLimits(cfg Config, sh *shared) (api.RouteLimits, error) {
 
 // maxSketchLimit is the largest limit inmem.SketchLimiter's byte counters hold.
 const maxSketchLimit = 255
+
+// CheckRetention refuses a retention shorter than vaxbook.MinOutboxRetention, naming the
+// flag (sentFlag or deadFlag) that set it: the reminder job relies on the rows of the
+// reminders it wrote to write none twice.
+func CheckRetention(ret jobs.Retention, sentFlag, deadFlag string) error {
+	for _, r := range []struct {
+		flag string
+		d    time.Duration
+	}{{sentFlag, ret.Sent}, {deadFlag, ret.Dead}} {
+		if r.d < vaxbook.MinOutboxRetention {
+			return fmt.Errorf("%s must be at least %s, not %s: the reminder job tells a reservation already reminded by its outbox row, and a row pruned sooner would have the reminder sent again",
+				r.flag, vaxbook.MinOutboxRetention, r.d)
+		}
+	}
+	return nil
+}

@@ -1,4 +1,4 @@
-package main
+package app
 
 import (
 	"strings"
@@ -12,7 +12,7 @@ import (
 )
 
 func TestRouteLimitAndRetentionFlags(t *testing.T) {
-	cfg, _, err := parseConfig("serve", nil)
+	cfg, _, err := ParseConfig("serve", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -23,7 +23,7 @@ func TestRouteLimitAndRetentionFlags(t *testing.T) {
 	if cfg.Limits != want || cfg.OutboxRetention.Sent != vaxbook.DefaultSentRetention || cfg.OutboxRetention.Dead != vaxbook.DefaultDeadRetention {
 		t.Errorf("defaults = %+v %+v, want %+v and the default retentions", cfg.Limits, cfg.OutboxRetention, want)
 	}
-	cfg, _, err = parseConfig("serve", []string{"--limit-booking-person", "5", "--outbox-sent-retention", "168h", "--queue-join-per-address", "50000"})
+	cfg, _, err = ParseConfig("serve", []string{"--limit-booking-person", "5", "--outbox-sent-retention", "168h", "--queue-join-per-address", "50000"})
 	if err != nil || cfg.Limits.BookingsPerPerson != 5 || cfg.OutboxRetention.Sent != 7*24*time.Hour || cfg.Limits.JoinsPerAddr != 50000 {
 		t.Errorf("parsed %+v %+v (%v), want 5 bookings a minute and a week's retention", cfg.Limits, cfg.OutboxRetention, err)
 	}
@@ -31,8 +31,8 @@ func TestRouteLimitAndRetentionFlags(t *testing.T) {
 		{"--limit-search-person", "0"}, {"--limit-booking-addr", "-1"}, {"--outbox-dead-retention", "0s"},
 		{"--queue-join-per-address", "0"}, {"--limit-verify-device", "0"},
 	} {
-		if _, _, err := parseConfig("serve", args); err == nil {
-			t.Errorf("parseConfig(%v) accepted a limit that shuts the route or a zero retention", args)
+		if _, _, err := ParseConfig("serve", args); err == nil {
+			t.Errorf("ParseConfig(%v) accepted a limit that shuts the route or a zero retention", args)
 		}
 	}
 }
@@ -44,12 +44,12 @@ func TestServeRefusesAnOutboxRetentionShorterThanTheReminderDay(t *testing.T) {
 	for _, args := range [][]string{
 		{"--outbox-sent-retention", "24h"}, {"--outbox-sent-retention", "47h59m"}, {"--outbox-dead-retention", "1h"},
 	} {
-		_, _, err := parseConfig("serve", args)
+		_, _, err := ParseConfig("serve", args)
 		if err == nil || !strings.Contains(err.Error(), args[0]+" must be at least 48h0m0s") {
-			t.Errorf("parseConfig(%v) = %v, want a refusal naming the flag and the minimum", args, err)
+			t.Errorf("ParseConfig(%v) = %v, want a refusal naming the flag and the minimum", args, err)
 		}
 	}
-	cfg, _, err := parseConfig("serve", []string{"--outbox-sent-retention", "48h", "--outbox-dead-retention", "48h"})
+	cfg, _, err := ParseConfig("serve", []string{"--outbox-sent-retention", "48h", "--outbox-dead-retention", "48h"})
 	if err != nil || cfg.OutboxRetention != (jobs.Retention{Sent: 48 * time.Hour, Dead: 48 * time.Hour}) {
 		t.Errorf("parseConfig with two days' retention = %+v, %v; want it accepted", cfg.OutboxRetention, err)
 	}
@@ -60,7 +60,7 @@ func TestServeRefusesAnOutboxRetentionShorterThanTheReminderDay(t *testing.T) {
 func TestRouteLimitsAreSharedThroughRedis(t *testing.T) {
 	rdb, prefix := redistest.Client(t)
 	other, _ := redistest.Client(t)
-	cfg, _, err := parseConfig("serve", []string{"--redis-prefix", prefix, "--limit-booking-person", "2"})
+	cfg, _, err := ParseConfig("serve", []string{"--redis-prefix", prefix, "--limit-booking-person", "2"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package main
+package app
 
 import (
 	"fmt"
@@ -68,7 +68,7 @@ func TestPlainHTTPOutsideTheDemoIsRefused(t *testing.T) {
 		{"the demo behind TLS", []string{"--demo", "--public-url", "https://demo.example"}, true, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			cfg, _, err := parseConfig("serve", tc.args)
+			cfg, _, err := ParseConfig("serve", tc.args)
 			if err != nil {
 				t.Fatal(err)
 			}

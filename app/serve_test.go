@@ -1,10 +1,13 @@
-package main
+package app
 
 import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
+	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"os"
@@ -40,7 +43,7 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-// instance is a running `vaxbook serve` started by a test.
+// instance is a running service started by a test, as `vaxbook serve` starts it.
 type instance struct {
 	base   string
 	stdout *syncBuffer
@@ -48,25 +51,29 @@ type instance struct {
 	stop   func() error
 }
 
-// startServe runs the real program's serve command with args and waits until it
-// listens; the test's cleanup stops it if the test did not.
+// startServe opens the real service through Open with the serve command's flags and
+// runs it until the test ends; the test's cleanup stops it if the test did not.
 func startServe(t *testing.T, args ...string) *instance {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	in := &instance{stdout: &syncBuffer{}, stderr: &syncBuffer{}}
-	ready, errc := make(chan string, 1), make(chan error, 1)
-	go func() {
-		errc <- serve(ctx, append([]string{"--addr", "127.0.0.1:0"}, args...), in.stdout, in.stderr, ready)
-	}()
+	a, err := openArgs(ctx, in.stdout, in.stderr, args...)
+	if err != nil {
+		cancel()
+		t.Fatalf("open: %v\n%s", err, in.stderr.String())
+	}
+	in.base = "http://" + a.Addr()
+	errc := make(chan error, 1)
+	go func() { errc <- a.Run(ctx) }()
 	select {
-	case addr := <-ready:
-		in.base = "http://" + addr
+	case <-a.Ready():
 	case err := <-errc:
 		cancel()
-		t.Fatalf("serve: %v\n%s", err, in.stderr.String())
+		a.Close()
+		t.Fatalf("run: %v\n%s", err, in.stderr.String())
 	case <-time.After(60 * time.Second):
 		cancel()
-		t.Fatal("serve did not start")
+		t.Fatal("the service did not start")
 	}
 	var once sync.Once
 	var stopErr error
@@ -78,11 +85,25 @@ func startServe(t *testing.T, args ...string) *instance {
 			case <-time.After(30 * time.Second):
 				stopErr = context.DeadlineExceeded
 			}
+			stopErr = errors.Join(stopErr, a.Close())
 		})
 		return stopErr
 	}
 	t.Cleanup(func() { in.stop() })
 	return in
+}
+
+// openArgs opens the service as `vaxbook serve` would with args (on a port of the
+// system's choosing unless args name one), its start-up message to stdout and its log
+// to stderr.
+func openArgs(ctx context.Context, stdout, stderr io.Writer, args ...string) (*App, error) {
+	cfg, _, err := ParseConfig("serve", append([]string{"--addr", "127.0.0.1:0"}, args...))
+	if err != nil {
+		return nil, err
+	}
+	cfg.Logger = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	cfg.Welcome = stdout
+	return Open(ctx, cfg)
 }
 
 // browser is one device talking to an instance: its own cookie jar.
@@ -199,7 +220,7 @@ func demoResident() identity.Subscriber {
 	return demo.NewPopulation(demo.FullPopulation, 2021, demo.Campaign2021()).Example()
 }
 
-// TestServeDemoLetsAResidentVerifyAndBook starts the real program as `vaxbook serve
+// TestServeDemoLetsAResidentVerifyAndBook starts the real service as `vaxbook serve
 // --demo` on each database and plays the README's curl session through HTTP.
 func TestServeDemoLetsAResidentVerifyAndBook(t *testing.T) {
 	for _, tc := range []struct {
@@ -307,7 +328,7 @@ func TestSecretsAreRequiredOutsideDemo(t *testing.T) {
 		{"proper keys", []string{"--person-key-secret", strings.Repeat("s", 40), "--phone-key", strings.Repeat("ab", 32), "--queue-secret", strings.Repeat("q", 40)}, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			cfg, _, err := parseConfig("serve", tc.args)
+			cfg, _, err := ParseConfig("serve", tc.args)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -319,7 +340,7 @@ func TestSecretsAreRequiredOutsideDemo(t *testing.T) {
 }
 
 func TestConfigLogMasksSecrets(t *testing.T) {
-	cfg, _, err := parseConfig("serve", []string{"--database", "postgres://u:hunter2@db/x", "--person-key-secret", strings.Repeat("q", 40),
+	cfg, _, err := ParseConfig("serve", []string{"--database", "postgres://u:hunter2@db/x", "--person-key-secret", strings.Repeat("q", 40),
 		"--phone-key", strings.Repeat("ab", 32), "--queue-secret", strings.Repeat("w", 40), "--operator-token", strings.Repeat("o", 40), "--redis", "redis://:redispw@r:6379/0"})
 	if err != nil {
 		t.Fatal(err)
@@ -336,10 +357,10 @@ func TestConfigLogMasksSecrets(t *testing.T) {
 }
 
 func TestNowFlag(t *testing.T) {
-	if _, _, err := parseConfig("serve", []string{"--now", "2021-08-12 19:59"}); err == nil {
+	if _, _, err := ParseConfig("serve", []string{"--now", "2021-08-12 19:59"}); err == nil {
 		t.Error("a malformed --now was accepted")
 	}
-	cfg, _, err := parseConfig("serve", []string{"--now", "2021-08-12T10:59:00Z"})
+	cfg, _, err := ParseConfig("serve", []string{"--now", "2021-08-12T10:59:00Z"})
 	if err != nil || cfg.Now.Hour() != 19 {
 		t.Errorf("--now in UTC is read in Seoul: %v %v", cfg.Now, err)
 	}
@@ -348,7 +369,7 @@ func TestNowFlag(t *testing.T) {
 // TestReadmeNamesTheDemoResident keeps the README's curl session in step with the demo
 // data: the resident it signs in as must be the one the default seed produces.
 func TestReadmeNamesTheDemoResident(t *testing.T) {
-	readme, err := os.ReadFile("../../README.md")
+	readme, err := os.ReadFile("../README.md")
 	if err != nil {
 		t.Fatal(err)
 	}

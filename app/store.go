@@ -1,4 +1,4 @@
-package main
+package app
 
 import (
 	"context"
@@ -11,18 +11,18 @@ import (
 	"vaxbook/sqlite"
 )
 
-// engineName names the engine a database setting selects.
-func engineName(database string) string {
+// EngineName names the engine a database setting selects.
+func EngineName(database string) string {
 	if strings.HasPrefix(database, "postgres://") || strings.HasPrefix(database, "postgresql://") {
 		return "postgres"
 	}
 	return "sqlite"
 }
 
-// openStore opens the store named by the database setting and applies the embedded
+// OpenStore opens the store named by the database setting and applies the embedded
 // migrations: a postgres:// URL opens PostgreSQL, anything else is an SQLite file.
-func openStore(ctx context.Context, database string) (vaxbook.Store, error) {
-	if engineName(database) == "postgres" {
+func OpenStore(ctx context.Context, database string) (vaxbook.Store, error) {
+	if EngineName(database) == "postgres" {
 		s, err := postgres.Open(ctx, database)
 		if err != nil {
 			return nil, fmt.Errorf("open postgres: %w", err)

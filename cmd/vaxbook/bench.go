@@ -8,6 +8,7 @@ import (
 	"io"
 	"time"
 
+	"vaxbook/app"
 	"vaxbook/bench"
 )
 
@@ -55,12 +56,12 @@ func benchBooking(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	s, err := openStore(ctx, *database)
+	s, err := app.OpenStore(ctx, *database)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	o.Engine = engineName(*database)
+	o.Engine = app.EngineName(*database)
 	res, err := bench.Booking(ctx, s, o)
 	if err != nil {
 		return err

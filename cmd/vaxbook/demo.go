@@ -6,17 +6,18 @@ import (
 	"io"
 	"log/slog"
 
+	"vaxbook/app"
 	"vaxbook/demo"
 )
 
 // loadDemo loads the demo campaign, sites and capacities into the configured database.
 func loadDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	cfg, fs, err := parseConfig("demo", args)
+	cfg, fs, err := app.ParseConfig("demo", args)
 	fs.SetOutput(stderr)
 	if err != nil {
 		return err
 	}
-	s, err := openStore(ctx, cfg.Database)
+	s, err := app.OpenStore(ctx, cfg.Database)
 	if err != nil {
 		return err
 	}
@@ -26,6 +27,6 @@ func loadDemo(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "demo data in %s: %+v\n", maskURL(cfg.Database), sum)
+	fmt.Fprintf(stdout, "demo data in %s: %+v\n", app.MaskURL(cfg.Database), sum)
 	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"os"
 
 	"vaxbook"
+	"vaxbook/app"
 	"vaxbook/imports"
 	"vaxbook/jobs"
 )
@@ -37,7 +38,7 @@ func runJobs(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	s, err := openStore(ctx, *database)
+	s, err := app.OpenStore(ctx, *database)
 	if err != nil {
 		return err
 	}
@@ -73,7 +74,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer f.Close()
-	s, err := openStore(ctx, *database)
+	s, err := app.OpenStore(ctx, *database)
 	if err != nil {
 		return err
 	}

@@ -13,6 +13,7 @@ import (
 	"os/signal"
 	"syscall"
 
+	"vaxbook/app"
 	"vaxbook/devca"
 )
 
@@ -55,7 +56,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	switch args[0] {
 	case "serve":
 		raiseFileLimit()
-		return serve(ctx, args[1:], stdout, stderr, nil)
+		return serve(ctx, args[1:], stdout, stderr)
 	case "migrate":
 		return migrate(ctx, args[1:], stdout, stderr)
 	case "demo":
@@ -68,7 +69,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return devca.Command(ctx, args[1:], stdout, stderr)
 	case "devproviders":
 		raiseFileLimit()
-		return devProvidersCmd(ctx, args[1:], stdout, stderr)
+		return app.DevProvidersCommand(ctx, args[1:], stdout, stderr)
 	case "loadgen":
 		raiseFileLimit()
 		return loadgenCmd(ctx, args[1:], stdout, stderr)

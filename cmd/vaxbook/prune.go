@@ -6,9 +6,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"time"
 
 	"vaxbook"
+	"vaxbook/app"
 	"vaxbook/jobs"
 )
 
@@ -26,10 +26,10 @@ func runPrune(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if err := checkRetention(ret, "--sent-retention", "--dead-retention"); err != nil {
+	if err := app.CheckRetention(ret, "--sent-retention", "--dead-retention"); err != nil {
 		return fmt.Errorf("jobs prune: %w", err)
 	}
-	s, err := openStore(ctx, *database)
+	s, err := app.OpenStore(ctx, *database)
 	if err != nil {
 		return err
 	}
@@ -39,20 +39,4 @@ func runPrune(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	return json.NewEncoder(stdout).Encode(res)
-}
-
-// checkRetention refuses a retention shorter than vaxbook.MinOutboxRetention, naming the
-// flag (sentFlag or deadFlag) that set it: the reminder job relies on the rows of the
-// reminders it wrote to write none twice.
-func checkRetention(ret jobs.Retention, sentFlag, deadFlag string) error {
-	for _, r := range []struct {
-		flag string
-		d    time.Duration
-	}{{sentFlag, ret.Sent}, {deadFlag, ret.Dead}} {
-		if r.d < vaxbook.MinOutboxRetention {
-			return fmt.Errorf("%s must be at least %s, not %s: the reminder job tells a reservation already reminded by its outbox row, and a row pruned sooner would have the reminder sent again",
-				r.flag, vaxbook.MinOutboxRetention, r.d)
-		}
-	}
-	return nil
 }

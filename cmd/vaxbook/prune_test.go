@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"vaxbook"
+	"vaxbook/app"
 	"vaxbook/demo"
 	"vaxbook/jobs"
 )
@@ -32,7 +33,7 @@ func TestJobsPruneCommandDeletesSentRowsPastTheRetention(t *testing.T) {
 	if err := json.Unmarshal(out.Bytes(), &res); err != nil || res.Deleted != 2 {
 		t.Errorf("jobs prune reported %s (%v), want 2 deleted", out.String(), err)
 	}
-	s, err := openStore(ctx, db)
+	s, err := app.OpenStore(ctx, db)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,7 +69,7 @@ func TestJobsPruneCommandRefusesARetentionShorterThanTwoDays(t *testing.T) {
 func mustSentMessages(t *testing.T, db string, at ...time.Time) []int64 {
 	t.Helper()
 	ctx := context.Background()
-	s, err := openStore(ctx, db)
+	s, err := app.OpenStore(ctx, db)
 	if err != nil {
 		t.Fatal(err)
 	}
