@@ -59,6 +59,11 @@ type Sites interface {
 	Shares(ctx context.Context, campaignID, siteID int64, d Date) ([]Share, error)
 	// SearchSites returns sites matching q, by ID, with remaining places per date.
 	SearchSites(ctx context.Context, q SiteQuery) ([]SiteAvailability, error)
+	// ShareSheet returns up to limit sites after afterSiteID that have shares in the
+	// campaign, by ID, each with all its shares ordered by date and group: a page of the
+	// campaign's sheet of places, which SearchSheet answers searches from as
+	// SearchSites does.
+	ShareSheet(ctx context.Context, campaignID, afterSiteID int64, limit int) ([]SiteShares, error)
 }
 
 // Persons stores verified persons by key.

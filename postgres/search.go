@@ -11,10 +11,10 @@ import (
 	"vaxbook"
 )
 
-// Search result bounds: a page is small so that a surge of searches stays cheap.
+// Search result bounds: the domain's, which the standby list's search pages by too.
 const (
-	defaultSearchLimit = 20
-	maxSearchLimit     = 100
+	defaultSearchLimit = vaxbook.DefaultSearchLimit
+	maxSearchLimit     = vaxbook.MaxSearchLimit
 )
 
 // SearchSites returns the sites matching q that take part in the campaign, by ID, with

@@ -9,10 +9,10 @@ import (
 	"vaxbook"
 )
 
-// Search limits: a page is short so that a search during the surge stays cheap.
+// Search limits: the domain's, which the standby list's search pages by too.
 const (
-	defaultSearchLimit = 20
-	maxSearchLimit     = 100
+	defaultSearchLimit = vaxbook.DefaultSearchLimit
+	maxSearchLimit     = vaxbook.MaxSearchLimit
 )
 
 // likeEscaper escapes the LIKE wildcards of a user's text so that it matches literally.

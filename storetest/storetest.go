@@ -38,6 +38,7 @@ func Run(t *testing.T, open func(t *testing.T) vaxbook.Store) {
 		{"Site", siteTests},
 		{"Capacity", capacityTests},
 		{"Search", searchTests},
+		{"Sheet", sheetTests},
 		{"Person", personTests},
 		{"Session", sessionTests},
 		{"SignIn", signInTests},

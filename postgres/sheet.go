@@ -1,0 +1,58 @@
+package postgres
+
+import (
+	"context"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
+
+	"vaxbook"
+)
+
+// ShareSheet returns up to limit sites after afterSiteID that have shares in the
+// campaign, by ID, each with all its shares by date and group. Two statements, so that
+// a site's columns cross the wire once rather than once per share.
+func (s *Store) ShareSheet(ctx context.Context, campaignID, afterSiteID int64, limit int) ([]vaxbook.SiteShares, error) {
+	rows, err := s.pool.Query(ctx, `
+		SELECT s.id, s.name, s.province, s.district, s.address, s.kind, s.phone
+		FROM sites s
+		WHERE s.id > $2 AND EXISTS (SELECT 1 FROM shares x WHERE x.campaign_id = $1 AND x.site_id = s.id)
+		ORDER BY s.id LIMIT $3`, campaignID, afterSiteID, limit)
+	if err != nil {
+		return nil, dbError(err, "read share sheet")
+	}
+	var (
+		out []vaxbook.SiteShares
+		st  vaxbook.Site
+	)
+	_, err = pgx.ForEachRow(rows, []any{&st.ID, &st.Name, &st.Province, &st.District, &st.Address, &st.Kind, &st.Phone}, func() error {
+		out = append(out, vaxbook.SiteShares{Site: st})
+		return nil
+	})
+	if err != nil || len(out) == 0 {
+		return out, dbError(err, "read share sheet")
+	}
+	rows, err = s.pool.Query(ctx, `
+		SELECT site_id, vdate, grp, capacity, booked FROM shares
+		WHERE campaign_id = $1 AND site_id > $2 AND site_id <= $3
+		ORDER BY site_id, vdate, grp`, campaignID, afterSiteID, out[len(out)-1].ID)
+	if err != nil {
+		return nil, dbError(err, "read share sheet")
+	}
+	var (
+		sh    vaxbook.Share
+		vdate pgtype.Date
+		i     int
+	)
+	_, err = pgx.ForEachRow(rows, []any{&sh.SiteID, &vdate, &sh.Group, &sh.Capacity, &sh.Booked}, func() error {
+		for i < len(out) && out[i].ID < sh.SiteID {
+			i++
+		}
+		if i < len(out) && out[i].ID == sh.SiteID { // a site added between the statements waits for the next read
+			sh.Date = fromDate(vdate)
+			out[i].Shares = append(out[i].Shares, sh)
+		}
+		return nil
+	})
+	return out, dbError(err, "read share sheet")
+}
