@@ -20,6 +20,16 @@ type SiteShares struct {
 	Shares []Share
 }
 
+// PlaceTaken is a reservation as a sheet's feed sees it: the share it drew from and
+// whether it holds that place now (booked or confirmed, and not a leftover dose, which
+// takes no place from a share).
+type PlaceTaken struct {
+	ID, CampaignID, SiteID int64
+	Date                   Date
+	Group                  int
+	Holds                  bool
+}
+
 // SearchSheet answers q from a campaign's sheet — its sites with shares, ordered by ID —
 // exactly as Sites.SearchSites answers it from the store: the sites after q.AfterID that
 // pass the province, district and name filters (the name as a case-insensitive

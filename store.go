@@ -17,6 +17,7 @@ type Store interface {
 	Campaigns
 	CampaignEditor
 	Sites
+	Sheets
 	Persons
 	Sessions
 	Bookings
@@ -59,11 +60,23 @@ type Sites interface {
 	Shares(ctx context.Context, campaignID, siteID int64, d Date) ([]Share, error)
 	// SearchSites returns sites matching q, by ID, with remaining places per date.
 	SearchSites(ctx context.Context, q SiteQuery) ([]SiteAvailability, error)
+}
+
+// Sheets feeds an in-memory copy of a campaign's places (booking.Sheets), which answers
+// the searches of the surge without a database round trip: a paged read of the whole
+// sheet, and a feed of the reservations made since, by ID.
+type Sheets interface {
 	// ShareSheet returns up to limit sites after afterSiteID that have shares in the
-	// campaign, by ID, each with all its shares ordered by date and group: a page of the
-	// campaign's sheet of places, which SearchSheet answers searches from as
+	// campaign, by ID, each with all its shares ordered by date and group: a page of
+	// the campaign's sheet of places, which SearchSheet answers searches from as
 	// SearchSites does.
 	ShareSheet(ctx context.Context, campaignID, afterSiteID int64, limit int) ([]SiteShares, error)
+	// PlacesTaken returns, by ID, up to limit reservations of any campaign whose ID is
+	// above afterID or among also: the share each drew its place from, and whether it
+	// still holds it.
+	PlacesTaken(ctx context.Context, afterID int64, also []int64, limit int) ([]PlaceTaken, error)
+	// LastReservationID returns the highest reservation ID given so far (0 for none).
+	LastReservationID(ctx context.Context) (int64, error)
 }
 
 // Persons stores verified persons by key.

@@ -56,3 +56,33 @@ func (s *Store) ShareSheet(ctx context.Context, campaignID, afterSiteID int64, l
 	})
 	return out, dbError(err, "read share sheet")
 }
+
+// PlacesTaken returns the reservations after afterID or among also, by ID: the share
+// each drew from and whether it holds that place now. By the primary key only.
+func (s *Store) PlacesTaken(ctx context.Context, afterID int64, also []int64, limit int) ([]vaxbook.PlaceTaken, error) {
+	rows, err := s.pool.Query(ctx, `
+		SELECT id, campaign_id, site_id, vdate, grp, status IN ('booked', 'confirmed') AND NOT leftover
+		FROM reservations WHERE id > $1 OR id = ANY($2::BIGINT[])
+		ORDER BY id LIMIT $3`, afterID, also, limit)
+	if err != nil {
+		return nil, dbError(err, "read places taken")
+	}
+	var (
+		out   []vaxbook.PlaceTaken
+		p     vaxbook.PlaceTaken
+		vdate pgtype.Date
+	)
+	_, err = pgx.ForEachRow(rows, []any{&p.ID, &p.CampaignID, &p.SiteID, &vdate, &p.Group, &p.Holds}, func() error {
+		p.Date = fromDate(vdate)
+		out = append(out, p)
+		return nil
+	})
+	return out, dbError(err, "read places taken")
+}
+
+// LastReservationID returns the highest reservation ID given so far, 0 for none.
+func (s *Store) LastReservationID(ctx context.Context) (int64, error) {
+	var id int64
+	err := s.pool.QueryRow(ctx, `SELECT COALESCE(MAX(id), 0) FROM reservations`).Scan(&id)
+	return id, dbError(err, "read last reservation id")
+}

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 
 	"vaxbook"
@@ -59,4 +60,50 @@ func (s *Store) ShareSheet(ctx context.Context, campaignID, afterSiteID int64, l
 		return rows.Err()
 	})
 	return out, err
+}
+
+// PlacesTaken returns the reservations after afterID or among also, by ID: the share
+// each drew from and whether it holds that place now.
+func (s *Store) PlacesTaken(ctx context.Context, afterID int64, also []int64, limit int) ([]vaxbook.PlaceTaken, error) {
+	ids, err := json.Marshal(also)
+	if err != nil {
+		return nil, err
+	}
+	var out []vaxbook.PlaceTaken
+	err = s.inRead(ctx, func(tx *sql.Tx) error {
+		out = nil
+		rows, err := tx.QueryContext(ctx, `
+			SELECT id, campaign_id, site_id, vdate, grp, status IN ('booked', 'confirmed') AND NOT leftover
+			FROM reservations WHERE id > ?1 OR id IN (SELECT value FROM json_each(?2))
+			ORDER BY id LIMIT ?3`, afterID, string(ids), limit)
+		if err != nil {
+			return fmt.Errorf("read places taken: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var p vaxbook.PlaceTaken
+			var vdate sql.NullString
+			if err := rows.Scan(&p.ID, &p.CampaignID, &p.SiteID, &vdate, &p.Group, &p.Holds); err != nil {
+				return fmt.Errorf("read places taken: %w", err)
+			}
+			if p.Date, err = parseDate(vdate); err != nil {
+				return err
+			}
+			out = append(out, p)
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
+// LastReservationID returns the highest reservation ID given so far, 0 for none.
+func (s *Store) LastReservationID(ctx context.Context) (int64, error) {
+	var id int64
+	err := s.inRead(ctx, func(tx *sql.Tx) error {
+		return tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM reservations`).Scan(&id)
+	})
+	if err != nil {
+		return 0, fmt.Errorf("read last reservation id: %w", err)
+	}
+	return id, nil
 }

@@ -29,6 +29,45 @@ func mustSheet(tb testing.TB, s vaxbook.Store, campaignID int64, size int) []vax
 }
 
 var sheetTests = []storeTest{
+	{"the feed gives places taken after an ID and among those asked again", func(t *testing.T, s vaxbook.Store) {
+		f, _, _ := mustSearchFixture(t, s)
+		if last, err := s.LastReservationID(t.Context()); err != nil || last != 0 {
+			t.Fatalf("LastReservationID of an empty store = %d, %v; want 0", last, err)
+		}
+		r1 := mustBook(t, s, f.req(f.mustPerson(t, 1, 2), siteA, day1))
+		r2 := mustBook(t, s, f.req(f.mustPerson(t, 2, 5), siteA, day2))
+		r3 := mustBook(t, s, f.req(f.mustPerson(t, 3, 2), siteB, day1))
+		mustCancel(t, s, r2)
+		if last, err := s.LastReservationID(t.Context()); err != nil || last != r3.ID {
+			t.Errorf("LastReservationID = %d, %v; want %d", last, err, r3.ID)
+		}
+		taken := func(r vaxbook.Reservation, holds bool) vaxbook.PlaceTaken {
+			return vaxbook.PlaceTaken{ID: r.ID, CampaignID: r.CampaignID, SiteID: r.SiteID, Date: r.Date, Group: r.Group, Holds: holds}
+		}
+		for _, tt := range []struct {
+			name  string
+			after int64
+			also  []int64
+			limit int
+			want  []vaxbook.PlaceTaken
+		}{
+			{"all, a cancelled one no longer holding", 0, nil, 10, []vaxbook.PlaceTaken{taken(r1, true), taken(r2, false), taken(r3, true)}},
+			{"after an ID", r2.ID, nil, 10, []vaxbook.PlaceTaken{taken(r3, true)}},
+			{"after an ID and one asked again", r2.ID, []int64{r1.ID}, 10, []vaxbook.PlaceTaken{taken(r1, true), taken(r3, true)}},
+			{"a limit keeps the lowest IDs", 0, nil, 2, []vaxbook.PlaceTaken{taken(r1, true), taken(r2, false)}},
+			{"nothing after the last", r3.ID, []int64{r3.ID + 100}, 10, nil},
+		} {
+			t.Run(tt.name, func(t *testing.T) {
+				got, err := s.PlacesTaken(t.Context(), tt.after, tt.also, tt.limit)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(got) != len(tt.want) || (len(got) > 0 && !reflect.DeepEqual(got, tt.want)) {
+					t.Errorf("PlacesTaken(%d, %v, %d) = %+v, want %+v", tt.after, tt.also, tt.limit, got, tt.want)
+				}
+			})
+		}
+	}},
 	{"pages cover every site with shares, each with all its shares", func(t *testing.T, s vaxbook.Store) {
 		f, _, other := mustSearchFixture(t, s)
 		mustBook(t, s, f.req(f.mustPerson(t, 1, 2), siteA, day1))
