@@ -195,10 +195,16 @@ func (a *actor) book(ctx context.Context) (booked bool, err error) {
 	return false, last
 }
 
-// search returns up to five sites' places with room, in the server's order.
+// search returns up to five sites' places with room within a week, in the server's
+// order.
 func (a *actor) search(ctx context.Context) ([]place, error) {
-	from := a.g.vaxFrom.AddDate(0, 0, a.rng.IntN(a.g.vaxDays))
-	q := fmt.Sprintf("/api/v1/campaigns/1/sites?limit=5&from=%s&after=%d", from.Format(time.DateOnly), a.rng.IntN(a.g.o.Sites))
+	day := a.rng.IntN(a.g.vaxDays)
+	from := a.g.vaxFrom.AddDate(0, 0, day)
+	// A week from the chosen day, as the search page asks by default (its to field
+	// starts six days after from), not to the end of the campaign.
+	to := a.g.vaxFrom.AddDate(0, 0, min(day+6, a.g.vaxDays-1))
+	q := fmt.Sprintf("/api/v1/campaigns/1/sites?limit=5&from=%s&to=%s&after=%d",
+		from.Format(time.DateOnly), to.Format(time.DateOnly), a.rng.IntN(a.g.o.Sites))
 	t := time.Now()
 	var res struct {
 		Sites []struct {
