@@ -205,8 +205,24 @@ func (c Config) checkTransport() error {
 }
 
 // loadSecrets validates the secrets and decodes them; in demo mode missing ones are the
-// public demo keys, which are refused outside demo mode.
+// public demo keys, which are refused outside demo mode. Open calls it; calling it
+// again changes nothing.
 func (c *Config) loadSecrets() error {
+	// A Config built in code (or checked before) carries the decoded secrets instead
+	// of the flags' text; they are checked the same way.
+	for _, s := range []struct {
+		raw     *string
+		decoded []byte
+	}{
+		{&c.rawPersonKey, c.PersonKeySecret}, {&c.rawQueueSecret, c.QueueSecret}, {&c.rawStaffKey, c.StaffKey},
+	} {
+		if *s.raw == "" {
+			*s.raw = string(s.decoded)
+		}
+	}
+	if c.rawPhoneKey == "" && len(c.PhoneKey) > 0 {
+		c.rawPhoneKey = hex.EncodeToString(c.PhoneKey)
+	}
 	personKey, phoneKey := c.rawPersonKey, c.rawPhoneKey
 	if personKey == "" && c.Demo {
 		personKey = demoPersonKeySecret
