@@ -76,6 +76,11 @@ func (s *Service) Search(ctx context.Context, r *vaxbook.Resident, q vaxbook.Sit
 	if q.To.Before(q.From) {
 		return nil, nil
 	}
+	if s.sheets != nil {
+		if sites, ok := s.sheets.Search(q, c.VaccinationFrom, c.VaccinationTo); ok {
+			return sites, nil
+		}
+	}
 	// The cache's age is wall time, not the (possibly shifted) service clock.
 	now := time.Now()
 	if sites, ok := s.searches.get(q, now); ok {

@@ -30,6 +30,7 @@ type Service struct {
 	mu        sync.Mutex
 	campaigns map[int64]cachedCampaign
 	searches  searchCache
+	sheets    *Sheets // nil: every search goes to the store (through searches)
 }
 
 // campaignTTL bounds how stale a cached campaign may be. Campaign definitions change
