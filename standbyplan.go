@@ -34,14 +34,6 @@ type StandbyMove struct {
 	Entry StandbyEntry
 }
 
-// Offers reports whether the move offers the entry a dose: the store writes its
-// KindStandbyOffer message.
-func (m StandbyMove) Offers() bool { return m.Entry.State == StandbyOffered }
-
-// EndsOffer reports whether the move ends an offer (it expired, was declined or
-// accepted): the store withdraws the offer's message if it is not yet sent.
-func (m StandbyMove) EndsOffer() bool { return m.From == StandbyOffered }
-
 // DoseChange is how a plan changes a list's dose counters: the numbers are added to
 // released, offered and accepted.
 type DoseChange struct {
@@ -60,18 +52,43 @@ type StandbyPlan struct {
 // Changed reports whether the plan changes any entry.
 func (p StandbyPlan) Changed() bool { return len(p.Moves) > 0 }
 
-// CheckNewStandbyEntry returns CodeInvalidInput unless e names a person and a day.
-func CheckNewStandbyEntry(e StandbyEntry) error {
+// NewOffers returns the entries the plan offers a dose and that still hold the offer
+// once it is written: the store writes a KindStandbyOffer message for each.
+func (p StandbyPlan) NewOffers() []StandbyEntry {
+	ended := p.EndedOffers()
+	var out []StandbyEntry
+	for _, m := range p.Moves {
+		if m.Entry.State == StandbyOffered && !slices.Contains(ended, m.Entry.ID) {
+			out = append(out, m.Entry)
+		}
+	}
+	return out
+}
+
+// EndedOffers returns the IDs of the entries whose offer the plan ends (it expired,
+// was declined or accepted): the store withdraws their offer messages not yet sent.
+func (p StandbyPlan) EndedOffers() []int64 {
+	var out []int64
+	for _, m := range p.Moves {
+		if m.From == StandbyOffered {
+			out = append(out, m.Entry.ID)
+		}
+	}
+	return out
+}
+
+// checkNewStandbyEntry returns CodeInvalidInput unless e names a person and a day.
+func checkNewStandbyEntry(e StandbyEntry) error {
 	if e.PersonKey == "" || e.Date.IsZero() {
 		return Errorf(CodeInvalidInput, "a standby entry needs a person and a day")
 	}
 	return nil
 }
 
-// CheckStandbyStanding returns nil if a person may join a standby list: CodeAlreadyBooked
+// checkStandbyStanding returns nil if a person may join a standby list: CodeAlreadyBooked
 // if they hold a reservation (or were vaccinated) in the campaign, CodeOnStandby if they
 // hold an open entry that day, at any site.
-func CheckStandbyStanding(booked, onStandby bool) error {
+func checkStandbyStanding(booked, onStandby bool) error {
 	switch {
 	case booked:
 		return Errorf(CodeAlreadyBooked, "you already hold a reservation in this campaign")
@@ -81,8 +98,8 @@ func CheckStandbyStanding(booked, onStandby bool) error {
 	return nil
 }
 
-// Check returns CodeInvalidInput unless the request names a rotation group.
-func (r AcceptRequest) Check() error {
+// check returns CodeInvalidInput unless the request names a rotation group.
+func (r AcceptRequest) check() error {
 	if r.Group < 0 || r.Group >= Groups {
 		return Errorf(CodeInvalidInput, "group %d is not a rotation group", r.Group)
 	}

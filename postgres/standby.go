@@ -15,43 +15,7 @@ var _ vaxbook.Standby = (*Store)(nil)
 // JoinStandby puts the person at the back of the site's list and settles the list, so
 // that a dose already free is offered to them at once.
 func (s *Store) JoinStandby(ctx context.Context, e vaxbook.StandbyEntry, t vaxbook.StandbyTime) (vaxbook.StandbyEntry, error) {
-	if err := vaxbook.CheckNewStandbyEntry(e); err != nil {
-		return vaxbook.StandbyEntry{}, err
-	}
-	l := listOf(e)
-	var out vaxbook.StandbyEntry
-	err := s.inTx(ctx, "join standby", func(tx pgx.Tx) error {
-		if err := vaccinates(ctx, tx, l); err != nil {
-			return err
-		}
-		list, err := openList(ctx, tx, l)
-		if err != nil {
-			return err
-		}
-		var booked, open bool
-		if err := tx.QueryRow(ctx, `
-			SELECT EXISTS (SELECT 1 FROM reservations WHERE campaign_id = $1 AND person_key = $2
-					AND status IN ('booked', 'confirmed', 'vaccinated')),
-				EXISTS (SELECT 1 FROM standby WHERE person_key = $2 AND vdate = $3 AND state IN ('waiting', 'offered'))`,
-			e.CampaignID, e.PersonKey, pgDate(e.Date)).Scan(&booked, &open); err != nil {
-			return err
-		}
-		if err := vaxbook.CheckStandbyStanding(booked, open); err != nil {
-			return err
-		}
-		if err := tx.QueryRow(ctx, `
-			INSERT INTO standby (campaign_id, site_id, vdate, person_key, state, joined_at, updated_at)
-			VALUES ($1, $2, $3, $4, 'waiting', $5, $5) RETURNING id`,
-			l.args(e.PersonKey, t.Now)...).Scan(&e.ID); err != nil {
-			return standbyError(err)
-		}
-		if err := apply(ctx, tx, list.Join(e, t)); err != nil {
-			return err
-		}
-		out, err = readStandby(ctx, tx, e.ID)
-		return err
-	})
-	return out, err
+	return vaxbook.StandbyJoin(ctx, s.inStandby("join standby"), e, t)
 }
 
 // StandbyEntryOf returns the person's latest entry of day d after settling its list.
@@ -70,7 +34,7 @@ func (s *Store) StandbyEntryOf(ctx context.Context, personKey string, d vaxbook.
 	if err != nil {
 		return e, dbError(err, "standby entry")
 	}
-	if err := s.settleIfDue(ctx, listOf(e), t); err != nil {
+	if err := s.settleIfDue(ctx, e.Key(), t); err != nil {
 		return e, err
 	}
 	e, err = readStandby(ctx, s.pool, id)
@@ -79,122 +43,32 @@ func (s *Store) StandbyEntryOf(ctx context.Context, personKey string, d vaxbook.
 
 // LeaveStandby takes the person's open entry off its list; an offer it held passes on.
 func (s *Store) LeaveStandby(ctx context.Context, personKey string, entryID int64, t vaxbook.StandbyTime) (vaxbook.StandbyEntry, error) {
-	return s.endStandby(ctx, personKey, entryID, func(l vaxbook.StandbyList, e vaxbook.StandbyEntry) (vaxbook.StandbyPlan, error) {
-		return l.Leave(e, personKey, t)
-	})
+	return vaxbook.StandbyLeave(ctx, s.inStandby("leave standby"), personKey, entryID, t)
 }
 
 // DeclineOffer declines the offer of the person's entry; the dose passes on.
 func (s *Store) DeclineOffer(ctx context.Context, personKey string, entryID int64, t vaxbook.StandbyTime) (vaxbook.StandbyEntry, error) {
-	return s.endStandby(ctx, personKey, entryID, func(l vaxbook.StandbyList, e vaxbook.StandbyEntry) (vaxbook.StandbyPlan, error) {
-		return l.Decline(e, personKey, t)
-	})
-}
-
-// endStandby writes the plan that decide makes of the person's entry and its list,
-// under the list's lock, and returns the entry as it is then.
-func (s *Store) endStandby(ctx context.Context, personKey string, entryID int64, decide func(vaxbook.StandbyList, vaxbook.StandbyEntry) (vaxbook.StandbyPlan, error)) (vaxbook.StandbyEntry, error) {
-	var out vaxbook.StandbyEntry
-	err := s.inTx(ctx, "end standby entry", func(tx pgx.Tx) error {
-		e, list, err := lockEntry(ctx, tx, personKey, entryID)
-		if err != nil {
-			return err
-		}
-		p, err := decide(list, e)
-		if err != nil {
-			return err
-		}
-		if err := apply(ctx, tx, p); err != nil {
-			return err
-		}
-		out, err = readStandby(ctx, tx, entryID)
-		return err
-	})
-	return out, err
-}
-
-// lockEntry locks and reads the list of the person's entry and reads the entry again
-// under the lock: it may have been offered, or its offer ended, since the first read.
-// Another person's entry is CodeNotFound, and is not locked.
-func lockEntry(ctx context.Context, tx pgx.Tx, personKey string, id int64) (vaxbook.StandbyEntry, vaxbook.StandbyList, error) {
-	e, err := readStandby(ctx, tx, id)
-	if err != nil {
-		return e, vaxbook.StandbyList{}, err
-	}
-	if e.PersonKey != personKey {
-		return e, vaxbook.StandbyList{}, vaxbook.Errorf(vaxbook.CodeNotFound, "no such standby entry")
-	}
-	list, err := openList(ctx, tx, listOf(e))
-	if err != nil {
-		return e, list, err
-	}
-	e, err = readStandby(ctx, tx, id)
-	return e, list, err
+	return vaxbook.StandbyDecline(ctx, s.inStandby("decline offer"), personKey, entryID, t)
 }
 
 // AcceptOffer books the offered dose: the reservation, the entry accepted, the dose
 // moved from offered to accepted, the offer's message withdrawn if not yet sent and the
 // "booked" message written, in one transaction under the list's lock.
 func (s *Store) AcceptOffer(ctx context.Context, req vaxbook.AcceptRequest) (vaxbook.Reservation, error) {
-	if err := req.Check(); err != nil {
-		return vaxbook.Reservation{}, err
-	}
-	var r vaxbook.Reservation
-	err := s.inTx(ctx, "accept offer", func(tx pgx.Tx) error {
-		e, _, err := lockEntry(ctx, tx, req.PersonKey, req.EntryID)
-		if err != nil {
-			return err
-		}
-		if r, err = e.LeftoverReservation(req); err != nil {
-			return err
-		}
-		// The partial unique index refuses a person who holds a reservation (or was
-		// vaccinated) in the campaign: one booking per person, leftover or not.
-		r, err = scanReservation(tx.QueryRow(ctx, `
-			INSERT INTO reservations (campaign_id, person_key, site_id, vdate, second_date,
-				grp, status, created_at, updated_at, leftover)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, TRUE)
-			RETURNING `+reservationColumns,
-			r.CampaignID, r.PersonKey, r.SiteID, pgDate(r.Date), pgDate(r.SecondDate),
-			r.Group, r.Status, req.Time.Now))
-		if err != nil {
-			return err
-		}
-		if err := apply(ctx, tx, e.Accept(r.ID, req.Time)); err != nil {
-			return err
-		}
-		return enqueue(ctx, tx, vaxbook.KindBooked, r, "", req.Time.Now)
-	})
-	if err != nil {
-		return vaxbook.Reservation{}, err
-	}
-	return r, nil
+	return vaxbook.StandbyAccept(ctx, s.inStandby("accept offer"), req)
 }
 
 // RecordLeftover adds a released dose and offers it if someone waits.
 func (s *Store) RecordLeftover(ctx context.Context, campaignID, siteID int64, d vaxbook.Date, t vaxbook.StandbyTime) (vaxbook.LeftoverDoses, error) {
-	l := standbyList{campaignID, siteID, d}
-	var out vaxbook.LeftoverDoses
-	err := s.inTx(ctx, "record leftover dose", func(tx pgx.Tx) error {
-		if err := vaccinates(ctx, tx, l); err != nil {
-			return err
-		}
-		list, err := openList(ctx, tx, l)
-		if err != nil {
-			return err
-		}
-		p := list.Release(t)
-		out = p.List.Doses
-		return apply(ctx, tx, p)
-	})
-	return out, err
+	k := vaxbook.StandbyKey{CampaignID: campaignID, SiteID: siteID, Date: d}
+	return vaxbook.StandbyRelease(ctx, s.inStandby("record leftover dose"), k, t)
 }
 
 // StandbyLine returns the list's doses and open entries, offers first and then the
 // line in order, with what the clinic sees of each person, from one snapshot.
 func (s *Store) StandbyLine(ctx context.Context, campaignID, siteID int64, d vaxbook.Date, t vaxbook.StandbyTime) (vaxbook.StandbyLine, error) {
-	l := standbyList{campaignID, siteID, d}
-	if err := s.settleIfDue(ctx, l, t); err != nil {
+	k := vaxbook.StandbyKey{CampaignID: campaignID, SiteID: siteID, Date: d}
+	if err := s.settleIfDue(ctx, k, t); err != nil {
 		return vaxbook.StandbyLine{}, err
 	}
 	out := vaxbook.StandbyLine{Doses: vaxbook.LeftoverDoses{CampaignID: campaignID, SiteID: siteID, Date: d}}
@@ -205,7 +79,7 @@ func (s *Store) StandbyLine(ctx context.Context, campaignID, siteID int64, d vax
 	defer tx.Rollback(context.WithoutCancel(ctx))
 	err = tx.QueryRow(ctx, `
 		SELECT released, offered, accepted FROM leftover_doses
-		WHERE campaign_id = $1 AND site_id = $2 AND vdate = $3`, l.args()...).
+		WHERE campaign_id = $1 AND site_id = $2 AND vdate = $3`, keyArgs(k)...).
 		Scan(&out.Doses.Released, &out.Doses.Offered, &out.Doses.Accepted)
 	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
 		return out, dbError(err, "standby list")
@@ -214,7 +88,7 @@ func (s *Store) StandbyLine(ctx context.Context, campaignID, siteID int64, d vax
 		SELECT `+standbyColumns+`, COALESCE(p.name, ''), p.birth
 		FROM standby s LEFT JOIN persons p ON p.person_key = s.person_key
 		WHERE s.campaign_id = $1 AND s.site_id = $2 AND s.vdate = $3 AND s.state IN ('waiting', 'offered')
-		ORDER BY s.state = 'offered' DESC, s.joined_at, s.id`, l.args()...)
+		ORDER BY s.state = 'offered' DESC, s.joined_at, s.id`, keyArgs(k)...)
 	if err != nil {
 		return out, dbError(err, "standby list")
 	}
@@ -233,11 +107,6 @@ func (s *Store) StandbyLine(ctx context.Context, campaignID, siteID int64, d vax
 // StandbySites returns the sites that vaccinate on q.From, with their line's length and
 // free doses.
 func (s *Store) StandbySites(ctx context.Context, q vaxbook.SiteQuery) ([]vaxbook.StandbySite, error) {
-	limit := q.Limit
-	if limit <= 0 {
-		limit = defaultSearchLimit
-	}
-	limit = min(limit, maxSearchLimit)
 	rows, err := s.pool.Query(ctx, `
 		SELECT s.id, s.name, s.province, s.district, s.address, s.kind,
 			(SELECT count(*)::int FROM standby w
@@ -252,7 +121,7 @@ func (s *Store) StandbySites(ctx context.Context, q vaxbook.SiteQuery) ([]vaxboo
 			AND EXISTS (SELECT 1 FROM shares sh
 				WHERE sh.campaign_id = $1 AND sh.site_id = s.id AND sh.vdate = $2 AND sh.capacity > 0)
 		ORDER BY s.id LIMIT $7`,
-		q.CampaignID, pgDate(q.From), q.AfterID, q.Province, q.District, escapeLike(q.Name), limit)
+		q.CampaignID, pgDate(q.From), q.AfterID, q.Province, q.District, escapeLike(q.Name), q.PageLimit())
 	if err != nil {
 		return nil, dbError(err, "standby sites")
 	}
@@ -278,32 +147,17 @@ func (s *Store) SettleStandby(ctx context.Context, t vaxbook.StandbyTime) (int, 
 	if err != nil {
 		return 0, dbError(err, "due standby lists")
 	}
-	due, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (standbyList, error) {
-		var l standbyList
+	due, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (vaxbook.StandbyKey, error) {
+		var k vaxbook.StandbyKey
 		var d pgtype.Date
-		err := row.Scan(&l.campaignID, &l.siteID, &d)
-		l.date = fromDate(d)
-		return l, err
+		err := row.Scan(&k.CampaignID, &k.SiteID, &d)
+		k.Date = fromDate(d)
+		return k, err
 	})
 	if err != nil {
 		return 0, dbError(err, "due standby lists")
 	}
-	n := 0
-	for _, l := range due {
-		var changed bool
-		err := s.inTx(ctx, "settle standby list", func(tx pgx.Tx) error {
-			var err error
-			changed, err = settle(ctx, tx, l, t)
-			return err
-		})
-		if err != nil {
-			return n, err
-		}
-		if changed {
-			n++
-		}
-	}
-	return n, nil
+	return vaxbook.StandbySweep(ctx, s.inStandby("settle standby list"), due, t)
 }
 
 // AuditLeftovers recounts, in one statement, the open offers and leftover reservations

@@ -11,10 +11,10 @@ import (
 	"vaxbook"
 )
 
-// The standby lists' reads and writes. The decisions are vaxbook.StandbyList's: a
-// change locks and reads the list (openList), asks it for a plan and writes the plan
-// (apply) in one transaction. The lock is the list's leftover_doses row, taken before
-// any entry is read or written: it serialises everything done to one list, across
+// The standby lists' reads and writes. The changes are package vaxbook's
+// (StandbyJoin, StandbySettle, ...), run in a transaction through standbyTx. The lock
+// is the list's leftover_doses row (LockList), taken before any entry is read or
+// written: it serialises everything done to one list, across
 // instances, so that no two transactions hand out one dose or offer one entry twice,
 // while lists of different sites never wait on each other. A booking elsewhere takes no
 // list lock; the one-reservation index decides between it and an acceptance.
@@ -64,71 +64,94 @@ func readStandby(ctx context.Context, q querier, id int64) (vaxbook.StandbyEntry
 	return e, err
 }
 
-// standbyList names one list: a campaign's site on a day.
-type standbyList struct {
-	campaignID, siteID int64
-	date               vaxbook.Date
+// keyArgs returns the list's key as the first three arguments of a statement.
+func keyArgs(k vaxbook.StandbyKey, more ...any) []any {
+	return append([]any{k.CampaignID, k.SiteID, pgDate(k.Date)}, more...)
 }
 
-func listOf(e vaxbook.StandbyEntry) standbyList {
-	return standbyList{e.CampaignID, e.SiteID, e.Date}
-}
+// standbyTx is a transaction as the standby changes of package vaxbook use it.
+type standbyTx struct{ tx pgx.Tx }
 
-func listOfDoses(d vaxbook.LeftoverDoses) standbyList {
-	return standbyList{d.CampaignID, d.SiteID, d.Date}
-}
+var _ vaxbook.StandbyTx = standbyTx{}
 
-// args returns the list's key as the first three arguments of a statement.
-func (l standbyList) args(more ...any) []any {
-	return append([]any{l.campaignID, l.siteID, pgDate(l.date)}, more...)
-}
-
-// lockList locks the list's leftover_doses row, creating it with no dose if needed,
-// and returns the doses. The no-op update is what takes the row lock on a conflict.
-func lockList(ctx context.Context, tx pgx.Tx, l standbyList) (vaxbook.LeftoverDoses, error) {
-	d := vaxbook.LeftoverDoses{CampaignID: l.campaignID, SiteID: l.siteID, Date: l.date}
-	err := tx.QueryRow(ctx, `
-		INSERT INTO leftover_doses (campaign_id, site_id, vdate) VALUES ($1, $2, $3)
-		ON CONFLICT (campaign_id, site_id, vdate) DO UPDATE SET released = leftover_doses.released
-		RETURNING released, offered, accepted`, l.args()...).Scan(&d.Released, &d.Offered, &d.Accepted)
-	return d, err
-}
-
-// vaccinates returns CodeStandbyClosed unless the site has a share with a capacity on
-// the list's day in its campaign.
-func vaccinates(ctx context.Context, q querier, l standbyList) error {
+// CheckVaccinates returns CodeStandbyClosed unless the site has a share with a
+// capacity on the list's day in its campaign.
+func (t standbyTx) CheckVaccinates(ctx context.Context, k vaxbook.StandbyKey) error {
 	var ok bool
-	err := q.QueryRow(ctx, `
+	if err := t.tx.QueryRow(ctx, `
 		SELECT EXISTS (SELECT 1 FROM shares
-			WHERE campaign_id = $1 AND site_id = $2 AND vdate = $3 AND capacity > 0)`, l.args()...).Scan(&ok)
-	if err != nil {
+			WHERE campaign_id = $1 AND site_id = $2 AND vdate = $3 AND capacity > 0)`, keyArgs(k)...).Scan(&ok); err != nil || ok {
 		return err
 	}
-	if !ok {
-		return vaxbook.Errorf(vaxbook.CodeStandbyClosed, "this site does not vaccinate on %s", l.date)
-	}
-	return nil
+	return vaxbook.Errorf(vaxbook.CodeStandbyClosed, "this site does not vaccinate on %s", k.Date)
 }
 
-// openList locks the list and reads it for a change.
-func openList(ctx context.Context, tx pgx.Tx, l standbyList) (vaxbook.StandbyList, error) {
-	d, err := lockList(ctx, tx, l)
-	if err != nil {
+// Standing reports whether the person holds a reservation in the campaign or an open
+// entry on day d.
+func (t standbyTx) Standing(ctx context.Context, campaignID int64, personKey string, d vaxbook.Date) (booked, onStandby bool, err error) {
+	err = t.tx.QueryRow(ctx, `
+		SELECT EXISTS (SELECT 1 FROM reservations WHERE campaign_id = $1 AND person_key = $2
+				AND status IN ('booked', 'confirmed', 'vaccinated')),
+			EXISTS (SELECT 1 FROM standby WHERE person_key = $2 AND vdate = $3 AND state IN ('waiting', 'offered'))`,
+		campaignID, personKey, pgDate(d)).Scan(&booked, &onStandby)
+	return booked, onStandby, err
+}
+
+// LockList locks the list's leftover_doses row, creating it with no dose if needed,
+// and reads the list. The no-op update is what takes the row lock on a conflict.
+func (t standbyTx) LockList(ctx context.Context, k vaxbook.StandbyKey) (vaxbook.StandbyList, error) {
+	d := vaxbook.LeftoverDoses{CampaignID: k.CampaignID, SiteID: k.SiteID, Date: k.Date}
+	if err := t.tx.QueryRow(ctx, `
+		INSERT INTO leftover_doses (campaign_id, site_id, vdate) VALUES ($1, $2, $3)
+		ON CONFLICT (campaign_id, site_id, vdate) DO UPDATE SET released = leftover_doses.released
+		RETURNING released, offered, accepted`, keyArgs(k)...).Scan(&d.Released, &d.Offered, &d.Accepted); err != nil {
 		return vaxbook.StandbyList{}, err
 	}
-	return readEntries(ctx, tx, l, d)
+	return readEntries(ctx, t.tx, d)
+}
+
+// Entry reads the entry with the id and its place in line.
+func (t standbyTx) Entry(ctx context.Context, id int64) (vaxbook.StandbyEntry, error) {
+	return readStandby(ctx, t.tx, id)
+}
+
+// InsertEntry inserts a waiting entry; the one-open-entry index is CodeOnStandby.
+func (t standbyTx) InsertEntry(ctx context.Context, e vaxbook.StandbyEntry) (int64, error) {
+	var id int64
+	err := t.tx.QueryRow(ctx, `
+		INSERT INTO standby (campaign_id, site_id, vdate, person_key, state, joined_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+		keyArgs(e.Key(), e.PersonKey, string(e.State), e.JoinedAt, e.UpdatedAt)...).Scan(&id)
+	return id, standbyError(err)
+}
+
+// BookLeftover inserts the leftover reservation and its "booked" message. The partial
+// unique index refuses a person who holds a reservation (or was vaccinated) in the
+// campaign: one booking per person, leftover or not.
+func (t standbyTx) BookLeftover(ctx context.Context, r vaxbook.Reservation) (vaxbook.Reservation, error) {
+	out, err := scanReservation(t.tx.QueryRow(ctx, `
+		INSERT INTO reservations (campaign_id, person_key, site_id, vdate, second_date,
+			grp, status, created_at, updated_at, leftover)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, TRUE)
+		RETURNING `+reservationColumns,
+		r.CampaignID, r.PersonKey, r.SiteID, pgDate(r.Date), pgDate(r.SecondDate),
+		r.Group, r.Status, r.CreatedAt))
+	if err != nil {
+		return out, err
+	}
+	return out, enqueue(ctx, t.tx, vaxbook.KindBooked, out, "", r.CreatedAt)
 }
 
 // readEntries returns the list of doses d with its open entries, each with whether its
 // person holds a reservation in the campaign.
-func readEntries(ctx context.Context, q querier, l standbyList, d vaxbook.LeftoverDoses) (vaxbook.StandbyList, error) {
+func readEntries(ctx context.Context, q querier, d vaxbook.LeftoverDoses) (vaxbook.StandbyList, error) {
 	rows, err := q.Query(ctx, `
 		SELECT `+standbyColumns+`, EXISTS (SELECT 1 FROM reservations r
 			WHERE r.campaign_id = s.campaign_id AND r.person_key = s.person_key
 				AND r.status IN ('booked', 'confirmed', 'vaccinated'))
 		FROM standby s
 		WHERE s.campaign_id = $1 AND s.site_id = $2 AND s.vdate = $3 AND s.state IN ('waiting', 'offered')
-		ORDER BY s.joined_at, s.id`, l.args()...)
+		ORDER BY s.joined_at, s.id`, keyArgs(d.Key())...)
 	if err != nil {
 		return vaxbook.StandbyList{}, err
 	}
@@ -142,11 +165,11 @@ func readEntries(ctx context.Context, q querier, l standbyList, d vaxbook.Leftov
 }
 
 // readDoses returns the list's leftover doses, zero when none was ever released.
-func readDoses(ctx context.Context, q querier, l standbyList) (vaxbook.LeftoverDoses, error) {
-	d := vaxbook.LeftoverDoses{CampaignID: l.campaignID, SiteID: l.siteID, Date: l.date}
+func readDoses(ctx context.Context, q querier, k vaxbook.StandbyKey) (vaxbook.LeftoverDoses, error) {
+	d := vaxbook.LeftoverDoses{CampaignID: k.CampaignID, SiteID: k.SiteID, Date: k.Date}
 	err := q.QueryRow(ctx, `
 		SELECT released, offered, accepted FROM leftover_doses
-		WHERE campaign_id = $1 AND site_id = $2 AND vdate = $3`, l.args()...).
+		WHERE campaign_id = $1 AND site_id = $2 AND vdate = $3`, keyArgs(k)...).
 		Scan(&d.Released, &d.Offered, &d.Accepted)
 	if errors.Is(err, pgx.ErrNoRows) {
 		err = nil
@@ -154,87 +177,74 @@ func readDoses(ctx context.Context, q querier, l standbyList) (vaxbook.LeftoverD
 	return d, err
 }
 
-// apply writes plan p in tx, which holds the list's lock: each move with the offer
-// message it makes or withdraws, then the change of the list's counters.
-func apply(ctx context.Context, tx pgx.Tx, p vaxbook.StandbyPlan) error {
+// Apply writes plan p in one batch: each move, the messages of the offers it makes,
+// and the change of the list's counters; then it withdraws the messages of the offers
+// it ends. One round trip keeps the list's lock short.
+func (t standbyTx) Apply(ctx context.Context, p vaxbook.StandbyPlan) error {
+	b := &pgx.Batch{}
 	for _, m := range p.Moves {
 		e := m.Entry
-		if _, err := tx.Exec(ctx, `
+		b.Queue(`
 			UPDATE standby SET state = $2, updated_at = $3, offered_at = $4, expires_at = $5, reservation_id = $6
 			WHERE id = $1`,
 			e.ID, string(e.State), e.UpdatedAt, pgTime(e.OfferedAt), pgTime(e.ExpiresAt),
-			pgtype.Int8{Int64: e.ReservationID, Valid: e.ReservationID != 0}); err != nil {
+			pgtype.Int8{Int64: e.ReservationID, Valid: e.ReservationID != 0})
+	}
+	// An offer's message names no reservation: there is none yet.
+	for _, e := range p.NewOffers() {
+		b.Queue(`
+			INSERT INTO outbox (kind, person_key, reservation_id, payload, idempotency_key, next_attempt_at, created_at)
+			VALUES ($1, $2, 0, $3, $4, $5, $5)
+			ON CONFLICT (idempotency_key) DO NOTHING`,
+			string(vaxbook.KindStandbyOffer), e.PersonKey, string(vaxbook.StandbyOfferPayload(e)),
+			vaxbook.IdempotencyKey(vaxbook.KindStandbyOffer, e.ID), e.OfferedAt)
+	}
+	if d := p.Doses; d != (vaxbook.DoseChange{}) {
+		b.Queue(`
+			UPDATE leftover_doses SET released = released + $4, offered = offered + $5, accepted = accepted + $6
+			WHERE campaign_id = $1 AND site_id = $2 AND vdate = $3`,
+			keyArgs(p.List.Doses.Key(), d.Released, d.Offered, d.Accepted)...)
+	}
+	if b.Len() > 0 {
+		if err := t.tx.SendBatch(ctx, b).Close(); err != nil {
 			return err
 		}
-		var err error
-		switch {
-		case m.Offers():
-			err = enqueueOffer(ctx, tx, e)
-		case m.EndsOffer():
-			err = withdrawOffers(ctx, tx, []int64{e.ID})
-		}
-		if err != nil {
-			return err
-		}
 	}
-	if p.Doses == (vaxbook.DoseChange{}) {
-		return nil
-	}
-	_, err := tx.Exec(ctx, `
-		UPDATE leftover_doses SET released = released + $4, offered = offered + $5, accepted = accepted + $6
-		WHERE campaign_id = $1 AND site_id = $2 AND vdate = $3`,
-		listOfDoses(p.List.Doses).args(p.Doses.Released, p.Doses.Offered, p.Doses.Accepted)...)
-	return err
-}
-
-// enqueueOffer writes the message telling the person of e that a dose is theirs to
-// accept until e.ExpiresAt. It names no reservation: there is none yet.
-func enqueueOffer(ctx context.Context, tx pgx.Tx, e vaxbook.StandbyEntry) error {
-	_, err := tx.Exec(ctx, `
-		INSERT INTO outbox (kind, person_key, reservation_id, payload, idempotency_key, next_attempt_at, created_at)
-		VALUES ($1, $2, 0, $3, $4, $5, $5)
-		ON CONFLICT (idempotency_key) DO NOTHING`,
-		string(vaxbook.KindStandbyOffer), e.PersonKey, string(vaxbook.StandbyOfferPayload(e)),
-		vaxbook.IdempotencyKey(vaxbook.KindStandbyOffer, e.ID), e.OfferedAt)
-	return err
-}
-
-// settle locks and settles the list in tx and returns whether that changed an entry.
-func settle(ctx context.Context, tx pgx.Tx, l standbyList, t vaxbook.StandbyTime) (bool, error) {
-	list, err := openList(ctx, tx, l)
-	if err != nil {
-		return false, err
-	}
-	p := list.Settle(t)
-	return p.Changed(), apply(ctx, tx, p)
+	return withdrawOffers(ctx, t.tx, p.EndedOffers())
 }
 
 // settleIfDue settles the list in a transaction when a snapshot read shows that
 // settling would change it, so that the many reads of a quiet list take no lock.
-func (s *Store) settleIfDue(ctx context.Context, l standbyList, t vaxbook.StandbyTime) error {
-	due, err := s.settleDue(ctx, l, t)
+func (s *Store) settleIfDue(ctx context.Context, k vaxbook.StandbyKey, t vaxbook.StandbyTime) error {
+	due, err := s.settleDue(ctx, k, t)
 	if err != nil || !due {
 		return dbError(err, "standby list")
 	}
-	return s.inTx(ctx, "settle standby list", func(tx pgx.Tx) error {
-		_, err := settle(ctx, tx, l, t)
-		return err
-	})
+	_, err = vaxbook.StandbySettle(ctx, s.inStandby("settle standby list"), k, t)
+	return err
 }
 
 // settleDue reports whether settling the list at t would change it, from one snapshot.
-func (s *Store) settleDue(ctx context.Context, l standbyList, t vaxbook.StandbyTime) (bool, error) {
+func (s *Store) settleDue(ctx context.Context, k vaxbook.StandbyKey, t vaxbook.StandbyTime) (bool, error) {
 	tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
 	if err != nil {
 		return false, err
 	}
 	defer tx.Rollback(context.WithoutCancel(ctx))
-	d, err := readDoses(ctx, tx, l)
+	d, err := readDoses(ctx, tx, k)
 	if err != nil {
 		return false, err
 	}
-	list, err := readEntries(ctx, tx, l, d)
+	list, err := readEntries(ctx, tx, d)
 	return err == nil && list.Settle(t).Changed(), err
+}
+
+// inStandby returns the runner of the standby changes of package vaxbook: a
+// transaction of inTx (retried as it retries), doing says what for.
+func (s *Store) inStandby(doing string) vaxbook.StandbyRun {
+	return func(ctx context.Context, fn func(vaxbook.StandbyTx) error) error {
+		return s.inTx(ctx, doing, func(tx pgx.Tx) error { return fn(standbyTx{tx}) })
+	}
 }
 
 // releaseLeftover gives the dose of a cancelled leftover reservation back to its

@@ -14,45 +14,7 @@ var _ vaxbook.Standby = (*Store)(nil)
 // JoinStandby puts the person at the back of the site's list and settles the list, so
 // that a dose already free is offered to them at once.
 func (s *Store) JoinStandby(ctx context.Context, e vaxbook.StandbyEntry, t vaxbook.StandbyTime) (vaxbook.StandbyEntry, error) {
-	if err := vaxbook.CheckNewStandbyEntry(e); err != nil {
-		return vaxbook.StandbyEntry{}, err
-	}
-	l := listOf(e)
-	var out vaxbook.StandbyEntry
-	err := s.inWrite(ctx, func(tx *sql.Tx) error {
-		if err := vaccinates(ctx, tx, l); err != nil {
-			return err
-		}
-		var booked, open bool
-		err := tx.QueryRowContext(ctx, `
-			SELECT EXISTS (SELECT 1 FROM reservations WHERE campaign_id = ?1 AND person_key = ?2
-					AND status IN ('booked', 'confirmed', 'vaccinated')),
-				EXISTS (SELECT 1 FROM standby WHERE person_key = ?2 AND vdate = ?3 AND state IN ('waiting', 'offered'))`,
-			e.CampaignID, e.PersonKey, e.Date.String()).Scan(&booked, &open)
-		if err != nil {
-			return fmt.Errorf("standing of %s: %w", e.PersonKey, err)
-		}
-		if err := vaxbook.CheckStandbyStanding(booked, open); err != nil {
-			return err
-		}
-		list, err := openList(ctx, tx, l)
-		if err != nil {
-			return err
-		}
-		err = tx.QueryRowContext(ctx, `
-			INSERT INTO standby (campaign_id, site_id, vdate, person_key, state, joined_at, updated_at)
-			VALUES (?, ?, ?, ?, 'waiting', ?, ?) RETURNING id`,
-			l.args(e.PersonKey, t.Now.UnixMicro(), t.Now.UnixMicro())...).Scan(&e.ID)
-		if err != nil {
-			return translateStandby(fmt.Errorf("join standby: %w", err))
-		}
-		if err := apply(ctx, tx, list.Join(e, t)); err != nil {
-			return err
-		}
-		out, err = readStandby(ctx, tx, e.ID)
-		return err
-	})
-	return out, err
+	return vaxbook.StandbyJoin(ctx, s.inStandby, e, t)
 }
 
 // StandbyEntryOf returns the person's latest entry of day d after settling its list.
@@ -71,7 +33,7 @@ func (s *Store) StandbyEntryOf(ctx context.Context, personKey string, d vaxbook.
 	if err != nil {
 		return e, err
 	}
-	if err := s.settleIfDue(ctx, listOf(e), t); err != nil {
+	if err := s.settleIfDue(ctx, e.Key(), t); err != nil {
 		return e, err
 	}
 	return readStandby(ctx, s.read, id)
@@ -79,119 +41,44 @@ func (s *Store) StandbyEntryOf(ctx context.Context, personKey string, d vaxbook.
 
 // LeaveStandby takes the person's open entry off its list; an offer it held passes on.
 func (s *Store) LeaveStandby(ctx context.Context, personKey string, entryID int64, t vaxbook.StandbyTime) (vaxbook.StandbyEntry, error) {
-	return s.endStandby(ctx, entryID, func(l vaxbook.StandbyList, e vaxbook.StandbyEntry) (vaxbook.StandbyPlan, error) {
-		return l.Leave(e, personKey, t)
-	})
+	return vaxbook.StandbyLeave(ctx, s.inStandby, personKey, entryID, t)
 }
 
 // DeclineOffer declines the offer of the person's entry; the dose passes on.
 func (s *Store) DeclineOffer(ctx context.Context, personKey string, entryID int64, t vaxbook.StandbyTime) (vaxbook.StandbyEntry, error) {
-	return s.endStandby(ctx, entryID, func(l vaxbook.StandbyList, e vaxbook.StandbyEntry) (vaxbook.StandbyPlan, error) {
-		return l.Decline(e, personKey, t)
-	})
-}
-
-// endStandby writes the plan that decide makes of the entry and its list, and returns
-// the entry as it is then.
-func (s *Store) endStandby(ctx context.Context, entryID int64, decide func(vaxbook.StandbyList, vaxbook.StandbyEntry) (vaxbook.StandbyPlan, error)) (vaxbook.StandbyEntry, error) {
-	var out vaxbook.StandbyEntry
-	err := s.inWrite(ctx, func(tx *sql.Tx) error {
-		e, err := readStandby(ctx, tx, entryID)
-		if err != nil {
-			return err
-		}
-		list, err := openList(ctx, tx, listOf(e))
-		if err != nil {
-			return err
-		}
-		p, err := decide(list, e)
-		if err != nil {
-			return err
-		}
-		if err := apply(ctx, tx, p); err != nil {
-			return err
-		}
-		out, err = readStandby(ctx, tx, entryID)
-		return err
-	})
-	return out, err
+	return vaxbook.StandbyDecline(ctx, s.inStandby, personKey, entryID, t)
 }
 
 // AcceptOffer books the offered dose: the reservation, the entry accepted, the dose
 // moved from offered to accepted, the offer's message withdrawn if not yet sent and the
 // "booked" message written, in one transaction.
 func (s *Store) AcceptOffer(ctx context.Context, req vaxbook.AcceptRequest) (vaxbook.Reservation, error) {
-	if err := req.Check(); err != nil {
-		return vaxbook.Reservation{}, err
-	}
-	var r vaxbook.Reservation
-	err := s.inWrite(ctx, func(tx *sql.Tx) error {
-		e, err := readStandby(ctx, tx, req.EntryID)
-		if err != nil {
-			return err
-		}
-		if r, err = e.LeftoverReservation(req); err != nil {
-			return err
-		}
-		// The partial unique index refuses a person who holds a reservation (or was
-		// vaccinated) in the campaign: one booking per person, leftover or not.
-		err = tx.QueryRowContext(ctx, `
-			INSERT INTO reservations (campaign_id, person_key, site_id, vdate, second_date, grp, status,
-				created_at, updated_at, leftover)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1) RETURNING id`,
-			r.CampaignID, r.PersonKey, r.SiteID, r.Date.String(), dateArg(r.SecondDate), r.Group, string(r.Status),
-			r.CreatedAt.UnixMicro(), r.UpdatedAt.UnixMicro()).Scan(&r.ID)
-		if err != nil {
-			return translate(fmt.Errorf("insert leftover reservation: %w", err))
-		}
-		if err := apply(ctx, tx, e.Accept(r.ID, req.Time)); err != nil {
-			return err
-		}
-		return enqueue(ctx, tx, vaxbook.KindBooked, r, "", req.Time.Now)
-	})
-	if err != nil {
-		return vaxbook.Reservation{}, err
-	}
-	return r, nil
+	return vaxbook.StandbyAccept(ctx, s.inStandby, req)
 }
 
 // RecordLeftover adds a released dose and offers it if someone waits.
 func (s *Store) RecordLeftover(ctx context.Context, campaignID, siteID int64, d vaxbook.Date, t vaxbook.StandbyTime) (vaxbook.LeftoverDoses, error) {
-	l := standbyList{campaignID, siteID, d}
-	var out vaxbook.LeftoverDoses
-	err := s.inWrite(ctx, func(tx *sql.Tx) error {
-		if err := vaccinates(ctx, tx, l); err != nil {
-			return err
-		}
-		list, err := openList(ctx, tx, l)
-		if err != nil {
-			return err
-		}
-		p := list.Release(t)
-		out = p.List.Doses
-		return apply(ctx, tx, p)
-	})
-	return out, err
+	return vaxbook.StandbyRelease(ctx, s.inStandby, vaxbook.StandbyKey{CampaignID: campaignID, SiteID: siteID, Date: d}, t)
 }
 
 // StandbyLine returns the list's doses and open entries, offers first and then the
 // line in order, with what the clinic sees of each person.
 func (s *Store) StandbyLine(ctx context.Context, campaignID, siteID int64, d vaxbook.Date, t vaxbook.StandbyTime) (vaxbook.StandbyLine, error) {
-	l := standbyList{campaignID, siteID, d}
-	if err := s.settleIfDue(ctx, l, t); err != nil {
+	k := vaxbook.StandbyKey{CampaignID: campaignID, SiteID: siteID, Date: d}
+	if err := s.settleIfDue(ctx, k, t); err != nil {
 		return vaxbook.StandbyLine{}, err
 	}
 	var out vaxbook.StandbyLine
 	err := s.inRead(ctx, func(tx *sql.Tx) error {
 		var err error
-		if out.Doses, err = readDoses(ctx, tx, l); err != nil {
+		if out.Doses, err = readDoses(ctx, tx, k); err != nil {
 			return err
 		}
 		rows, err := tx.QueryContext(ctx, `
 			SELECT `+standbyColumns+`, COALESCE(p.name, ''), p.birth
 			FROM standby s LEFT JOIN persons p ON p.person_key = s.person_key
 			WHERE s.campaign_id = ? AND s.site_id = ? AND s.vdate = ? AND s.state IN ('waiting', 'offered')
-			ORDER BY s.state = 'offered' DESC, s.joined_at, s.id`, l.args()...)
+			ORDER BY s.state = 'offered' DESC, s.joined_at, s.id`, keyArgs(k)...)
 		if err != nil {
 			return fmt.Errorf("standby list of site %d on %s: %w", siteID, d, err)
 		}
@@ -216,11 +103,6 @@ func (s *Store) StandbyLine(ctx context.Context, campaignID, siteID int64, d vax
 // StandbySites returns the sites that vaccinate on q.From, with their line's length and
 // free doses.
 func (s *Store) StandbySites(ctx context.Context, q vaxbook.SiteQuery) ([]vaxbook.StandbySite, error) {
-	limit := q.Limit
-	if limit <= 0 {
-		limit = defaultSearchLimit
-	}
-	limit = min(limit, maxSearchLimit)
 	rows, err := s.read.QueryContext(ctx, `
 		SELECT s.id, s.name, s.province, s.district, s.address, s.kind,
 			(SELECT COUNT(*) FROM standby w
@@ -235,7 +117,7 @@ func (s *Store) StandbySites(ctx context.Context, q vaxbook.SiteQuery) ([]vaxboo
 			AND EXISTS (SELECT 1 FROM shares sh
 				WHERE sh.campaign_id = ?1 AND sh.site_id = s.id AND sh.vdate = ?2 AND sh.capacity > 0)
 		ORDER BY s.id LIMIT ?7`,
-		q.CampaignID, q.From.String(), q.AfterID, q.Province, q.District, likeEscaper.Replace(q.Name), limit)
+		q.CampaignID, q.From.String(), q.AfterID, q.Province, q.District, likeEscaper.Replace(q.Name), q.PageLimit())
 	if err != nil {
 		return nil, fmt.Errorf("standby sites: %w", err)
 	}
@@ -264,37 +146,24 @@ func (s *Store) SettleStandby(ctx context.Context, t vaxbook.StandbyTime) (int, 
 	if err != nil {
 		return 0, fmt.Errorf("due standby lists: %w", err)
 	}
-	var due []standbyList
+	var due []vaxbook.StandbyKey
 	for rows.Next() {
-		var l standbyList
+		var k vaxbook.StandbyKey
 		var vdate sql.NullString
-		if err := rows.Scan(&l.campaignID, &l.siteID, &vdate); err != nil {
+		if err := rows.Scan(&k.CampaignID, &k.SiteID, &vdate); err != nil {
 			rows.Close()
 			return 0, fmt.Errorf("due standby lists: %w", err)
 		}
-		if l.date, err = parseDate(vdate); err != nil {
+		if k.Date, err = parseDate(vdate); err != nil {
 			rows.Close()
 			return 0, err
 		}
-		due = append(due, l)
+		due = append(due, k)
 	}
 	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
 		return 0, fmt.Errorf("due standby lists: %w", err)
 	}
-	n := 0
-	for _, l := range due {
-		err := s.inWrite(ctx, func(tx *sql.Tx) error {
-			changed, err := settle(ctx, tx, l, t)
-			if changed && err == nil {
-				n++
-			}
-			return err
-		})
-		if err != nil {
-			return n, err
-		}
-	}
-	return n, nil
+	return vaxbook.StandbySweep(ctx, s.inStandby, due, t)
 }
 
 // AuditLeftovers recounts, in one snapshot, the open offers and leftover reservations

@@ -10,10 +10,9 @@ import (
 	"vaxbook"
 )
 
-// The standby lists' reads and writes. The decisions are vaxbook.StandbyList's: a
-// change reads the list (openList), asks it for a plan and writes the plan (apply) in
-// one transaction. The single write connection serialises every change, so no two can
-// hand out one dose.
+// The standby lists' reads and writes. The changes are package vaxbook's
+// (StandbyJoin, StandbySettle, ...), run in a write transaction through standbyTx. The
+// single write connection serialises every change, so no two can hand out one dose.
 
 const standbyColumns = `s.id, s.campaign_id, s.site_id, s.vdate, s.person_key, s.state, s.joined_at,
 	s.updated_at, s.offered_at, s.expires_at, s.reservation_id`
@@ -65,55 +64,98 @@ func readStandby(ctx context.Context, q querier, id int64) (vaxbook.StandbyEntry
 	return e, nil
 }
 
-// standbyList names one list: a campaign's site on a day.
-type standbyList struct {
-	campaignID, siteID int64
-	date               vaxbook.Date
+// keyArgs returns the list's key as the first three arguments of a statement.
+func keyArgs(k vaxbook.StandbyKey, more ...any) []any {
+	return append([]any{k.CampaignID, k.SiteID, k.Date.String()}, more...)
 }
 
-func listOf(e vaxbook.StandbyEntry) standbyList {
-	return standbyList{e.CampaignID, e.SiteID, e.Date}
-}
+// standbyTx is a write transaction as the standby changes of package vaxbook use it.
+// The single write connection is every list's lock.
+type standbyTx struct{ tx *sql.Tx }
 
-// args returns the list's key as the first three arguments of a statement.
-func (l standbyList) args(more ...any) []any {
-	return append([]any{l.campaignID, l.siteID, l.date.String()}, more...)
-}
+var _ vaxbook.StandbyTx = standbyTx{}
 
-// vaccinates reports whether the site vaccinates on the list's day in its campaign:
-// it has a share with a capacity that day.
-func vaccinates(ctx context.Context, q querier, l standbyList) error {
+// CheckVaccinates reports whether the site has a share with a capacity on the list's
+// day in its campaign.
+func (t standbyTx) CheckVaccinates(ctx context.Context, k vaxbook.StandbyKey) error {
 	var ok bool
-	err := q.QueryRowContext(ctx, `
+	err := t.tx.QueryRowContext(ctx, `
 		SELECT EXISTS (SELECT 1 FROM shares
-			WHERE campaign_id = ? AND site_id = ? AND vdate = ? AND capacity > 0)`, l.args()...).Scan(&ok)
+			WHERE campaign_id = ? AND site_id = ? AND vdate = ? AND capacity > 0)`, keyArgs(k)...).Scan(&ok)
 	if err != nil {
-		return fmt.Errorf("shares of site %d on %s: %w", l.siteID, l.date, err)
+		return fmt.Errorf("shares of site %d on %s: %w", k.SiteID, k.Date, err)
 	}
 	if !ok {
-		return vaxbook.Errorf(vaxbook.CodeStandbyClosed, "this site does not vaccinate on %s", l.date)
+		return vaxbook.Errorf(vaxbook.CodeStandbyClosed, "this site does not vaccinate on %s", k.Date)
 	}
 	return nil
 }
 
-// openList reads the list for a change inside the write transaction tx, first giving
-// it a leftover_doses row (with no dose) if it has none, so that the plan's counters
-// have a row to change.
-func openList(ctx context.Context, tx *sql.Tx, l standbyList) (vaxbook.StandbyList, error) {
-	if _, err := tx.ExecContext(ctx, `
-		INSERT INTO leftover_doses (campaign_id, site_id, vdate) VALUES (?, ?, ?)
-		ON CONFLICT (campaign_id, site_id, vdate) DO NOTHING`, l.args()...); err != nil {
-		return vaxbook.StandbyList{}, fmt.Errorf("doses row of site %d on %s: %w", l.siteID, l.date, err)
+// Standing reports whether the person holds a reservation in the campaign or an open
+// entry on day d.
+func (t standbyTx) Standing(ctx context.Context, campaignID int64, personKey string, d vaxbook.Date) (booked, onStandby bool, err error) {
+	err = t.tx.QueryRowContext(ctx, `
+		SELECT EXISTS (SELECT 1 FROM reservations WHERE campaign_id = ?1 AND person_key = ?2
+				AND status IN ('booked', 'confirmed', 'vaccinated')),
+			EXISTS (SELECT 1 FROM standby WHERE person_key = ?2 AND vdate = ?3 AND state IN ('waiting', 'offered'))`,
+		campaignID, personKey, d.String()).Scan(&booked, &onStandby)
+	if err != nil {
+		return false, false, fmt.Errorf("standing of %s: %w", personKey, err)
 	}
-	return readList(ctx, tx, l)
+	return booked, onStandby, nil
+}
+
+// LockList reads the list, first giving it a leftover_doses row (with no dose) if it
+// has none, so that a plan's counters have a row to change.
+func (t standbyTx) LockList(ctx context.Context, k vaxbook.StandbyKey) (vaxbook.StandbyList, error) {
+	if _, err := t.tx.ExecContext(ctx, `
+		INSERT INTO leftover_doses (campaign_id, site_id, vdate) VALUES (?, ?, ?)
+		ON CONFLICT (campaign_id, site_id, vdate) DO NOTHING`, keyArgs(k)...); err != nil {
+		return vaxbook.StandbyList{}, fmt.Errorf("doses row of site %d on %s: %w", k.SiteID, k.Date, err)
+	}
+	return readList(ctx, t.tx, k)
+}
+
+// Entry reads the entry with the id and its place in line.
+func (t standbyTx) Entry(ctx context.Context, id int64) (vaxbook.StandbyEntry, error) {
+	return readStandby(ctx, t.tx, id)
+}
+
+// InsertEntry inserts a waiting entry.
+func (t standbyTx) InsertEntry(ctx context.Context, e vaxbook.StandbyEntry) (int64, error) {
+	var id int64
+	err := t.tx.QueryRowContext(ctx, `
+		INSERT INTO standby (campaign_id, site_id, vdate, person_key, state, joined_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		keyArgs(e.Key(), e.PersonKey, string(e.State), e.JoinedAt.UnixMicro(), e.UpdatedAt.UnixMicro())...).Scan(&id)
+	if err != nil {
+		return 0, translateStandby(fmt.Errorf("join standby: %w", err))
+	}
+	return id, nil
+}
+
+// BookLeftover inserts the leftover reservation and its "booked" message. The partial
+// unique index refuses a person who holds a reservation (or was vaccinated) in the
+// campaign: one booking per person, leftover or not.
+func (t standbyTx) BookLeftover(ctx context.Context, r vaxbook.Reservation) (vaxbook.Reservation, error) {
+	err := t.tx.QueryRowContext(ctx, `
+		INSERT INTO reservations (campaign_id, person_key, site_id, vdate, second_date, grp, status,
+			created_at, updated_at, leftover)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1) RETURNING id`,
+		r.CampaignID, r.PersonKey, r.SiteID, r.Date.String(), dateArg(r.SecondDate), r.Group, string(r.Status),
+		r.CreatedAt.UnixMicro(), r.UpdatedAt.UnixMicro()).Scan(&r.ID)
+	if err != nil {
+		return r, translate(fmt.Errorf("insert leftover reservation: %w", err))
+	}
+	return r, enqueue(ctx, t.tx, vaxbook.KindBooked, r, "", r.CreatedAt)
 }
 
 // readList reads the list's doses (zero when none was ever released) and its open
 // entries, each with whether its person holds a reservation in the campaign.
-func readList(ctx context.Context, q querier, l standbyList) (vaxbook.StandbyList, error) {
+func readList(ctx context.Context, q querier, k vaxbook.StandbyKey) (vaxbook.StandbyList, error) {
 	var out vaxbook.StandbyList
 	var err error
-	if out.Doses, err = readDoses(ctx, q, l); err != nil {
+	if out.Doses, err = readDoses(ctx, q, k); err != nil {
 		return out, err
 	}
 	rows, err := q.QueryContext(ctx, `
@@ -122,15 +164,15 @@ func readList(ctx context.Context, q querier, l standbyList) (vaxbook.StandbyLis
 				AND r.status IN ('booked', 'confirmed', 'vaccinated'))
 		FROM standby s
 		WHERE s.campaign_id = ? AND s.site_id = ? AND s.vdate = ? AND s.state IN ('waiting', 'offered')
-		ORDER BY s.joined_at, s.id`, l.args()...)
+		ORDER BY s.joined_at, s.id`, keyArgs(k)...)
 	if err != nil {
-		return out, fmt.Errorf("standby list of site %d on %s: %w", l.siteID, l.date, err)
+		return out, fmt.Errorf("standby list of site %d on %s: %w", k.SiteID, k.Date, err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var c vaxbook.StandbyCandidate
 		if c.StandbyEntry, err = scanStandby(rows, &c.Booked); err != nil {
-			return out, fmt.Errorf("standby list of site %d on %s: %w", l.siteID, l.date, err)
+			return out, fmt.Errorf("standby list of site %d on %s: %w", k.SiteID, k.Date, err)
 		}
 		out.Open = append(out.Open, c)
 	}
@@ -138,53 +180,50 @@ func readList(ctx context.Context, q querier, l standbyList) (vaxbook.StandbyLis
 }
 
 // readDoses returns the list's leftover doses, zero when none was ever released.
-func readDoses(ctx context.Context, q querier, l standbyList) (vaxbook.LeftoverDoses, error) {
-	out := vaxbook.LeftoverDoses{CampaignID: l.campaignID, SiteID: l.siteID, Date: l.date}
+func readDoses(ctx context.Context, q querier, k vaxbook.StandbyKey) (vaxbook.LeftoverDoses, error) {
+	out := vaxbook.LeftoverDoses{CampaignID: k.CampaignID, SiteID: k.SiteID, Date: k.Date}
 	err := q.QueryRowContext(ctx, `
 		SELECT released, offered, accepted FROM leftover_doses
-		WHERE campaign_id = ? AND site_id = ? AND vdate = ?`, l.args()...).Scan(&out.Released, &out.Offered, &out.Accepted)
+		WHERE campaign_id = ? AND site_id = ? AND vdate = ?`, keyArgs(k)...).Scan(&out.Released, &out.Offered, &out.Accepted)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return out, fmt.Errorf("leftover doses of site %d on %s: %w", l.siteID, l.date, err)
+		return out, fmt.Errorf("leftover doses of site %d on %s: %w", k.SiteID, k.Date, err)
 	}
 	return out, nil
 }
 
-// apply writes plan p in tx: each move with the offer message it makes or withdraws,
-// then the change of the list's counters.
-func apply(ctx context.Context, tx *sql.Tx, p vaxbook.StandbyPlan) error {
+// Apply writes plan p: each move, the messages of the offers it makes and the
+// withdrawal of those of the offers it ends, then the change of the list's counters.
+func (t standbyTx) Apply(ctx context.Context, p vaxbook.StandbyPlan) error {
 	for _, m := range p.Moves {
 		e := m.Entry
 		var resv any
 		if e.ReservationID != 0 {
 			resv = e.ReservationID
 		}
-		if _, err := tx.ExecContext(ctx, `
+		if _, err := t.tx.ExecContext(ctx, `
 			UPDATE standby SET state = ?, updated_at = ?, offered_at = ?, expires_at = ?, reservation_id = ?
 			WHERE id = ?`,
 			string(e.State), timeArg(e.UpdatedAt), timeArg(e.OfferedAt), timeArg(e.ExpiresAt), resv, e.ID); err != nil {
 			return fmt.Errorf("standby entry %d to %s: %w", e.ID, e.State, err)
 		}
-		var err error
-		switch {
-		case m.Offers():
-			err = enqueueOffer(ctx, tx, e)
-		case m.EndsOffer():
-			err = withdrawOffers(ctx, tx, []int64{e.ID})
-		}
-		if err != nil {
+	}
+	for _, e := range p.NewOffers() {
+		if err := enqueueOffer(ctx, t.tx, e); err != nil {
 			return err
 		}
 	}
-	d, l := p.Doses, p.List.Doses
-	if d == (vaxbook.DoseChange{}) {
+	if err := withdrawOffers(ctx, t.tx, p.EndedOffers()); err != nil {
+		return err
+	}
+	if p.Doses == (vaxbook.DoseChange{}) {
 		return nil
 	}
-	_, err := tx.ExecContext(ctx, `
+	k := p.List.Doses.Key()
+	_, err := t.tx.ExecContext(ctx, `
 		UPDATE leftover_doses SET released = released + ?4, offered = offered + ?5, accepted = accepted + ?6
-		WHERE campaign_id = ?1 AND site_id = ?2 AND vdate = ?3`,
-		l.CampaignID, l.SiteID, l.Date.String(), d.Released, d.Offered, d.Accepted)
+		WHERE campaign_id = ?1 AND site_id = ?2 AND vdate = ?3`, keyArgs(k, p.Doses.Released, p.Doses.Offered, p.Doses.Accepted)...)
 	if err != nil {
-		return translate(fmt.Errorf("leftover doses of site %d on %s: %w", l.SiteID, l.Date, err))
+		return translate(fmt.Errorf("leftover doses of site %d on %s: %w", k.SiteID, k.Date, err))
 	}
 	return nil
 }
@@ -204,33 +243,27 @@ func enqueueOffer(ctx context.Context, tx *sql.Tx, e vaxbook.StandbyEntry) error
 	return nil
 }
 
-// settle settles the list in tx and returns whether that changed an entry.
-func settle(ctx context.Context, tx *sql.Tx, l standbyList, t vaxbook.StandbyTime) (bool, error) {
-	list, err := openList(ctx, tx, l)
-	if err != nil {
-		return false, err
-	}
-	p := list.Settle(t)
-	return p.Changed(), apply(ctx, tx, p)
-}
-
 // settleIfDue settles the list in a write transaction when a read shows that settling
 // would change it, so that the many reads of a quiet list never queue for the single
 // writer.
-func (s *Store) settleIfDue(ctx context.Context, l standbyList, t vaxbook.StandbyTime) error {
+func (s *Store) settleIfDue(ctx context.Context, k vaxbook.StandbyKey, t vaxbook.StandbyTime) error {
 	var due bool
 	err := s.inRead(ctx, func(tx *sql.Tx) error {
-		list, err := readList(ctx, tx, l)
+		list, err := readList(ctx, tx, k)
 		due = list.Settle(t).Changed()
 		return err
 	})
 	if err != nil || !due {
 		return err
 	}
-	return s.inWrite(ctx, func(tx *sql.Tx) error {
-		_, err := settle(ctx, tx, l, t)
-		return err
-	})
+	_, err = vaxbook.StandbySettle(ctx, s.inStandby, k, t)
+	return err
+}
+
+// inStandby runs fn in a write transaction: the standby changes of package vaxbook
+// run in it.
+func (s *Store) inStandby(ctx context.Context, fn func(vaxbook.StandbyTx) error) error {
+	return s.inWrite(ctx, func(tx *sql.Tx) error { return fn(standbyTx{tx}) })
 }
 
 // releaseLeftover gives the dose of a cancelled leftover reservation back to its
