@@ -32,6 +32,15 @@ type SiteQuery struct {
 	AfterID int64
 }
 
+// PageLimit returns how many sites the query asks for: its Limit, DefaultSearchLimit
+// when unset, and never more than MaxSearchLimit.
+func (q SiteQuery) PageLimit() int {
+	if q.Limit <= 0 {
+		return DefaultSearchLimit
+	}
+	return min(q.Limit, MaxSearchLimit)
+}
+
 // SiteAvailability is a site with the places a searcher can book per date.
 type SiteAvailability struct {
 	Site
