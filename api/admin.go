@@ -1,9 +1,6 @@
 package api
 
-import (
-	"net/http"
-	"time"
-)
+import "net/http"
 
 // adminQueue shows operators the waiting room: how many wait, how many are inside, the
 // rate set and measured, and whether admission is paused or held before an opening.
@@ -13,15 +10,7 @@ func (s *Server) adminQueue(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	out := map[string]any{
-		"issued": st.Issued, "head": st.Head, "waiting": st.Waiting, "active": st.Active,
-		"max_active": st.MaxActive, "rate": st.Rate, "measured_rate": st.Measured, "auto": st.Auto,
-		"paused": st.Paused, "held": st.Held,
-	}
-	if !st.NextOpening.IsZero() {
-		out["next_opening"] = st.NextOpening.Format(time.RFC3339)
-	}
-	s.writeJSON(w, http.StatusOK, out)
+	s.writeJSON(w, http.StatusOK, queueStatsView(st))
 }
 
 // adminRate sets the admission rate, or hands it to the controller with auto.

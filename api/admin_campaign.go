@@ -224,13 +224,9 @@ func (s *Server) writeFieldErrors(w http.ResponseWriter, r *http.Request, err er
 	for _, f := range fe.Fields {
 		out = append(out, fieldErrorJSON{f.Field, f.Reason, f.Message})
 	}
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	writeBody(w, map[string]any{
-		"type": "https://vaxbook.example/problems/" + string(fe.Code), "title": http.StatusText(status),
-		"status": status, "code": fe.Code, "detail": vaxbook.ErrorMessage(err), "errors": out,
-	})
+	p := newProblem(fe.Code, status, vaxbook.ErrorMessage(err))
+	p.Errors = out
+	s.writeProblem(w, p)
 }
 
 // campaignChanged makes an operator's change take effect here at once (the booking

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
-	"time"
 
 	"vaxbook"
 	"vaxbook/imports"
@@ -32,13 +31,9 @@ func (s *Server) adminImport(w http.ResponseWriter, r *http.Request) {
 		for _, l := range lines {
 			out = append(out, l.Error())
 		}
-		w.Header().Set("Content-Type", "application/problem+json")
-		w.WriteHeader(http.StatusUnprocessableEntity)
-		writeBody(w, map[string]any{
-			"type": "https://vaxbook.example/problems/invalid_input", "title": "Unprocessable Entity",
-			"status": http.StatusUnprocessableEntity, "code": vaxbook.CodeInvalidInput,
-			"detail": "the file has errors; nothing was applied", "errors": out,
-		})
+		p := newProblem(vaxbook.CodeInvalidInput, http.StatusUnprocessableEntity, "the file has errors; nothing was applied")
+		p.Errors = out
+		s.writeProblem(w, p)
 		return
 	}
 	if err != nil {
@@ -46,7 +41,7 @@ func (s *Server) adminImport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.audit(r, "import", string(kind))
-	s.writeJSON(w, http.StatusOK, map[string]any{"kind": kind, "applied": n})
+	s.writeJSON(w, http.StatusOK, importJSON{Kind: string(kind), Applied: n})
 }
 
 // adminStats answers the booking rates against the eligible population, per group,
@@ -75,7 +70,7 @@ func (s *Server) adminStats(w http.ResponseWriter, r *http.Request) {
 		}
 		return
 	}
-	s.writeJSON(w, http.StatusOK, rep)
+	s.writeJSON(w, http.StatusOK, statsView(rep))
 }
 
 // adminOutbox lists notifications by status (dead letters by default), so that an
@@ -90,15 +85,7 @@ func (s *Server) adminOutbox(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	out := []map[string]any{}
-	for _, m := range msgs {
-		out = append(out, map[string]any{
-			"id": m.ID, "kind": m.Kind, "reservation_id": m.ReservationID, "status": m.Status,
-			"attempts": m.Attempts, "last_error": m.LastError, "idempotency_key": m.IdempotencyKey,
-			"created_at": m.CreatedAt.Format(time.RFC3339), "next_attempt_at": m.NextAttemptAt.Format(time.RFC3339),
-		})
-	}
-	s.writeJSON(w, http.StatusOK, map[string]any{"messages": out})
+	s.writeJSON(w, http.StatusOK, outboxView(msgs))
 }
 
 // adminOutboxRetry puts a dead notification back in line.
@@ -113,7 +100,7 @@ func (s *Server) adminOutboxRetry(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.audit(r, "outbox_retry", strconv.FormatInt(id, 10))
-	s.writeJSON(w, http.StatusOK, map[string]any{"id": id, "status": vaxbook.OutboxPending})
+	s.writeJSON(w, http.StatusOK, outboxRetryJSON{ID: id, Status: string(vaxbook.OutboxPending)})
 }
 
 // audit records an operator action in the service log and in the persistent audit log. The action has already happened, so a failure to write

@@ -59,7 +59,7 @@ func (s *Server) adminPutStaff(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	st := vaxbook.Staff{SiteID: in.SiteID, Login: login, Name: in.Name, PasswordHash: hash, Role: vaxbook.RoleClinic}
-	out := map[string]any{"login": login, "site_id": in.SiteID, "totp": in.TOTP}
+	out := staffAccountJSON{Login: login, SiteID: in.SiteID, TOTP: in.TOTP}
 	if in.TOTP {
 		var key [20]byte
 		rand.Read(key[:])
@@ -68,8 +68,8 @@ func (s *Server) adminPutStaff(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		secret := base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(key[:])
-		out["totp_secret"] = secret
-		out["totp_uri"] = "otpauth://totp/vaxbook:" + url.PathEscape(login) + "?secret=" + secret + "&issuer=vaxbook"
+		out.TOTPSecret = secret
+		out.TOTPURI = "otpauth://totp/vaxbook:" + url.PathEscape(login) + "?secret=" + secret + "&issuer=vaxbook"
 	}
 	if err := s.store.PutStaff(r.Context(), st); err != nil {
 		s.writeError(w, r, err)
@@ -88,7 +88,7 @@ func (s *Server) adminPutStaff(w http.ResponseWriter, r *http.Request) {
 		}
 		s.audit(r, vaxbook.AuditRevokeStaff, login)
 	}
-	out["sessions_ended"] = reset
+	out.SessionsEnded = reset
 	s.writeJSON(w, http.StatusOK, out)
 }
 

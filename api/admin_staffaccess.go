@@ -43,9 +43,9 @@ func (s *Server) setStaffAccess(w http.ResponseWriter, r *http.Request, disabled
 		return
 	}
 	s.audit(r, action, login)
-	s.writeJSON(w, http.StatusOK, map[string]any{
-		"login": st.Login, "site_id": st.SiteID, "disabled": a.Disabled,
-		"sessions_revoked_at": a.RevokedAt.Format(time.RFC3339Nano),
+	s.writeJSON(w, http.StatusOK, staffAccessJSON{
+		Login: st.Login, SiteID: st.SiteID, Disabled: a.Disabled,
+		SessionsRevokedAt: a.RevokedAt.Format(time.RFC3339Nano),
 	})
 }
 

@@ -17,7 +17,7 @@ func (s *Server) listCampaigns(w http.ResponseWriter, r *http.Request) {
 	for _, c := range cs {
 		out = append(out, campaignView(c))
 	}
-	s.writeJSON(w, http.StatusOK, map[string]any{"campaigns": out})
+	s.writeJSON(w, http.StatusOK, campaignsJSON{Campaigns: out})
 }
 
 func (s *Server) getCampaign(w http.ResponseWriter, r *http.Request) {
@@ -84,7 +84,7 @@ func (s *Server) searchSites(w http.ResponseWriter, r *http.Request) {
 		}
 		out = append(out, v)
 	}
-	s.writeJSON(w, http.StatusOK, map[string]any{"sites": out})
+	s.writeJSON(w, http.StatusOK, sitesJSON{Sites: out})
 }
 
 // siteQuery parses the search parameters, refusing malformed ones.

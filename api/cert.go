@@ -16,7 +16,7 @@ func (s *Server) certChallenge(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	s.writeJSON(w, http.StatusOK, map[string]string{"challenge": ch.Value, "expires_at": ch.ExpiresAt.Format(time.RFC3339)})
+	s.writeJSON(w, http.StatusOK, challengeJSON{Challenge: ch.Value, ExpiresAt: ch.ExpiresAt.Format(time.RFC3339)})
 }
 
 // certVerify checks the signature over the challenge, the certificate's chain, dates,

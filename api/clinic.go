@@ -81,8 +81,8 @@ func (s *Server) clinicLogin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.setStaffCookie(w, signStaff(s.staffKey, c), int(staffTTL/time.Second))
-	s.writeJSON(w, http.StatusOK, map[string]any{
-		"staff_id": st.ID, "site_id": st.SiteID, "name": st.Name, "expires_at": c.Expires.Format(time.RFC3339),
+	s.writeJSON(w, http.StatusOK, staffLoginJSON{
+		StaffID: st.ID, SiteID: st.SiteID, Name: st.Name, ExpiresAt: c.Expires.Format(time.RFC3339),
 	})
 }
 
@@ -158,12 +158,5 @@ func (s *Server) adminAudit(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	out := make([]map[string]any, 0, len(entries))
-	for _, e := range entries {
-		out = append(out, map[string]any{
-			"id": e.ID, "at": e.At.Format(time.RFC3339), "actor": e.Actor, "action": e.Action,
-			"site_id": e.SiteID, "detail": e.Detail,
-		})
-	}
-	s.writeJSON(w, http.StatusOK, map[string]any{"entries": out})
+	s.writeJSON(w, http.StatusOK, auditView(entries))
 }

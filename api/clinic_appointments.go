@@ -71,11 +71,12 @@ func (s *Server) clinicAppointments(w http.ResponseWriter, r *http.Request, c st
 	for _, a := range list {
 		out = append(out, toAppointmentJSON(a))
 	}
-	body := map[string]any{"site_id": c.SiteID, "date": d.String(), "appointments": out}
+	body := appointmentsJSON{SiteID: c.SiteID, Date: d.String(), Appointments: out}
 	// The site's name and address let the board say whose list it is; a failed look-up
 	// only leaves them out.
 	if site, err := s.store.Site(r.Context(), c.SiteID); err == nil {
-		body["site"] = siteView(site)
+		v := siteView(site)
+		body.Site = &v
 	}
 	s.writeJSON(w, http.StatusOK, body)
 }
@@ -134,5 +135,5 @@ func (s *Server) clinicAttendance(w http.ResponseWriter, r *http.Request, c staf
 		s.writeError(w, r, err)
 		return
 	}
-	s.writeJSON(w, http.StatusOK, map[string]any{"id": res.ID, "status": res.Status, "date": res.Date.String()})
+	s.writeJSON(w, http.StatusOK, attendanceJSON{ID: res.ID, Status: string(res.Status), Date: res.Date.String()})
 }

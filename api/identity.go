@@ -43,7 +43,7 @@ func (s *Server) phoneStart(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	s.writeJSON(w, http.StatusOK, map[string]string{"phone": ch.Phone, "expires_at": ch.ExpiresAt.Format(time.RFC3339)})
+	s.writeJSON(w, http.StatusOK, phoneSentJSON{Phone: ch.Phone, ExpiresAt: ch.ExpiresAt.Format(time.RFC3339)})
 }
 
 // phoneConfirm checks the one-time code and signs the verified person in.

@@ -29,7 +29,7 @@ func (s *Server) methods(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Cache-Control", "max-age=1")
-	s.writeJSON(w, http.StatusOK, map[string]any{"methods": lights})
+	s.writeJSON(w, http.StatusOK, lightsJSON{Methods: lights})
 }
 
 func (s *Server) lights(r *http.Request) ([]congestion.Light, error) {

@@ -53,6 +53,17 @@ type Problem struct {
 	Detail  string `json:"detail"`
 	Code    string `json:"code"`
 	RetryAt string `json:"retry_at,omitempty"`
+	// Errors lists what is at fault when there is more than one thing: the fields of
+	// a form ([]fieldErrorJSON) or the lines of an imported file ([]string).
+	Errors any `json:"errors,omitempty"`
+}
+
+// problemTypeBase prefixes a problem's code to make its type URI.
+const problemTypeBase = "https://vaxbook.example/problems/"
+
+// newProblem returns the problem document of code answered with status.
+func newProblem(code vaxbook.Code, status int, detail string) Problem {
+	return Problem{Type: problemTypeBase + string(code), Title: http.StatusText(status), Status: status, Detail: detail, Code: string(code)}
 }
 
 // writeError sends err as problem+json. Internal errors are logged once here, with the
@@ -66,13 +77,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if status >= 500 {
 		s.log.Error("request failed", "method", r.Method, "route", r.Pattern, "err", err)
 	}
-	p := Problem{
-		Type:   "https://vaxbook.example/problems/" + string(code),
-		Title:  http.StatusText(status),
-		Status: status,
-		Detail: vaxbook.ErrorMessage(err),
-		Code:   string(code),
-	}
+	p := newProblem(code, status, vaxbook.ErrorMessage(err))
 	var e *vaxbook.Error
 	if asError(err, &e) && !e.RetryAt.IsZero() {
 		p.RetryAt = e.RetryAt.Format(time.RFC3339)
@@ -81,17 +86,18 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		// A dependency is down (a database restart): come back in a moment.
 		w.Header().Set("Retry-After", "2")
 	}
+	s.writeProblem(w, p)
+}
+
+// writeProblem sends p as application/problem+json with its status. Every refusal of
+// the API goes out through here.
+func (s *Server) writeProblem(w http.ResponseWriter, p Problem) {
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
+	w.WriteHeader(p.Status)
 	if err := json.NewEncoder(w).Encode(p); err != nil {
 		s.log.Debug("write problem", "err", err)
 	}
-}
-
-// writeBody encodes v as the body of an answer whose header is already written.
-func writeBody(w http.ResponseWriter, v any) {
-	json.NewEncoder(w).Encode(v)
 }
 
 // writeJSON sends v as JSON with status.

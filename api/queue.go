@@ -47,7 +47,7 @@ func (s *Server) queueJoin(w http.ResponseWriter, r *http.Request) {
 	s.setToken(w, deviceCookie, res.Device, signin.DeviceTTL)
 	if res.Ticket == "" {
 		w.Header().Set("Retry-After", retryAfter(res.RetryAt, now))
-		s.writeJSON(w, http.StatusAccepted, map[string]any{"joined": false, "confirm_at": res.RetryAt.Format(time.RFC3339Nano)})
+		s.writeJSON(w, http.StatusAccepted, queueNotedJSON{Joined: false, ConfirmAt: res.RetryAt.Format(time.RFC3339Nano)})
 		return
 	}
 	s.setToken(w, ticketCookie, res.Ticket, 12*time.Hour)
@@ -57,7 +57,8 @@ func (s *Server) queueJoin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	out := statusView(st)
-	out["joined"], out["kept"] = true, res.Kept
+	joined, kept := true, res.Kept
+	out.Joined, out.Kept = &joined, &kept
 	s.writeJSON(w, http.StatusOK, out)
 }
 
@@ -80,7 +81,7 @@ func (s *Server) queueClaim(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.setToken(w, passCookie, pass, 10*time.Minute)
-	s.writeJSON(w, http.StatusOK, map[string]any{"admitted": true})
+	s.writeJSON(w, http.StatusOK, claimJSON{Admitted: true})
 }
 
 // queueOpenings publishes the recorded openings with their seeds, so that anyone can
@@ -91,27 +92,7 @@ func (s *Server) queueOpenings(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	out := []map[string]any{}
-	for _, o := range st.Openings {
-		out = append(out, map[string]any{"at": o.At.Format(time.RFC3339), "lo": o.Lo, "hi": o.Hi, "seed": o.Seed})
-	}
-	s.writeJSON(w, http.StatusOK, map[string]any{"openings": out})
-}
-
-func statusView(st queue.Status) map[string]any {
-	v := map[string]any{
-		"position": st.Position, "waiting": st.Waiting, "admitted": st.Admitted,
-		"wait_min_s": int(st.WaitMin.Seconds()), "wait_max_s": int(st.WaitMax.Seconds() + 0.999),
-		"rate": st.Rate, "paused": st.Paused, "pre_opening": st.PreOpening,
-		"poll_after_s": st.PollAfter.Seconds(),
-	}
-	if !st.ClaimBy.IsZero() {
-		v["claim_by"] = st.ClaimBy.Format(time.RFC3339)
-	}
-	if !st.OpensAt.IsZero() {
-		v["opens_at"] = st.OpensAt.Format(time.RFC3339)
-	}
-	return v
+	s.writeJSON(w, http.StatusOK, openingsView(st))
 }
 
 // retryAfter renders the seconds from now to at, at least 1.

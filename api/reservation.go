@@ -31,12 +31,12 @@ func (s *Server) me(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	out := map[string]any{"eligibility": eligibilityView(e, s.clock.Now()), "reservation": nil}
+	out := meJSON{Eligibility: eligibilityView(e, s.clock.Now())}
 	rv, err := s.booking.Reservation(r.Context(), res, id)
 	switch vaxbook.ErrorCode(err) {
 	case "":
 		v := s.withSite(r, rv)
-		out["reservation"] = &v
+		out.Reservation = &v
 	case vaxbook.CodeNoReservation:
 	default:
 		s.writeError(w, r, err)

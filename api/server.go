@@ -287,7 +287,7 @@ func securityHeaders(next http.Handler, behindTLS bool) http.Handler {
 }
 
 func (s *Server) health(w http.ResponseWriter, r *http.Request) {
-	s.writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	s.writeJSON(w, http.StatusOK, healthJSON{Status: "ok"})
 }
 
 // serveMetrics serves the Prometheus metrics, or 404 when none are configured.

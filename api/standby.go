@@ -74,15 +74,15 @@ func (s *Server) asStandbyResident(next standbyAction) http.HandlerFunc {
 // device's clock.
 func (s *Server) standbyMine(w http.ResponseWriter, r *http.Request, res vaxbook.Resident, id int64) {
 	now := s.clock.Now()
-	out := map[string]any{
-		"date": vaxbook.DateOf(now).String(), "now": now.Format(time.RFC3339),
-		"offer_window_seconds": int(s.standby.OfferWindow() / time.Second), "entry": nil,
+	out := myStandbyJSON{
+		Date: vaxbook.DateOf(now).String(), Now: now.Format(time.RFC3339),
+		OfferWindowSeconds: int(s.standby.OfferWindow() / time.Second),
 	}
 	e, err := s.standby.Mine(r.Context(), res, id)
 	switch vaxbook.ErrorCode(err) {
 	case "":
 		v := s.standbyView(r, e)
-		out["entry"] = &v
+		out.Entry = &v
 	case vaxbook.CodeNotFound:
 	default:
 		s.writeError(w, r, err)
@@ -172,7 +172,7 @@ func (s *Server) standbySites(w http.ResponseWriter, r *http.Request) {
 	for _, st := range found {
 		out = append(out, standbySiteJSON{siteJSON: siteView(st.Site), Waiting: st.Waiting, Free: max(st.Free, 0)})
 	}
-	s.writeJSON(w, http.StatusOK, map[string]any{"date": s.standby.Today().String(), "sites": out})
+	s.writeJSON(w, http.StatusOK, standbySitesJSON{Date: s.standby.Today().String(), Sites: out})
 }
 
 // standbyLineJSON is a clinic's view of one person in its line: what its appointment
@@ -184,16 +184,6 @@ type standbyLineJSON struct {
 	Birth     string `json:"birth"`
 	JoinedAt  string `json:"joined_at"`
 	ExpiresAt string `json:"expires_at,omitempty"`
-}
-
-// dosesJSON renders the site's leftover doses of the day and the length of its line.
-func dosesJSON(l vaxbook.StandbyLine) map[string]any {
-	d := l.Doses
-	return map[string]any{
-		"campaign_id": d.CampaignID, "site_id": d.SiteID, "date": d.Date.String(),
-		"released": d.Released, "offered": d.Offered, "accepted": d.Accepted, "free": d.Free(),
-		"waiting": l.Waiting(),
-	}
 }
 
 // clinicCampaign reads the optional campaign_id query parameter of the clinic's
@@ -229,7 +219,7 @@ func (s *Server) clinicStandby(w http.ResponseWriter, r *http.Request, c staffCl
 		s.writeError(w, r, err)
 		return
 	}
-	out := dosesJSON(l)
+	out := clinicStandbyJSON{leftoverDosesJSON: dosesView(l)}
 	entries := make([]standbyLineJSON, 0, len(l.Entries))
 	for _, e := range l.Entries {
 		v := standbyLineJSON{Position: e.Position, State: string(e.State), Name: e.PersonName, Birth: e.Birth.String(),
@@ -239,7 +229,7 @@ func (s *Server) clinicStandby(w http.ResponseWriter, r *http.Request, c staffCl
 		}
 		entries = append(entries, v)
 	}
-	out["entries"] = entries
+	out.Entries = entries
 	s.writeJSON(w, http.StatusOK, out)
 }
 
@@ -278,5 +268,5 @@ func (s *Server) clinicLeftover(w http.ResponseWriter, r *http.Request, c staffC
 		s.writeError(w, r, err)
 		return
 	}
-	s.writeJSON(w, http.StatusCreated, dosesJSON(l))
+	s.writeJSON(w, http.StatusCreated, dosesView(l))
 }

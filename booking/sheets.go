@@ -113,6 +113,19 @@ func (s *Sheets) Search(q vaxbook.SiteQuery, vaccinationFrom, vaccinationTo vaxb
 	return nil, false
 }
 
+// Want asks Run to load the campaigns' copies at its next tick rather than at their
+// first search, so that an instance started before an opening meets it with its copies
+// ready.
+func (s *Sheets) Want(campaignIDs ...int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, id := range campaignIDs {
+		if _, ok := s.loaded[id]; !ok {
+			s.wanted[id] = true
+		}
+	}
+}
+
 // Forget drops the campaign's copy (an operator changed its capacity or sites); its
 // searches go to the store until Run has loaded it again.
 func (s *Sheets) Forget(campaignID int64) {

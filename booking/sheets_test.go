@@ -90,7 +90,15 @@ func TestSheetsFollowTheStore(t *testing.T) {
 			t.Fatal("a search answered before any copy was loaded")
 		}
 		step(now)
-		same("loaded")
+		same("loaded after the first search asked for it")
+		other := booking.NewSheets(s, booking.SheetsConfig{}, nil)
+		other.Want(c.ID)
+		if err := other.Step(t.Context(), now); err != nil {
+			t.Fatal(err)
+		}
+		if _, ok := other.Search(q, c.VaccinationFrom, c.VaccinationTo); !ok {
+			t.Error("a copy asked for by Want was not loaded at the next tick")
+		}
 
 		r := book(t, s, c, 1, 5)
 		book(t, s, c, 2, 5)
