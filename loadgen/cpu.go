@@ -48,7 +48,7 @@ func startCPU(ctx context.Context, c *client, servers []string, token, database,
 		m.dev0, m.devOK = r.cpuS, err == nil
 	}
 	if database != "" {
-		m.db = startDB(ctx, database)
+		m.db = startDB(ctx, database, servers)
 	}
 	m.loadgen0, m.loadgenOK = ownCPU()
 	return m

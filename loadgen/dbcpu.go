@@ -4,7 +4,10 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"net"
+	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -24,6 +27,16 @@ type DB struct {
 	// CPUS is the cluster's CPU seconds during the run (0 in server or unmeasured).
 	CPUS         float64 `json:"cpu_s"`
 	MSPerBooking float64 `json:"db_cpu_ms_per_booking"`
+	// ServerBackendsMSPerBooking is the CPU of only the backends serving the
+	// servers' own connections (found through /proc when the servers run on this
+	// machine, by their connections' ports), per booking: on a cluster that other
+	// work shares, the figure that is this run's. It leaves out the cluster's shared
+	// processes (WAL writer, checkpointer) and backends that exited during the run;
+	// ServerBackendsLost counts those.
+	ServerBackendsS            float64 `json:"server_backends_cpu_s,omitempty"`
+	ServerBackendsMSPerBooking float64 `json:"server_backends_ms_per_booking,omitempty"`
+	ServerBackends             int     `json:"server_backends,omitempty"`
+	ServerBackendsLost         int     `json:"server_backends_lost,omitempty"`
 	// TransactionsPerBooking are the commits and rollbacks in the server's database
 	// (pg_stat_database) per booking; PostgreSQL publishes them within about a second,
 	// so the last second of the run may be missing.
@@ -48,6 +61,11 @@ type dbMeter struct {
 	xactOK     bool
 	stmts0     map[string]int64
 	note       []string
+	// The servers' processes on this machine, the database's port, and their
+	// backends' CPU ticks at the start.
+	serverPIDs []int
+	dbPort     int
+	backends0  map[int]uint64
 }
 
 func isPostgres(database string) bool {
@@ -56,7 +74,7 @@ func isPostgres(database string) bool {
 
 // startDB reads the database's counters before the run. It never fails the run: what
 // it cannot read is left out of the result with a note.
-func startDB(ctx context.Context, database string) *dbMeter {
+func startDB(ctx context.Context, database string, servers []string) *dbMeter {
 	m := &dbMeter{database: database, postgres: isPostgres(database)}
 	if !m.postgres {
 		return m
@@ -82,12 +100,63 @@ func startDB(ctx context.Context, database string) *dbMeter {
 			m.notef("cluster CPU: %v", err)
 		}
 	}
+	if m.cpuOK {
+		m.startBackends(conn, servers)
+	}
 	m.xact0, m.xactOK = transactions(ctx, conn)
 	m.stmts0 = statements(ctx, conn)
 	if m.stmts0 == nil {
 		m.notef("pg_stat_statements is not available (it needs shared_preload_libraries and CREATE EXTENSION); no statement counts")
 	}
 	return m
+}
+
+// startBackends finds the servers' processes (those on this machine) and reads the
+// CPU of the backends serving them.
+func (m *dbMeter) startBackends(conn *pgx.Conn, servers []string) {
+	m.dbPort = int(conn.Config().Port)
+	for _, base := range servers {
+		u, err := url.Parse(base)
+		if err != nil {
+			continue
+		}
+		ip := net.ParseIP(u.Hostname())
+		port, _ := strconv.Atoi(u.Port())
+		if ip == nil || !ip.IsLoopback() || port == 0 {
+			m.notef("server %s is not on this machine's loopback: its backends are not told apart", base)
+			m.serverPIDs = nil
+			return
+		}
+		pid, err := listenerPID("/proc", port)
+		if err != nil {
+			m.notef("server %s: %v", base, err)
+			m.serverPIDs = nil
+			return
+		}
+		m.serverPIDs = append(m.serverPIDs, pid)
+	}
+	ticks, err := m.serverBackends()
+	if err != nil {
+		m.notef("servers' backends: %v", err)
+		m.serverPIDs = nil
+		return
+	}
+	m.backends0 = ticks
+}
+
+// serverBackends reads the CPU ticks of every backend serving a server's connection.
+func (m *dbMeter) serverBackends() (map[int]uint64, error) {
+	ports := map[int]bool{}
+	for _, pid := range m.serverPIDs {
+		ps, err := clientPorts("/proc", pid, m.dbPort)
+		if err != nil {
+			return nil, err
+		}
+		for p := range ps {
+			ports[p] = true
+		}
+	}
+	return backendTicks("/proc", m.postmaster, ports)
 }
 
 func (m *dbMeter) notef(format string, args ...any) {
@@ -113,6 +182,24 @@ func (m *dbMeter) stop(ctx context.Context, booked int64) *DB {
 			out.MSPerBooking = per(out.CPUS * 1000)
 		} else {
 			m.notef("cluster CPU after the run: %v", err)
+		}
+	}
+	if len(m.serverPIDs) > 0 {
+		if after, err := m.serverBackends(); err != nil {
+			m.notef("servers' backends after the run: %v", err)
+		} else {
+			var ticks uint64
+			for pid, t := range after {
+				ticks += t - min(t, m.backends0[pid])
+			}
+			for pid := range m.backends0 {
+				if _, ok := after[pid]; !ok {
+					out.ServerBackendsLost++
+				}
+			}
+			out.ServerBackends = len(after)
+			out.ServerBackendsS = round(float64(ticks) / userHZ)
+			out.ServerBackendsMSPerBooking = per(out.ServerBackendsS * 1000)
 		}
 	}
 	conn, err := pgx.Connect(ctx, m.database)

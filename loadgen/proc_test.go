@@ -4,8 +4,11 @@ import (
 	"context"
 	"errors"
 	"io/fs"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"testing"
 	"time"
@@ -38,7 +41,7 @@ func TestParseProcStatCountsFieldsFromTheLastParenthesis(t *testing.T) {
 func TestClusterCPUKeepsTheCPUOfBackendsThatExited(t *testing.T) {
 	url := pgtest.URL(t)
 	ctx := context.Background()
-	m := startDB(ctx, url)
+	m := startDB(ctx, url, nil)
 	if !m.cpuOK {
 		t.Skipf("PostgreSQL's processes are not readable here: %v", m.note)
 	}
@@ -98,8 +101,68 @@ func TestClusterCPUKeepsTheCPUOfBackendsThatExited(t *testing.T) {
 }
 
 func TestSQLiteRunsInTheServer(t *testing.T) {
-	db := startDB(context.Background(), filepath.Join(t.TempDir(), "x.db")).stop(context.Background(), 10)
+	db := startDB(context.Background(), filepath.Join(t.TempDir(), "x.db"), nil).stop(context.Background(), 10)
 	if db.Method != dbMethodInServer || db.MSPerBooking != 0 {
 		t.Errorf("SQLite: %+v, want the in-server method and 0", db)
+	}
+}
+
+// TestServerBackendsAreTheServersConnectionsOnly plays the server in this test
+// process: it listens (an HTTP server) and holds a connection to the real PostgreSQL
+// that does work; the meter finds this process by its listening port, and counts that
+// connection's backend, not the cluster's other backends.
+func TestServerBackendsAreTheServersConnectionsOnly(t *testing.T) {
+	url := pgtest.URL(t)
+	ctx := context.Background()
+	srv := httptest.NewServer(http.NotFoundHandler())
+	defer srv.Close()
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	m := startDB(ctx, url, []string{srv.URL})
+	if !m.cpuOK {
+		t.Skipf("PostgreSQL's processes are not readable here: %v", m.note)
+	}
+	if !slices.Equal(m.serverPIDs, []int{os.Getpid()}) {
+		t.Fatalf("server processes %v, want this test's %d (notes: %v)", m.serverPIDs, os.Getpid(), m.note)
+	}
+	var pid int
+	if err := conn.QueryRow(ctx, "SELECT pg_backend_pid()").Scan(&pid); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := m.backends0[pid]; !ok {
+		t.Fatalf("backend %d of the server's connection not found among %v", pid, m.backends0)
+	}
+	before := m.backends0[pid]
+	var sum float64
+	if err := conn.QueryRow(ctx, "SELECT sum(sqrt(g)) FROM generate_series(1, 3000000) g").Scan(&sum); err != nil {
+		t.Fatal(err)
+	}
+	s, err := readProcStat("/proc", pid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	spent := float64(s.utime+s.stime-before) / userHZ
+	db := m.stop(ctx, 1)
+	if db.ServerBackends < 1 || db.ServerBackendsS < spent {
+		t.Errorf("server backends %d using %.2f s, want at least 1 using the %.2f s of the query", db.ServerBackends, db.ServerBackendsS, spent)
+	}
+	if db.CPUS < db.ServerBackendsS {
+		t.Errorf("the cluster (%.2f s) used less than some of its backends (%.2f s)", db.CPUS, db.ServerBackendsS)
+	}
+}
+
+func TestParseTCPLineAndBackendTitle(t *testing.T) {
+	s, ok := parseTCPLine("   1: 0100007F:1F90 0100007F:1538 01 00000000:00000000 00:00000000 00000000     0        0 123456 1 0000000000000000 20 4 30 10 -1")
+	if !ok || s.localPort != 8080 || s.remotePort != 5432 || s.listening || s.inode != 123456 {
+		t.Errorf("parsed %+v", s)
+	}
+	if p, ok := backendPort([]byte("postgres: 15/main: postgres test 127.0.0.1(45678) idle\x00")); !ok || p != 45678 {
+		t.Errorf("backend port %d %v, want 45678", p, ok)
+	}
+	if _, ok := backendPort([]byte("postgres: 15/main: walwriter ")); ok {
+		t.Error("the WAL writer was taken for a client backend")
 	}
 }

@@ -27,6 +27,9 @@ func (r Result) WriteSummary(w io.Writer) error {
 		}
 		fmt.Fprintf(&b, ", total %.2f\n", c.TotalMSPerBooking)
 		if c.DB != nil {
+			if c.DB.ServerBackends > 0 {
+				fmt.Fprintf(&b, "database, only the %d backends of the servers' connections: %.2f ms per booking\n", c.DB.ServerBackends, c.DB.ServerBackendsMSPerBooking)
+			}
 			if c.DB.TransactionsPerBooking > 0 {
 				fmt.Fprintf(&b, "database transactions per booking: %.2f\n", c.DB.TransactionsPerBooking)
 			}
