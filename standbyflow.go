@@ -32,7 +32,7 @@ type StandbyTx interface {
 	// transaction that locks it) and then reads it, first giving it dose counters
 	// with none released if it has none.
 	LockList(ctx context.Context, k StandbyKey) (StandbyList, error)
-	// Entry reads the entry with the id and its place in line, or CodeNotFound.
+	// Entry reads the entry with the id (without its Position), or CodeNotFound.
 	Entry(ctx context.Context, id int64) (StandbyEntry, error)
 	// InsertEntry inserts e as it is (waiting) and returns its ID; CodeOnStandby if
 	// the person holds another open entry that day.
@@ -93,10 +93,11 @@ func StandbyJoin(ctx context.Context, run StandbyRun, e StandbyEntry, t StandbyT
 		if e.ID, err = tx.InsertEntry(ctx, e); err != nil {
 			return StandbyEntry{}, err
 		}
-		if err := tx.Apply(ctx, list.Join(e, t)); err != nil {
+		p := list.Join(e, t)
+		if err := tx.Apply(ctx, p); err != nil {
 			return StandbyEntry{}, err
 		}
-		return tx.Entry(ctx, e.ID)
+		return placed(ctx, tx, e.ID, p.List)
 	})
 }
 
@@ -132,7 +133,18 @@ func standbyEnd(ctx context.Context, tx StandbyTx, personKey string, entryID int
 	if err := tx.Apply(ctx, p); err != nil {
 		return StandbyEntry{}, err
 	}
-	return tx.Entry(ctx, entryID)
+	return placed(ctx, tx, entryID, p.List)
+}
+
+// placed reads the entry with the id as written, with its place in list, the list as
+// the transaction left it.
+func placed(ctx context.Context, tx StandbyTx, id int64, list StandbyList) (StandbyEntry, error) {
+	e, err := tx.Entry(ctx, id)
+	if err != nil {
+		return StandbyEntry{}, err
+	}
+	e.Position = list.Position(e)
+	return e, nil
 }
 
 // lockEntry locks and reads the list of the person's entry, then reads the entry again
@@ -199,17 +211,33 @@ func StandbyRelease(ctx context.Context, run StandbyRun, k StandbyKey, t Standby
 	})
 }
 
-// StandbySettle settles the list at t.Now (StandbyList.Settle) and reports whether
-// that changed an entry.
-func StandbySettle(ctx context.Context, run StandbyRun, k StandbyKey, t StandbyTime) (bool, error) {
-	return inStandby(ctx, run, func(tx StandbyTx) (bool, error) {
+// StandbySettle settles the list at t.Now (StandbyList.Settle) and returns the plan it
+// wrote: its List is the list as settled.
+func StandbySettle(ctx context.Context, run StandbyRun, k StandbyKey, t StandbyTime) (StandbyPlan, error) {
+	return inStandby(ctx, run, func(tx StandbyTx) (StandbyPlan, error) {
 		list, err := tx.LockList(ctx, k)
 		if err != nil {
-			return false, err
+			return StandbyPlan{}, err
 		}
 		p := list.Settle(t)
-		return p.Changed(), tx.Apply(ctx, p)
+		if err := tx.Apply(ctx, p); err != nil {
+			return StandbyPlan{}, err
+		}
+		return p, nil
 	})
+}
+
+// StandbySettled returns the list of key k settled at t: read returns it as it is
+// (from one snapshot, taking no lock), and only when settling would change it is it
+// settled in a transaction of run. The many reads of a quiet list thus never wait on
+// a lock or a writer.
+func StandbySettled(ctx context.Context, read func() (StandbyList, error), run StandbyRun, k StandbyKey, t StandbyTime) (StandbyList, error) {
+	list, err := read()
+	if err != nil || !list.Settle(t).Changed() {
+		return list, err
+	}
+	p, err := StandbySettle(ctx, run, k, t)
+	return p.List, err
 }
 
 // StandbySweep settles each list of due in a transaction of its own and returns how
@@ -217,11 +245,11 @@ func StandbySettle(ctx context.Context, run StandbyRun, k StandbyKey, t StandbyT
 func StandbySweep(ctx context.Context, run StandbyRun, due []StandbyKey, t StandbyTime) (int, error) {
 	n := 0
 	for _, k := range due {
-		changed, err := StandbySettle(ctx, run, k, t)
+		p, err := StandbySettle(ctx, run, k, t)
 		if err != nil {
 			return n, err
 		}
-		if changed {
+		if p.Changed() {
 			n++
 		}
 	}

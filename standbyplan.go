@@ -210,6 +210,28 @@ func (e StandbyEntry) Accept(reservationID int64, t StandbyTime) StandbyPlan {
 	return p.done()
 }
 
+// Position returns e's place in the list's line: 1 for the next to be offered a dose,
+// and one more for each entry waiting on the list that joined before it (the id
+// breaking ties); 0 unless e is waiting.
+func (l StandbyList) Position(e StandbyEntry) int {
+	if e.State != StandbyWaiting {
+		return 0
+	}
+	n := 1
+	for _, c := range l.Open {
+		if c.State == StandbyWaiting && servedBefore(c.StandbyEntry, e) {
+			n++
+		}
+	}
+	return n
+}
+
+// servedBefore reports whether a comes before b in a list's serving order: by the time
+// they joined, then by id.
+func servedBefore(a, b StandbyEntry) bool {
+	return cmp.Or(a.JoinedAt.Compare(b.JoinedAt), cmp.Compare(a.ID, b.ID)) < 0
+}
+
 // NumberLine sets the Position of the waiting entries of a line read in serving
 // order: 1 for the first waiting, and so on; other entries keep 0.
 func NumberLine(entries []StandbyListEntry) {

@@ -34,10 +34,12 @@ func (s *Store) StandbyEntryOf(ctx context.Context, personKey string, d vaxbook.
 	if err != nil {
 		return e, dbError(err, "standby entry")
 	}
-	if err := s.settleIfDue(ctx, e.Key(), t); err != nil {
+	list, err := s.settled(ctx, e.Key(), t)
+	if err != nil {
 		return e, err
 	}
 	e, err = readStandby(ctx, s.pool, id)
+	e.Position = list.Position(e)
 	return e, dbError(err, "standby entry")
 }
 
@@ -68,7 +70,7 @@ func (s *Store) RecordLeftover(ctx context.Context, campaignID, siteID int64, d 
 // line in order, with what the clinic sees of each person, from one snapshot.
 func (s *Store) StandbyLine(ctx context.Context, campaignID, siteID int64, d vaxbook.Date, t vaxbook.StandbyTime) (vaxbook.StandbyLine, error) {
 	k := vaxbook.StandbyKey{CampaignID: campaignID, SiteID: siteID, Date: d}
-	if err := s.settleIfDue(ctx, k, t); err != nil {
+	if _, err := s.settled(ctx, k, t); err != nil {
 		return vaxbook.StandbyLine{}, err
 	}
 	out := vaxbook.StandbyLine{Doses: vaxbook.LeftoverDoses{CampaignID: campaignID, SiteID: siteID, Date: d}}

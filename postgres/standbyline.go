@@ -19,17 +19,12 @@ import (
 // while lists of different sites never wait on each other. A booking elsewhere takes no
 // list lock; the one-reservation index decides between it and an acceptance.
 
-const standbyColumns = `s.id, s.campaign_id, s.site_id, s.vdate, s.person_key, s.state, s.joined_at,
-	s.updated_at, s.offered_at, s.expires_at, s.reservation_id`
-
-// standbyPosition is the place in line of a waiting entry s: the waiting entries of its
-// list that joined before it, and itself.
-const standbyPosition = `CASE WHEN s.state = 'waiting' THEN (SELECT count(*)::int FROM standby w
-	WHERE w.campaign_id = s.campaign_id AND w.site_id = s.site_id AND w.vdate = s.vdate
-		AND w.state = 'waiting' AND (w.joined_at, w.id) <= (s.joined_at, s.id)) ELSE 0 END`
-
 // onStandbyIndex is the partial unique index of one open entry per person and day.
 const onStandbyIndex = "standby_one_open"
+
+// standbyColumns are an entry's columns, as scanStandby reads them.
+const standbyColumns = `s.id, s.campaign_id, s.site_id, s.vdate, s.person_key, s.state, s.joined_at,
+	s.updated_at, s.offered_at, s.expires_at, s.reservation_id`
 
 // scanStandby reads standbyColumns followed by extra destinations.
 func scanStandby(row pgx.Row, extra ...any) (vaxbook.StandbyEntry, error) {
@@ -52,15 +47,12 @@ type querier interface {
 	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
 }
 
-// readStandby reads the entry with the id and its place in line, or CodeNotFound.
+// readStandby reads the entry with the id (its Position left 0), or CodeNotFound.
 func readStandby(ctx context.Context, q querier, id int64) (vaxbook.StandbyEntry, error) {
-	var pos int
-	e, err := scanStandby(q.QueryRow(ctx, `
-		SELECT `+standbyColumns+`, `+standbyPosition+` FROM standby s WHERE s.id = $1`, id), &pos)
+	e, err := scanStandby(q.QueryRow(ctx, `SELECT `+standbyColumns+` FROM standby s WHERE s.id = $1`, id))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return e, vaxbook.Errorf(vaxbook.CodeNotFound, "no such standby entry")
 	}
-	e.Position = pos
 	return e, err
 }
 
@@ -110,15 +102,14 @@ func (t standbyTx) LockList(ctx context.Context, k vaxbook.StandbyKey) (vaxbook.
 	return readEntries(ctx, t.tx, d)
 }
 
-// Entry reads the entry with the id and its place in line.
+// Entry reads the entry with the id.
 func (t standbyTx) Entry(ctx context.Context, id int64) (vaxbook.StandbyEntry, error) {
 	return readStandby(ctx, t.tx, id)
 }
 
 // InsertEntry inserts a waiting entry; the one-open-entry index is CodeOnStandby.
-func (t standbyTx) InsertEntry(ctx context.Context, e vaxbook.StandbyEntry) (int64, error) {
-	var id int64
-	err := t.tx.QueryRow(ctx, `
+func (t standbyTx) InsertEntry(ctx context.Context, e vaxbook.StandbyEntry) (id int64, err error) {
+	err = t.tx.QueryRow(ctx, `
 		INSERT INTO standby (campaign_id, site_id, vdate, person_key, state, joined_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
 		keyArgs(e.Key(), e.PersonKey, string(e.State), e.JoinedAt, e.UpdatedAt)...).Scan(&id)
@@ -213,30 +204,26 @@ func (t standbyTx) Apply(ctx context.Context, p vaxbook.StandbyPlan) error {
 	return withdrawOffers(ctx, t.tx, p.EndedOffers())
 }
 
-// settleIfDue settles the list in a transaction when a snapshot read shows that
-// settling would change it, so that the many reads of a quiet list take no lock.
-func (s *Store) settleIfDue(ctx context.Context, k vaxbook.StandbyKey, t vaxbook.StandbyTime) error {
-	due, err := s.settleDue(ctx, k, t)
-	if err != nil || !due {
-		return dbError(err, "standby list")
-	}
-	_, err = vaxbook.StandbySettle(ctx, s.inStandby("settle standby list"), k, t)
-	return err
+// settled returns the list of k settled at t (vaxbook.StandbySettled), read from one
+// snapshot, so that the many reads of a quiet list take no lock.
+func (s *Store) settled(ctx context.Context, k vaxbook.StandbyKey, t vaxbook.StandbyTime) (vaxbook.StandbyList, error) {
+	read := func() (vaxbook.StandbyList, error) { return s.snapshotList(ctx, k) }
+	list, err := vaxbook.StandbySettled(ctx, read, s.inStandby("settle standby list"), k, t)
+	return list, dbError(err, "standby list")
 }
 
-// settleDue reports whether settling the list at t would change it, from one snapshot.
-func (s *Store) settleDue(ctx context.Context, k vaxbook.StandbyKey, t vaxbook.StandbyTime) (bool, error) {
+// snapshotList reads the list from one snapshot, taking no lock.
+func (s *Store) snapshotList(ctx context.Context, k vaxbook.StandbyKey) (vaxbook.StandbyList, error) {
 	tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
 	if err != nil {
-		return false, err
+		return vaxbook.StandbyList{}, err
 	}
 	defer tx.Rollback(context.WithoutCancel(ctx))
 	d, err := readDoses(ctx, tx, k)
 	if err != nil {
-		return false, err
+		return vaxbook.StandbyList{}, err
 	}
-	list, err := readEntries(ctx, tx, d)
-	return err == nil && list.Settle(t).Changed(), err
+	return readEntries(ctx, tx, d)
 }
 
 // inStandby returns the runner of the standby changes of package vaxbook: a

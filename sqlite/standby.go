@@ -33,10 +33,13 @@ func (s *Store) StandbyEntryOf(ctx context.Context, personKey string, d vaxbook.
 	if err != nil {
 		return e, err
 	}
-	if err := s.settleIfDue(ctx, e.Key(), t); err != nil {
+	list, err := s.settled(ctx, e.Key(), t)
+	if err != nil {
 		return e, err
 	}
-	return readStandby(ctx, s.read, id)
+	e, err = readStandby(ctx, s.read, id)
+	e.Position = list.Position(e)
+	return e, err
 }
 
 // LeaveStandby takes the person's open entry off its list; an offer it held passes on.
@@ -65,7 +68,7 @@ func (s *Store) RecordLeftover(ctx context.Context, campaignID, siteID int64, d 
 // line in order, with what the clinic sees of each person.
 func (s *Store) StandbyLine(ctx context.Context, campaignID, siteID int64, d vaxbook.Date, t vaxbook.StandbyTime) (vaxbook.StandbyLine, error) {
 	k := vaxbook.StandbyKey{CampaignID: campaignID, SiteID: siteID, Date: d}
-	if err := s.settleIfDue(ctx, k, t); err != nil {
+	if _, err := s.settled(ctx, k, t); err != nil {
 		return vaxbook.StandbyLine{}, err
 	}
 	var out vaxbook.StandbyLine

@@ -14,19 +14,14 @@ import (
 // (StandbyJoin, StandbySettle, ...), run in a write transaction through standbyTx. The
 // single write connection serialises every change, so no two can hand out one dose.
 
-const standbyColumns = `s.id, s.campaign_id, s.site_id, s.vdate, s.person_key, s.state, s.joined_at,
-	s.updated_at, s.offered_at, s.expires_at, s.reservation_id`
-
-// standbyPosition is the place in line of a waiting entry s: the waiting entries of its
-// list that joined before it, and itself.
-const standbyPosition = `CASE WHEN s.state = 'waiting' THEN (SELECT COUNT(*) FROM standby w
-	WHERE w.campaign_id = s.campaign_id AND w.site_id = s.site_id AND w.vdate = s.vdate
-		AND w.state = 'waiting' AND (w.joined_at, w.id) <= (s.joined_at, s.id)) ELSE 0 END`
-
 // rowScanner is what a *sql.Row and *sql.Rows have in common.
 type rowScanner interface {
 	Scan(dest ...any) error
 }
+
+// standbyColumns are an entry's columns, as scanStandby reads them.
+const standbyColumns = `s.id, s.campaign_id, s.site_id, s.vdate, s.person_key, s.state, s.joined_at,
+	s.updated_at, s.offered_at, s.expires_at, s.reservation_id`
 
 // scanStandby reads standbyColumns followed by extra destinations.
 func scanStandby(row rowScanner, extra ...any) (vaxbook.StandbyEntry, error) {
@@ -49,18 +44,15 @@ func scanStandby(row rowScanner, extra ...any) (vaxbook.StandbyEntry, error) {
 	return e, nil
 }
 
-// readStandby reads the entry with the id and its place in line, or CodeNotFound.
+// readStandby reads the entry with the id (its Position left 0), or CodeNotFound.
 func readStandby(ctx context.Context, q querier, id int64) (vaxbook.StandbyEntry, error) {
-	var pos int
-	e, err := scanStandby(q.QueryRowContext(ctx, `
-		SELECT `+standbyColumns+`, `+standbyPosition+` FROM standby s WHERE s.id = ?`, id), &pos)
+	e, err := scanStandby(q.QueryRowContext(ctx, `SELECT `+standbyColumns+` FROM standby s WHERE s.id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return e, vaxbook.Errorf(vaxbook.CodeNotFound, "no such standby entry")
 	}
 	if err != nil {
 		return e, fmt.Errorf("read standby entry %d: %w", id, err)
 	}
-	e.Position = pos
 	return e, nil
 }
 
@@ -116,7 +108,7 @@ func (t standbyTx) LockList(ctx context.Context, k vaxbook.StandbyKey) (vaxbook.
 	return readList(ctx, t.tx, k)
 }
 
-// Entry reads the entry with the id and its place in line.
+// Entry reads the entry with the id.
 func (t standbyTx) Entry(ctx context.Context, id int64) (vaxbook.StandbyEntry, error) {
 	return readStandby(ctx, t.tx, id)
 }
@@ -243,21 +235,18 @@ func enqueueOffer(ctx context.Context, tx *sql.Tx, e vaxbook.StandbyEntry) error
 	return nil
 }
 
-// settleIfDue settles the list in a write transaction when a read shows that settling
-// would change it, so that the many reads of a quiet list never queue for the single
+// settled returns the list of k settled at t (vaxbook.StandbySettled), read in a read
+// transaction, so that the many reads of a quiet list never queue for the single
 // writer.
-func (s *Store) settleIfDue(ctx context.Context, k vaxbook.StandbyKey, t vaxbook.StandbyTime) error {
-	var due bool
-	err := s.inRead(ctx, func(tx *sql.Tx) error {
-		list, err := readList(ctx, tx, k)
-		due = list.Settle(t).Changed()
-		return err
-	})
-	if err != nil || !due {
-		return err
+func (s *Store) settled(ctx context.Context, k vaxbook.StandbyKey, t vaxbook.StandbyTime) (vaxbook.StandbyList, error) {
+	read := func() (list vaxbook.StandbyList, err error) {
+		err = s.inRead(ctx, func(tx *sql.Tx) error {
+			list, err = readList(ctx, tx, k)
+			return err
+		})
+		return list, err
 	}
-	_, err = vaxbook.StandbySettle(ctx, s.inStandby, k, t)
-	return err
+	return vaxbook.StandbySettled(ctx, read, s.inStandby, k, t)
 }
 
 // inStandby runs fn in a write transaction: the standby changes of package vaxbook
