@@ -21,7 +21,7 @@ const (
 
 // LoginLimits count staff sign-in attempts per login at an address (PerAccount) and
 // per client address. Behind
-// several instances they must be shared (cmd/vaxbook passes Redis limiters when Redis
+// several instances they must be shared (package app passes Redis limiters when Redis
 // is configured): a count per instance multiplies the limit by the number of instances.
 type LoginLimits struct {
 	PerAccount, PerAddr vaxbook.Limiter

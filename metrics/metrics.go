@@ -3,7 +3,7 @@
 // verification lines, the group committer and the database pool.
 //
 // The package only collects: it reads the other packages through small callbacks
-// registered by cmd/vaxbook, so none of them depends on Prometheus. Callback-fed
+// registered by package app, so none of them depends on Prometheus. Callback-fed
 // metrics are read at scrape time, so an unscraped process pays nothing for them.
 package metrics
 
