@@ -129,6 +129,14 @@ var demoTmpl = template.Must(template.New("demo").Funcs(template.FuncMap{
 // just triggered.
 const demoNoticesShown = 50
 
+// demoPageData is what the demo page shows.
+type demoPageData struct {
+	Now, ClockStart time.Time
+	Open, Later     []DemoResident
+	Notices         []notify.Delivery
+	Messages        []phone.SMS
+}
+
 // demoPage renders the demo clock, the residents who can book now and later, the
 // notifications residents received and the development carrier's messages.
 func (s *Server) demoPage(w http.ResponseWriter, r *http.Request) {
@@ -145,9 +153,9 @@ func (s *Server) demoPage(w http.ResponseWriter, r *http.Request) {
 	open, later := s.demo.Bookable(now)
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
-	err := demoTmpl.Execute(w, map[string]any{
-		"Now": now, "ClockStart": s.demo.ClockStart, "Open": open, "Later": later,
-		"Notices": notices, "Messages": msgs,
+	err := demoTmpl.Execute(w, demoPageData{
+		Now: now, ClockStart: s.demo.ClockStart, Open: open, Later: later,
+		Notices: notices, Messages: msgs,
 	})
 	if err != nil {
 		s.log.Debug("render demo page", "err", err)
@@ -162,6 +170,9 @@ func (s *Server) demoSMS(w http.ResponseWriter, r *http.Request) {
 		At    string `json:"at"`
 		Phone string `json:"phone"`
 		Text  string `json:"text"`
+	}
+	type smsListJSON struct {
+		Messages []smsJSON `json:"messages"`
 	}
 	want := r.URL.Query().Get("phone")
 	if want != "" {
@@ -183,7 +194,7 @@ func (s *Server) demoSMS(w http.ResponseWriter, r *http.Request) {
 			out = append(out, smsJSON{m.At.Format(time.RFC3339), m.Phone, m.Text})
 		}
 	}
-	s.writeJSON(w, http.StatusOK, map[string]any{"messages": out})
+	s.writeJSON(w, http.StatusOK, smsListJSON{Messages: out})
 }
 
 // demoCert issues a development certificate and key for a demo resident, so that the
@@ -198,7 +209,11 @@ func (s *Server) demoCert(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	s.writeJSON(w, http.StatusOK, map[string]string{"certificate": string(certPEM), "private_key": string(keyPEM)})
+	type issuedJSON struct {
+		Certificate string `json:"certificate"`
+		PrivateKey  string `json:"private_key"`
+	}
+	s.writeJSON(w, http.StatusOK, issuedJSON{Certificate: string(certPEM), PrivateKey: string(keyPEM)})
 }
 
 // demoFiles are the demo's certificate sign-in page and its script, served from the
@@ -224,13 +239,22 @@ func (s *Server) demoCertPage(w http.ResponseWriter, r *http.Request) {
 
 // demoNotices lists the notifications the development sink received, newest first.
 func (s *Server) demoNotices(w http.ResponseWriter, r *http.Request) {
-	out := []map[string]string{}
+	type noticeJSON struct {
+		At    string `json:"at"`
+		Phone string `json:"phone"`
+		Kind  string `json:"kind"`
+		Text  string `json:"text"`
+	}
+	type noticesJSON struct {
+		Notices []noticeJSON `json:"notices"`
+	}
+	out := noticesJSON{Notices: []noticeJSON{}}
 	if s.demo.Notices != nil {
 		ds := s.demo.Notices.Deliveries()
 		for i := len(ds) - 1; i >= 0; i-- {
 			d := ds[i]
-			out = append(out, map[string]string{"at": d.At.Format(time.RFC3339), "phone": d.Phone, "kind": string(d.Kind), "text": d.Text})
+			out.Notices = append(out.Notices, noticeJSON{At: d.At.Format(time.RFC3339), Phone: d.Phone, Kind: string(d.Kind), Text: d.Text})
 		}
 	}
-	s.writeJSON(w, http.StatusOK, map[string]any{"notices": out})
+	s.writeJSON(w, http.StatusOK, out)
 }
