@@ -3,9 +3,9 @@ package campaigns
 import (
 	"context"
 	"fmt"
-	"log/slog"
 
 	"vaxbook"
+	"vaxbook/audit"
 )
 
 // Forgetter keeps campaigns in a cache that a change must clear, such as the booking
@@ -44,25 +44,12 @@ func WindowsTo(store vaxbook.Campaigns, set func([]vaxbook.Window)) Listener {
 	}
 }
 
-// Recorder writes entries to the persistent audit log; every store is one.
-type Recorder interface {
-	RecordAudit(ctx context.Context, e vaxbook.AuditEntry) error
-}
-
 // AuditTo returns the listener that records each change, as done by the operator, in
-// the service log and in rec's audit log.
-func AuditTo(rec Recorder, log *slog.Logger) Listener {
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
+// the service log and the audit log.
+func AuditTo(a *audit.Service) Listener {
 	return func(ctx context.Context, ch Change) error {
 		c := ch.Campaign
-		what := fmt.Sprintf("campaign %d %q: %s – %s, %d windows", c.ID, c.Name, c.VaccinationFrom, c.VaccinationTo, len(c.Windows))
-		log.Info("operator action", "action", ch.Action, "what", what)
-		err := rec.RecordAudit(ctx, vaxbook.AuditEntry{At: ch.At, Actor: "operator", Action: ch.Action, Detail: what})
-		if err != nil {
-			return fmt.Errorf("audit %s: %w", ch.Action, err)
-		}
+		a.Operated(ctx, ch.Action, fmt.Sprintf("campaign %d %q: %s – %s, %d windows", c.ID, c.Name, c.VaccinationFrom, c.VaccinationTo, len(c.Windows)))
 		return nil
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"vaxbook"
+	"vaxbook/audit"
 	"vaxbook/booking"
 	"vaxbook/campaigns"
 	"vaxbook/demo"
@@ -34,7 +35,7 @@ func newFixture(t *testing.T, s vaxbook.Store) *fixture {
 	f.svc = campaigns.New(s, clock, nil,
 		campaigns.ForgetIn(f.booking),
 		campaigns.WindowsTo(s, func(ws []vaxbook.Window) { f.windows = ws }),
-		campaigns.AuditTo(s, nil),
+		campaigns.AuditTo(audit.New(s, clock, nil)),
 		record)
 	return f
 }

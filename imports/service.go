@@ -4,15 +4,9 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"log/slog"
 
-	"vaxbook"
+	"vaxbook/audit"
 )
-
-// Recorder writes entries to the persistent audit log; every store is one.
-type Recorder interface {
-	RecordAudit(ctx context.Context, e vaxbook.AuditEntry) error
-}
 
 // ActionImport is the audit log's action of an applied file.
 const ActionImport = "import"
@@ -21,17 +15,12 @@ const ActionImport = "import"
 // Create it with NewService.
 type Service struct {
 	store Store
-	audit Recorder
-	clock vaxbook.Clock
-	log   *slog.Logger
+	audit *audit.Service
 }
 
-// NewService returns the service. log may be nil.
-func NewService(store Store, audit Recorder, clock vaxbook.Clock, log *slog.Logger) *Service {
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
-	return &Service{store: store, audit: audit, clock: clock, log: log}
+// NewService returns the service.
+func NewService(store Store, audit *audit.Service) *Service {
+	return &Service{store: store, audit: audit}
 }
 
 // Import applies the file of kind read from in to campaignID (used by capacities and
@@ -43,10 +32,6 @@ func (s *Service) Import(ctx context.Context, kind Kind, in io.Reader, campaignI
 	if err != nil {
 		return 0, err
 	}
-	what := fmt.Sprintf("%s: %d lines, campaign %d", kind, n, campaignID)
-	s.log.Info("operator action", "action", ActionImport, "what", what)
-	if err := s.audit.RecordAudit(ctx, vaxbook.AuditEntry{At: s.clock.Now(), Actor: "operator", Action: ActionImport, Detail: what}); err != nil {
-		s.log.Error("audit log", "action", ActionImport, "err", err)
-	}
+	s.audit.Operated(ctx, ActionImport, fmt.Sprintf("%s: %d lines, campaign %d", kind, n, campaignID))
 	return n, nil
 }

@@ -6,12 +6,13 @@ import (
 	"testing"
 
 	"vaxbook"
+	"vaxbook/audit"
 	"vaxbook/imports"
 )
 
 func TestTheServiceAuditsAnAppliedFileOnly(t *testing.T) {
 	forEachStore(t, func(t *testing.T, s vaxbook.Store) {
-		svc := imports.NewService(s, s, vaxbook.NewManualClock(vaxbook.MustDate("2021-08-01").At(9, 0)), nil)
+		svc := imports.NewService(s, audit.New(s, vaxbook.NewManualClock(vaxbook.MustDate("2021-08-01").At(9, 0)), nil))
 		bad := sitesFile + "3,해운대연세의원,부산광역시,해운대구,부산 해운대구 해운대로 3,hospital\n"
 		var errs imports.Errors
 		if _, err := svc.Import(t.Context(), imports.KindSites, strings.NewReader(bad), 0); !errors.As(err, &errs) {

@@ -5,13 +5,13 @@ import (
 	"crypto/rand"
 	"encoding/base32"
 	"fmt"
-	"log/slog"
 	"net/url"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"vaxbook"
+	"vaxbook/audit"
 	"vaxbook/identity"
 )
 
@@ -30,25 +30,19 @@ type Store interface {
 // the staff's own sign-in and sign-out. Every action is audited. Create it with New.
 type Service struct {
 	store  Store
+	audit  *audit.Service
 	sealer *identity.Sealer
 	clock  vaxbook.Clock
-	log    *slog.Logger
 }
 
 // New returns the service. sealer seals second-factor keys; without one no account can
-// get a second factor, and one that has a key cannot sign in. log may be nil.
-func New(store Store, sealer *identity.Sealer, clock vaxbook.Clock, log *slog.Logger) *Service {
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
-	return &Service{store: store, sealer: sealer, clock: clock, log: log}
+// get a second factor, and one that has a key cannot sign in.
+func New(store Store, audit *audit.Service, sealer *identity.Sealer, clock vaxbook.Clock) *Service {
+	return &Service{store: store, audit: audit, sealer: sealer, clock: clock}
 }
 
 // Actor names a staff member in the audit log.
 func Actor(staffID int64) string { return fmt.Sprintf("staff:%d", staffID) }
-
-// operator is the audit log's actor for the operators' actions.
-const operator = "operator"
 
 // Account is an operator's definition of a clinic staff account.
 type Account struct {
@@ -121,7 +115,7 @@ func (s *Service) Put(ctx context.Context, a Account) (Put, error) {
 	if err := s.store.PutStaff(ctx, out.Staff); err != nil {
 		return Put{}, err
 	}
-	if err := s.audit(ctx, operator, "put_staff", a.SiteID, a.Login); err != nil {
+	if err := s.audit.Record(ctx, audit.Operator, "put_staff", a.SiteID, a.Login); err != nil {
 		return Put{}, err
 	}
 	// The sessions end after the new credentials are stored, so that a sign-in with the
@@ -130,7 +124,7 @@ func (s *Service) Put(ctx context.Context, a Account) (Put, error) {
 		if _, _, err := s.store.SetStaffAccess(ctx, a.Login, s.clock.Now(), nil); err != nil {
 			return Put{}, err
 		}
-		s.auditLogged(ctx, vaxbook.AuditRevokeStaff, a.Login)
+		s.audit.Operated(ctx, vaxbook.AuditRevokeStaff, a.Login)
 		out.SessionsEnded = true
 	}
 	return out, nil
@@ -172,7 +166,7 @@ func (s *Service) setAccess(ctx context.Context, login string, disabled *bool, a
 	if err != nil {
 		return vaxbook.Staff{}, vaxbook.StaffAccess{}, err
 	}
-	s.auditLogged(ctx, action, login)
+	s.audit.Operated(ctx, action, login)
 	return st, a, nil
 }
 
@@ -197,7 +191,7 @@ func (s *Service) SignIn(ctx context.Context, login, password, code string) (vax
 		return vaxbook.Staff{}, err
 	}
 	if !ok {
-		s.audit(ctx, "login:"+login, vaxbook.AuditLoginFailed, 0, "")
+		s.audit.Record(ctx, "login:"+login, vaxbook.AuditLoginFailed, 0, "")
 		return vaxbook.Staff{}, vaxbook.Errorf(vaxbook.CodeUnauthorized, "wrong login, password or one-time code")
 	}
 	// Asked only after the password and code matched, so it tells nothing to a guesser.
@@ -206,10 +200,10 @@ func (s *Service) SignIn(ctx context.Context, login, password, code string) (vax
 		return vaxbook.Staff{}, err
 	}
 	if a.Disabled {
-		s.audit(ctx, "login:"+login, vaxbook.AuditLoginFailed, st.SiteID, "disabled")
+		s.audit.Record(ctx, "login:"+login, vaxbook.AuditLoginFailed, st.SiteID, "disabled")
 		return vaxbook.Staff{}, vaxbook.Errorf(vaxbook.CodeForbidden, "this staff account is disabled; ask the operators to enable it")
 	}
-	if err := s.audit(ctx, Actor(st.ID), vaxbook.AuditLogin, st.SiteID, ""); err != nil {
+	if err := s.audit.Record(ctx, Actor(st.ID), vaxbook.AuditLogin, st.SiteID, ""); err != nil {
 		return vaxbook.Staff{}, err
 	}
 	return st, nil
@@ -254,31 +248,12 @@ type Session struct {
 
 // SignOut ends the session: its token is revoked in the store, so that a copy of it (a
 // stolen cookie, another tab) is refused too. The sign-out is audited; a failure to
-// write the entry is logged, the session being ended already.
+// write that entry does not undo it.
 func (s *Service) SignOut(ctx context.Context, sess Session) error {
 	if err := s.store.RevokeStaffToken(ctx, sess.StaffID, sess.TokenID, sess.Expires, s.clock.Now()); err != nil {
 		return err
 	}
-	if err := s.audit(ctx, Actor(sess.StaffID), vaxbook.AuditLogout, sess.SiteID, ""); err != nil {
-		s.log.Error("audit log", "action", vaxbook.AuditLogout, "err", err)
-	}
+	// The session has ended whether or not its entry can be written.
+	s.audit.Record(ctx, Actor(sess.StaffID), vaxbook.AuditLogout, sess.SiteID, "")
 	return nil
-}
-
-// audit writes one audit entry.
-func (s *Service) audit(ctx context.Context, actor, action string, siteID int64, detail string) error {
-	err := s.store.RecordAudit(ctx, vaxbook.AuditEntry{At: s.clock.Now(), Actor: actor, Action: action, SiteID: siteID, Detail: detail})
-	if err != nil {
-		return fmt.Errorf("audit %s by %s: %w", action, actor, err)
-	}
-	return nil
-}
-
-// auditLogged records an operator action that has already happened in the service log
-// and the audit log; a failure to write the entry is logged, not returned.
-func (s *Service) auditLogged(ctx context.Context, action, what string) {
-	s.log.Info("operator action", "action", action, "what", what)
-	if err := s.audit(ctx, operator, action, 0, what); err != nil {
-		s.log.Error("audit log", "action", action, "err", err)
-	}
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"vaxbook"
+	"vaxbook/audit"
 	"vaxbook/identity"
 	"vaxbook/staff"
 	"vaxbook/storetest/engines"
@@ -32,7 +33,7 @@ func newFixture(t *testing.T, s vaxbook.Store) *fixture {
 		t.Fatal(err)
 	}
 	clock := vaxbook.NewManualClock(vaxbook.MustDate("2021-08-12").At(9, 0))
-	return &fixture{store: s, clock: clock, svc: staff.New(s, sealer, clock, nil)}
+	return &fixture{store: s, clock: clock, svc: staff.New(s, audit.New(s, clock, nil), sealer, clock)}
 }
 
 func (f *fixture) mustPut(t *testing.T, a staff.Account) staff.Put {

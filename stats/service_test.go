@@ -32,3 +32,10 @@ func TestReportCountsTheStoredPopulation(t *testing.T) {
 		}
 	})
 }
+
+func TestAReportWithNothingCountedHasEmptyListsNotNull(t *testing.T) {
+	r := stats.Compute(1, 2021, vaxbook.BookingCounts{})
+	if r.Rates == nil || r.Hourly == nil {
+		t.Errorf("report %+v: rates and hourly must be empty lists, which JSON writes as []", r)
+	}
+}

@@ -77,7 +77,8 @@ func Compute(campaignID int64, year int, c vaxbook.BookingCounts) Report {
 		return []key{{"campaign", "all"}, {"group", strconv.Itoa(group)},
 			{"province", province}, {"age_band", AgeBand(birthYear, year)}}
 	}
-	rep := Report{CampaignID: campaignID}
+	// Empty lists, not nil ones: the report's JSON promises arrays.
+	rep := Report{CampaignID: campaignID, Rates: []Rate{}, Hourly: []Hour{}}
 	for _, e := range c.Eligible {
 		for _, k := range keys(e.BirthYear, e.Group, e.Province) {
 			add(k, e.Count, 0, 0)
