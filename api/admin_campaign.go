@@ -1,7 +1,6 @@
 package api
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -61,11 +60,10 @@ func (s *Server) adminCreateCampaign(w http.ResponseWriter, r *http.Request) {
 		s.writeFieldErrors(w, r, err)
 		return
 	}
-	if err := s.store.CreateCampaign(r.Context(), &c); err != nil {
-		s.writeError(w, r, err)
+	if err := s.campaigns.Create(r.Context(), &c); err != nil {
+		s.writeFieldErrors(w, r, err)
 		return
 	}
-	s.campaignChanged(r, "create_campaign", c)
 	s.writeJSON(w, http.StatusCreated, adminCampaignView(c))
 }
 
@@ -83,22 +81,13 @@ func (s *Server) adminUpdateCampaign(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	old, err := s.store.Campaign(r.Context(), id)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	c, err := in.campaign(old, true)
+	c, err := s.campaigns.Edit(r.Context(), id, func(old vaxbook.Campaign) (vaxbook.Campaign, error) {
+		return in.campaign(old, true)
+	})
 	if err != nil {
 		s.writeFieldErrors(w, r, err)
 		return
 	}
-	c.ID = id
-	if err := s.store.UpdateCampaign(r.Context(), c); err != nil {
-		s.writeFieldErrors(w, r, err)
-		return
-	}
-	s.campaignChanged(r, "update_campaign", c)
 	s.writeJSON(w, http.StatusOK, adminCampaignView(c))
 }
 
@@ -227,29 +216,4 @@ func (s *Server) writeFieldErrors(w http.ResponseWriter, r *http.Request, err er
 	p := newProblem(fe.Code, status, vaxbook.ErrorMessage(err))
 	p.Errors = out
 	s.writeProblem(w, p)
-}
-
-// campaignChanged makes an operator's change take effect here at once (the booking
-// cache, the waiting room's openings) and records it; other instances follow within
-// the cache's lifetime and their own refresh of the openings.
-func (s *Server) campaignChanged(r *http.Request, action string, c vaxbook.Campaign) {
-	if s.booking != nil {
-		s.booking.Forget(c.ID)
-	}
-	if s.room != nil {
-		if err := refreshOpenings(r.Context(), s.store, s.room.SetWindows); err != nil {
-			s.log.Error("refresh waiting-room openings", "err", err)
-		}
-	}
-	s.audit(r, action, fmt.Sprintf("campaign %d %q: %s – %s, %d windows", c.ID, c.Name, c.VaccinationFrom, c.VaccinationTo, len(c.Windows)))
-}
-
-// refreshOpenings hands the windows of every campaign to set.
-func refreshOpenings(ctx context.Context, store vaxbook.Campaigns, set func([]vaxbook.Window)) error {
-	cs, err := store.Campaigns(ctx)
-	if err != nil {
-		return err
-	}
-	set(vaxbook.AllWindows(cs))
-	return nil
 }

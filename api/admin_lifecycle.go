@@ -23,8 +23,7 @@ func (s *Server) adminImport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	kind := imports.Kind(r.PathValue("kind"))
-	target := imports.Target{Store: s.store, CampaignID: id}
-	n, err := imports.Import(r.Context(), kind, http.MaxBytesReader(w, r.Body, maxImport), target)
+	n, err := s.imports.Import(r.Context(), kind, http.MaxBytesReader(w, r.Body, maxImport), id)
 	var lines imports.Errors
 	if errors.As(err, &lines) {
 		out := []string{}
@@ -40,7 +39,6 @@ func (s *Server) adminImport(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	s.audit(r, "import", string(kind))
 	s.writeJSON(w, http.StatusOK, importJSON{Kind: string(kind), Applied: n})
 }
 
@@ -52,12 +50,7 @@ func (s *Server) adminStats(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	c, err := s.booking.Campaign(r.Context(), id)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	rep, err := stats.Load(r.Context(), s.store, c)
+	rep, err := s.stats.Report(r.Context(), id)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -103,11 +96,9 @@ func (s *Server) adminOutboxRetry(w http.ResponseWriter, r *http.Request) {
 	s.writeJSON(w, http.StatusOK, outboxRetryJSON{ID: id, Status: string(vaxbook.OutboxPending)})
 }
 
-// audit records an operator action in the service log and in the persistent audit log. The action has already happened, so a failure to write
-// the entry is logged, not returned.
+// audit records an operator action in the service log, with the route and the
+// client's address, and in the persistent audit log. The action has already happened,
+// so a failure to write the entry is logged, not returned.
 func (s *Server) audit(r *http.Request, action, what string) {
-	s.log.Info("operator action", "action", action, "what", what, "route", r.Pattern, "addr", clientAddr(r))
-	if err := s.recordAudit(r, "operator", action, 0, what); err != nil {
-		s.log.Error("audit log", "action", action, "err", err)
-	}
+	s.auditLog.Operated(r.Context(), action, what, "route", r.Pattern, "addr", clientAddr(r))
 }

@@ -50,19 +50,12 @@ func (s *Server) clinicAppointments(w http.ResponseWriter, r *http.Request, c st
 		s.writeError(w, r, vaxbook.Errorf(vaxbook.CodeInvalidInput, "format is json or csv"))
 		return
 	}
-	list, err := s.store.DayAppointments(r.Context(), c.SiteID, d)
+	day, err := s.clinic.Appointments(r.Context(), c.actor(), c.SiteID, d, format == "csv")
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	action := vaxbook.AuditViewAppointments
-	if format == "csv" {
-		action = vaxbook.AuditExportCSV
-	}
-	if err := s.recordAudit(r, c.actor(), action, c.SiteID, fmt.Sprintf("%s, %d appointments", d, len(list))); err != nil {
-		s.writeError(w, r, err)
-		return
-	}
+	list := day.Appointments
 	if format == "csv" {
 		writeAppointmentsCSV(w, c.SiteID, d, list)
 		return
@@ -74,8 +67,8 @@ func (s *Server) clinicAppointments(w http.ResponseWriter, r *http.Request, c st
 	body := appointmentsJSON{SiteID: c.SiteID, Date: d.String(), Appointments: out}
 	// The site's name and address let the board say whose list it is; a failed look-up
 	// only leaves them out.
-	if site, err := s.store.Site(r.Context(), c.SiteID); err == nil {
-		v := siteView(site)
+	if day.Site != nil {
+		v := siteView(*day.Site)
 		body.Site = &v
 	}
 	s.writeJSON(w, http.StatusOK, body)
@@ -120,18 +113,10 @@ func (s *Server) clinicAttendance(w http.ResponseWriter, r *http.Request, c staf
 		s.writeError(w, r, err)
 		return
 	}
-	if in.Status != vaxbook.StatusVaccinated && in.Status != vaxbook.StatusNoShow {
-		s.writeError(w, r, vaxbook.Errorf(vaxbook.CodeInvalidInput, "status is vaccinated or no_show"))
-		return
-	}
-	res, err := s.store.MarkAttendance(r.Context(), c.SiteID, id, in.Status, s.clock.Now())
+	// A mark whose audit entry cannot be written is committed all the same; the
+	// failure is an internal error, and a retry gets a conflict, not a second mark.
+	res, err := s.clinic.MarkAttendance(r.Context(), c.actor(), c.SiteID, id, in.Status)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	if err := s.recordAudit(r, c.actor(), vaxbook.AuditMarkAttendance, c.SiteID, fmt.Sprintf("reservation %d: %s", id, in.Status)); err != nil {
-		// The mark is committed; the failure to log it is an internal error to look
-		// into, and the client retrying gets a conflict, not a second mark.
 		s.writeError(w, r, err)
 		return
 	}

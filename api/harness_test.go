@@ -81,8 +81,12 @@ func newHarnessWith(t testing.TB, s vaxbook.Store, adjust func(*api.Config, vaxb
 		SignIn: signIn,
 		Clock:  clock, Demo: &api.Demo{SMS: sms, Residents: []identity.Subscriber{pop.Example()}},
 	}
+	// The services are built before the adjustment, for a configuration it copies, and
+	// again after it, for the waiting room it may add.
+	withServices(&cfg, s)
 	if adjust != nil {
 		adjust(&cfg, clock)
+		withServices(&cfg, s)
 	}
 	srv := httptest.NewServer(checkContract(t, api.New(cfg).Handler()))
 	t.Cleanup(srv.Close)

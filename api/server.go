@@ -9,18 +9,22 @@ import (
 	"net/http"
 	"net/netip"
 	"strings"
-	"time"
 
 	"vaxbook"
+	"vaxbook/audit"
 	"vaxbook/booking"
+	"vaxbook/campaigns"
 	"vaxbook/cert"
+	"vaxbook/clinic"
 	"vaxbook/congestion"
 	"vaxbook/identity"
-	"vaxbook/inmem"
+	"vaxbook/imports"
 	"vaxbook/oidc"
 	"vaxbook/queue"
 	"vaxbook/signin"
+	"vaxbook/staff"
 	"vaxbook/standby"
+	"vaxbook/stats"
 )
 
 // Config is what the API needs from the outside, wired by cmd/vaxbook.
@@ -55,17 +59,24 @@ type Config struct {
 	// Demo mounts the demo pages (one-time codes of the development carrier, example
 	// residents). Never on in production.
 	Demo *Demo
-	// StandbyOfferWindow is how long a leftover dose offered from a standby list
-	// waits for its acceptance; zero means vaxbook.DefaultOfferWindow.
-	StandbyOfferWindow time.Duration
+	// The use cases the API serves besides booking and sign-in, each a service built
+	// by the wiring (app's openServices): the operators' campaign administration,
+	// imports and statistics, the staff accounts and the clinic's day, the standby
+	// lists, and the audit log they all write.
+	Campaigns *campaigns.Service
+	Imports   *imports.Service
+	Stats     *stats.Service
+	Staff     *staff.Service
+	Clinic    *clinic.Service
+	Standby   *standby.Service
+	Audit     *audit.Service
 	// Limits bound the site search and booking routes per person and per address;
 	// nil limiters take in-process defaults.
 	Limits RouteLimits
 	// StaffLogins count staff sign-in attempts; nil limiters count in this process.
 	StaffLogins LoginLimits
-	// SignIn completes every verification method into a session; nil signs in with
-	// a Guard and passes of this process alone (tests: give the service the Guard the
-	// booking service reads).
+	// SignIn completes every verification method into a session and reads the session
+	// of every signed-in request.
 	SignIn *signin.Service
 	// Devices signs the device cookies; the zero value takes the waiting room's
 	// signer, or a random key when there is no waiting room.
@@ -95,8 +106,14 @@ type Server struct {
 	log           *slog.Logger
 	secure        bool
 	demo          *Demo
-	// standby serves the same-day standby lists.
-	standby *standby.Service
+	// The use-case services (Config).
+	campaigns *campaigns.Service
+	imports   *imports.Service
+	stats     *stats.Service
+	staff     *staff.Service
+	clinic    *clinic.Service
+	standby   *standby.Service
+	auditLog  *audit.Service
 	// trustedProxies are believed about the client's address (see realAddr).
 	trustedProxies []netip.Prefix
 	staffKey       []byte
@@ -121,11 +138,9 @@ func New(cfg Config) *Server {
 		staffKey: cfg.StaffKey, loginsByLogin: logins.PerAccount, loginsByAddr: logins.PerAddr, limits: cfg.Limits.withDefaults(),
 		store: cfg.Store, booking: cfg.Booking, phone: cfg.Phone, line: cfg.Line, lineMethods: cfg.LineMethods, room: cfg.Room, oidc: cfg.OIDC, cert: cfg.Cert, mounts: cfg.Mounts, operatorToken: cfg.OperatorToken, sealer: cfg.Sealer,
 		clock: cfg.Clock, log: log, secure: cfg.SecureCookies, demo: cfg.Demo, trustedProxies: cfg.TrustedProxies,
-		standby: standby.New(cfg.Store, cfg.Booking, cfg.Clock, cfg.StandbyOfferWindow),
-		signin:  cfg.SignIn, devices: cfg.Devices, metrics: cfg.Metrics,
-	}
-	if s.signin == nil {
-		s.signin = signin.New(cfg.Store, cfg.Sealer, inmem.NewGuard(), inmem.NewPasses())
+		campaigns: cfg.Campaigns, imports: cfg.Imports, stats: cfg.Stats, staff: cfg.Staff, clinic: cfg.Clinic,
+		standby: cfg.Standby, auditLog: cfg.Audit,
+		signin: cfg.SignIn, devices: cfg.Devices, metrics: cfg.Metrics,
 	}
 	if !s.devices.Valid() {
 		s.devices = signin.NewDevices(deviceSigner(cfg.Room))

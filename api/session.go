@@ -89,15 +89,7 @@ func (s *Server) sessionPerson(r *http.Request) (vaxbook.Session, vaxbook.Person
 	if si, ok := limitedSession(r); ok {
 		return si.sess, si.p, nil
 	}
-	token := s.cookie(r, sessionCookie)
-	if len(token) != signin.TokenLen {
-		return vaxbook.Session{}, vaxbook.Person{}, vaxbook.Errorf(vaxbook.CodeUnauthorized, "no session: verify your identity first")
-	}
-	sess, p, err := s.store.SessionPerson(r.Context(), signin.HashToken(token), s.clock.Now())
-	if vaxbook.ErrorCode(err) == vaxbook.CodeNotFound {
-		return vaxbook.Session{}, vaxbook.Person{}, vaxbook.Errorf(vaxbook.CodeUnauthorized, "your session has expired: verify your identity again")
-	}
-	return sess, p, err
+	return s.signin.Session(r.Context(), s.cookie(r, sessionCookie), s.clock.Now())
 }
 
 // signIn completes a verification every method ends with: the sign-in service binds

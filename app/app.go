@@ -125,8 +125,7 @@ func Open(ctx context.Context, cfg Config) (_ *App, err error) {
 		Store: a.store, Booking: booking.New(a.store, m.Booker(a.committer), sh.guard, a.clock), Sealer: sealer,
 		Line: sh.line, LineMethods: names(prov.lines), OIDC: prov.oidc, Cert: prov.cert, Mounts: prov.mounts,
 		Clock: a.clock, Logger: log, SecureCookies: cfg.SecureCookies, StaffKey: cfg.StaffKey,
-		StandbyOfferWindow: cfg.StandbyOfferWindow, TrustedProxies: cfg.TrustedProxies,
-		OperatorToken: cfg.OperatorToken,
+		TrustedProxies: cfg.TrustedProxies, OperatorToken: cfg.OperatorToken,
 	}
 	// Every verification method ends in one sign-in service; passes are bound to
 	// their person in the state the instances share.
@@ -156,6 +155,7 @@ func Open(ctx context.Context, cfg Config) (_ *App, err error) {
 		}
 		apiCfg.Room = a.room
 	}
+	openServices(&apiCfg, a.store, cfg.StandbyOfferWindow, log)
 	var life *lifecycle
 	life, notices := openLifecycle(cfg, a.store, a.clock, sealer, log)
 	a.life = life

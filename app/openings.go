@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"vaxbook"
+	"vaxbook/campaigns"
 	"vaxbook/queue"
 )
 
@@ -25,13 +26,9 @@ func watchOpenings(ctx context.Context, store vaxbook.Campaigns, room *queue.Roo
 			return
 		case <-t.C:
 		}
-		cs, err := store.Campaigns(ctx)
-		if err != nil {
-			if ctx.Err() == nil {
-				log.Warn("read campaigns for the waiting room", "err", err)
-			}
-			continue
+		// The same refresh follows every change made on this instance (openServices).
+		if err := campaigns.RefreshWindows(ctx, store, room.SetWindows); err != nil && ctx.Err() == nil {
+			log.Warn("read campaigns for the waiting room", "err", err)
 		}
-		room.SetWindows(vaxbook.AllWindows(cs))
 	}
 }

@@ -10,6 +10,7 @@ import (
 
 	"vaxbook"
 	"vaxbook/app"
+	"vaxbook/audit"
 	"vaxbook/imports"
 	"vaxbook/jobs"
 )
@@ -79,15 +80,12 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer s.Close()
-	n, err := imports.Import(ctx, kind, f, importTarget(s, *campaign))
+	// The same service as the operator API's, so that a file applied from the command
+	// line is in the audit log too.
+	n, err := imports.NewService(s, audit.New(s, vaxbook.SystemClock{}, nil)).Import(ctx, kind, f, *campaign)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "%s: %d lines applied from %s\n", kind, n, file)
 	return nil
-}
-
-// importTarget is where imports go: the store and the campaign.
-func importTarget(s vaxbook.Store, campaign int64) imports.Target {
-	return imports.Target{Store: s, CampaignID: campaign}
 }
