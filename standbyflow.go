@@ -174,7 +174,7 @@ func StandbyAccept(ctx context.Context, run StandbyRun, req AcceptRequest) (Rese
 		return Reservation{}, err
 	}
 	return inStandby(ctx, run, func(tx StandbyTx) (Reservation, error) {
-		e, _, err := lockEntry(ctx, tx, req.PersonKey, req.EntryID)
+		e, list, err := lockEntry(ctx, tx, req.PersonKey, req.EntryID)
 		if err != nil {
 			return Reservation{}, err
 		}
@@ -185,7 +185,7 @@ func StandbyAccept(ctx context.Context, run StandbyRun, req AcceptRequest) (Rese
 		if r, err = tx.BookLeftover(ctx, r); err != nil {
 			return Reservation{}, err
 		}
-		if err := tx.Apply(ctx, e.Accept(r.ID, req.Time)); err != nil {
+		if err := tx.Apply(ctx, list.Accept(e, r.ID, req.Time)); err != nil {
 			return Reservation{}, err
 		}
 		return r, nil

@@ -196,17 +196,18 @@ func (e StandbyEntry) LeftoverReservation(req AcceptRequest) (Reservation, error
 	}, nil
 }
 
-// Accept returns the plan that records the offer of e accepted by reservation id
-// reservationID at t: the entry accepted and its dose moved from offered to accepted.
-// It needs no list: accepting settles nothing, and the plan's List holds e alone.
-func (e StandbyEntry) Accept(reservationID int64, t StandbyTime) StandbyPlan {
-	l := StandbyList{
-		Doses: LeftoverDoses{CampaignID: e.CampaignID, SiteID: e.SiteID, Date: e.Date},
-		Open:  []StandbyCandidate{{StandbyEntry: e}},
-	}
+// Accept returns the plan that records the offer of e (as read under the list's lock)
+// accepted by the reservation with id reservationID at t.Now: the entry accepted and
+// its dose moved from offered to accepted. Accepting settles nothing.
+func (l StandbyList) Accept(e StandbyEntry, reservationID int64, t StandbyTime) StandbyPlan {
 	p := l.plan()
-	p.List.Open[0].ReservationID = reservationID
-	p.move(0, StandbyAccepted, t)
+	i := p.index(e.ID)
+	if i < 0 {
+		p.List.Open = append(p.List.Open, StandbyCandidate{StandbyEntry: e})
+		i = len(p.List.Open) - 1
+	}
+	p.List.Open[i].ReservationID = reservationID
+	p.move(i, StandbyAccepted, t)
 	return p.done()
 }
 
@@ -219,17 +220,17 @@ func (l StandbyList) Position(e StandbyEntry) int {
 	}
 	n := 1
 	for _, c := range l.Open {
-		if c.State == StandbyWaiting && servedBefore(c.StandbyEntry, e) {
+		if c.State == StandbyWaiting && serveOrder(c.StandbyEntry, e) < 0 {
 			n++
 		}
 	}
 	return n
 }
 
-// servedBefore reports whether a comes before b in a list's serving order: by the time
-// they joined, then by id.
-func servedBefore(a, b StandbyEntry) bool {
-	return cmp.Or(a.JoinedAt.Compare(b.JoinedAt), cmp.Compare(a.ID, b.ID)) < 0
+// serveOrder compares two entries in the order a list serves them, the stores' ORDER
+// BY joined_at, id: by the time they joined, then by id.
+func serveOrder(a, b StandbyEntry) int {
+	return cmp.Or(a.JoinedAt.Compare(b.JoinedAt), cmp.Compare(a.ID, b.ID))
 }
 
 // NumberLine sets the Position of the waiting entries of a line read in serving
@@ -251,12 +252,9 @@ func (l StandbyList) plan() StandbyPlan {
 	return p
 }
 
-// sort puts the open entries in the order people joined, the id breaking ties, as the
-// stores order a line.
+// sort puts the open entries in serving order.
 func (p *StandbyPlan) sort() {
-	slices.SortStableFunc(p.List.Open, func(a, b StandbyCandidate) int {
-		return cmp.Or(a.JoinedAt.Compare(b.JoinedAt), cmp.Compare(a.ID, b.ID))
-	})
+	slices.SortFunc(p.List.Open, func(a, b StandbyCandidate) int { return serveOrder(a.StandbyEntry, b.StandbyEntry) })
 }
 
 // index returns the place of the open entry with the id, or -1.
