@@ -79,11 +79,7 @@ func (s *Store) StandbyLine(ctx context.Context, campaignID, siteID int64, d vax
 		return out, dbError(err, "standby list")
 	}
 	defer tx.Rollback(context.WithoutCancel(ctx))
-	err = tx.QueryRow(ctx, `
-		SELECT released, offered, accepted FROM leftover_doses
-		WHERE campaign_id = $1 AND site_id = $2 AND vdate = $3`, keyArgs(k)...).
-		Scan(&out.Doses.Released, &out.Doses.Offered, &out.Doses.Accepted)
-	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+	if out.Doses, err = readDoses(ctx, tx, k); err != nil {
 		return out, dbError(err, "standby list")
 	}
 	rows, err := tx.Query(ctx, `

@@ -307,6 +307,42 @@ var standbyTests = []storeTest{
 		}
 		f.mustAuditLeftovers(t)
 	}},
+	{"places in line move up as the line is served, and a malformed acceptance books nothing", func(t *testing.T, s vaxbook.Store) {
+		f := mustFixture(t, s)
+		ps := f.mustPersons(t, 3, func(int) int { return 2 })
+		es := make([]vaxbook.StandbyEntry, len(ps))
+		for i, p := range ps {
+			es[i] = f.mustJoin(t, p, siteA, standbyAt.Add(time.Duration(i)*time.Second))
+		}
+		at := standbyAt.Add(time.Minute)
+		if e, err := s.LeaveStandby(t.Context(), ps[0].Key, es[0].ID, standbyTime(at)); err != nil || e.Position != 0 {
+			t.Fatalf("LeaveStandby = %+v, %v; want withdrawn, in no place", e, err)
+		}
+		if e := f.mustEntry(t, ps[2], at); e.Position != 2 {
+			t.Errorf("third person's place after the first left = %d, want 2", e.Position)
+		}
+		f.mustLeftover(t, siteA, at)
+		if e := f.wantState(t, ps[1], at, vaxbook.StandbyOffered); e.Position != 0 {
+			t.Errorf("offered entry in place %d, want 0", e.Position)
+		}
+		if e := f.mustEntry(t, ps[2], at); e.Position != 1 {
+			t.Errorf("third person's place once the second was offered the dose = %d, want 1", e.Position)
+		}
+		_, err := s.AcceptOffer(t.Context(), vaxbook.AcceptRequest{EntryID: es[1].ID, PersonKey: ps[1].Key,
+			SecondDate: f.c.SecondDose(day1), Group: vaxbook.Groups, Time: standbyTime(at)})
+		wantCode(t, "accept with no rotation group", err, vaxbook.CodeInvalidInput)
+		f.wantState(t, ps[1], at, vaxbook.StandbyOffered)
+		f.wantDoses(t, siteA, at, 1, 1, 0)
+		// Read after the offer ran out, the list settles: the dose passes on, and the
+		// one reading is told their new standing.
+		late := at.Add(offerWindow)
+		f.wantState(t, ps[2], late, vaxbook.StandbyOffered)
+		f.wantState(t, ps[1], late, vaxbook.StandbyExpired)
+		f.wantDoses(t, siteA, late, 1, 1, 0)
+		if a := f.mustAuditLeftovers(t); a.LeftoverReservations != 0 || a.OpenOffers != 1 {
+			t.Errorf("AuditLeftovers = %+v; want one open offer and no leftover reservation", a)
+		}
+	}},
 	{"an offer that expires, is declined or accepted takes its unsent text with it", func(t *testing.T, s vaxbook.Store) {
 		f := mustFixture(t, s)
 		ps := f.mustPersons(t, 4, func(int) int { return 2 })
