@@ -15,3 +15,10 @@ func TestPassesConformance(t *testing.T) {
 		return redis.NewPasses(rdb, prefix)
 	})
 }
+
+func TestSessionEndsConformance(t *testing.T) {
+	guardtest.RunSessionEnds(t, func(t *testing.T) (vaxbook.SessionEnds, vaxbook.SessionEnds) {
+		rdb, prefix := redistest.Client(t)
+		return redis.NewSessionEnds(rdb, prefix), redis.NewSessionEnds(rdb, prefix)
+	})
+}

@@ -39,6 +39,7 @@ type Service struct {
 	sealer *identity.Sealer
 	guard  vaxbook.Guard
 	passes vaxbook.Passes
+	cache  *sessionCache // nil: every signed-in request reads the store
 }
 
 // New returns the service. passes may be nil when the service runs without a waiting
@@ -109,10 +110,15 @@ func (s *Service) Complete(ctx context.Context, a Attempt, p Proof, now time.Tim
 	if err := s.store.SignIn(ctx, person, sess); err != nil {
 		return Issued{}, err
 	}
+	if s.cache != nil && person.PhoneEnc != nil {
+		// As the store now holds it; a person without a phone here (a certificate)
+		// keeps the stored one, which the first read brings.
+		s.cache.put(sess, person, time.Now())
+	}
 	if a.Previous != "" {
 		// The new session already works; a failure here leaves the old one to
 		// expire on its own, which is no worse than before this sign-in.
-		_ = s.store.EndSession(context.WithoutCancel(ctx), HashToken(a.Previous), now)
+		_ = s.end(context.WithoutCancel(ctx), HashToken(a.Previous), now)
 	}
 	return Issued{Token: token, Session: sess}, nil
 }
@@ -174,16 +180,45 @@ func (s *Service) Session(ctx context.Context, token string, now time.Time) (vax
 	if len(token) != TokenLen {
 		return vaxbook.Session{}, vaxbook.Person{}, vaxbook.Errorf(vaxbook.CodeUnauthorized, "no session: verify your identity first")
 	}
-	sess, p, err := s.store.SessionPerson(ctx, HashToken(token), now)
+	idHash, wall := HashToken(token), time.Now()
+	if s.cache != nil {
+		if e, ok := s.cache.get(idHash, wall); ok {
+			if !now.Before(e.sess.ExpiresAt) {
+				return vaxbook.Session{}, vaxbook.Person{}, errSessionExpired()
+			}
+			return e.sess, e.person, nil
+		}
+	}
+	sess, p, err := s.store.SessionPerson(ctx, idHash, now)
 	if vaxbook.ErrorCode(err) == vaxbook.CodeNotFound {
-		return vaxbook.Session{}, vaxbook.Person{}, vaxbook.Errorf(vaxbook.CodeUnauthorized, "your session has expired: verify your identity again")
+		return vaxbook.Session{}, vaxbook.Person{}, errSessionExpired()
+	}
+	if err == nil && s.cache != nil {
+		s.cache.put(sess, p, wall)
 	}
 	return sess, p, err
 }
 
-// SignOut ends the session of token.
+func errSessionExpired() error {
+	return vaxbook.Errorf(vaxbook.CodeUnauthorized, "your session has expired: verify your identity again")
+}
+
+// SignOut ends the session of token, on every instance.
 func (s *Service) SignOut(ctx context.Context, token string, now time.Time) error {
-	return s.store.EndSession(ctx, HashToken(token), now)
+	return s.end(ctx, HashToken(token), now)
+}
+
+// end ends a session in the store, then in every instance's cache.
+func (s *Service) end(ctx context.Context, idHash string, now time.Time) error {
+	if err := s.store.EndSession(ctx, idHash, now); err != nil {
+		return err
+	}
+	if s.cache != nil {
+		// The session is ended where it counts; an announcement that fails leaves
+		// it in other instances' caches for at most CacheTTL.
+		_ = s.cache.end(ctx, idHash)
+	}
+	return nil
 }
 
 // TokenLen is the length of a session token: 32 random bytes, base64url.
