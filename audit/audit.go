@@ -57,10 +57,9 @@ func (s *Service) Record(ctx context.Context, actor, action string, siteID int64
 }
 
 // Operated records an operator action that has already happened, in the service log
-// and the audit log; a failure to write the entry is logged, not returned. attrs are
-// added to the service log's line only (the route, the client's address).
-func (s *Service) Operated(ctx context.Context, action, what string, attrs ...any) {
-	s.log.Info("operator action", append([]any{"action", action, "what", what}, attrs...)...)
+// and the audit log; a failure to write the entry is logged, not returned.
+func (s *Service) Operated(ctx context.Context, action, what string) {
+	s.log.Info("operator action", "action", action, "what", what)
 	if err := s.Record(ctx, Operator, action, 0, what); err != nil {
 		s.log.Error("audit log", "action", action, "err", err)
 	}
