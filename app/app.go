@@ -44,6 +44,8 @@ type App struct {
 	store     vaxbook.Store
 	shared    *shared
 	committer *batch.Committer
+	sheets    *booking.Sheets
+	signin    *signin.Service
 	room      *queue.Room // nil without the waiting room
 	life      *lifecycle
 	demo      *api.Demo // nil outside --demo
@@ -121,19 +123,33 @@ func Open(ctx context.Context, cfg Config) (_ *App, err error) {
 	a.onClose(a.committer.Close)
 	m := metrics.New()
 	m.RegisterBatch(a.committer.Stats)
+	// Searches are answered from a copy of each campaign's places in memory.
+	bookings := booking.New(a.store, m.Booker(a.committer), sh.guard, a.clock)
+	a.sheets = booking.NewSheets(a.store, booking.SheetsConfig{}, log)
+	bookings.SearchFrom(a.sheets)
+	if cs, err := a.store.Campaigns(ctx); err == nil {
+		for _, c := range cs {
+			a.sheets.Want(c.ID)
+		}
+	}
 	apiCfg := api.Config{
-		Store: a.store, Booking: booking.New(a.store, m.Booker(a.committer), sh.guard, a.clock), Sealer: sealer,
+		Store: a.store, Booking: bookings, Sealer: sealer,
 		Line: sh.line, LineMethods: names(prov.lines), OIDC: prov.oidc, Cert: prov.cert, Mounts: prov.mounts,
 		Clock: a.clock, Logger: log, SecureCookies: cfg.SecureCookies, StaffKey: cfg.StaffKey,
 		TrustedProxies: cfg.TrustedProxies, OperatorToken: cfg.OperatorToken,
 	}
 	// Every verification method ends in one sign-in service; passes are bound to
-	// their person in the state the instances share.
+	// their person in the state the instances share, and sessions are kept in memory,
+	// a sign-out reaching every instance's copy through that state too.
 	var passes vaxbook.Passes = inmem.NewPasses()
+	var ends vaxbook.SessionEnds = inmem.NewSessionEnds()
 	if sh.rdb != nil {
 		passes = redis.NewPasses(sh.rdb, cfg.RedisPrefix)
+		ends = redis.NewSessionEnds(sh.rdb, cfg.RedisPrefix)
 	}
-	apiCfg.SignIn = signin.New(a.store, sealer, sh.guard, passes)
+	a.signin = signin.New(a.store, sealer, sh.guard, passes)
+	a.signin.CacheSessions(ends)
+	apiCfg.SignIn = a.signin
 	if apiCfg.StaffLogins, err = staffLoginLimits(sh, cfg); err != nil {
 		return nil, err
 	}
@@ -220,6 +236,8 @@ func (a *App) Run(ctx context.Context) error {
 		})
 	}
 	a.life.run(ctx, &wg)
+	wg.Go(func() { a.sheets.Run(ctx) })
+	wg.Go(func() { a.signin.RunCache(ctx, a.log) })
 	if a.opsSrv != nil {
 		wg.Go(func() {
 			if err := a.opsSrv.Serve(a.opsLn); err != nil && !errors.Is(err, http.ErrServerClosed) {
