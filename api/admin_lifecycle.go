@@ -69,11 +69,7 @@ func (s *Server) adminStats(w http.ResponseWriter, r *http.Request) {
 // adminOutbox lists notifications by status (dead letters by default), so that an
 // operator sees what could not be delivered.
 func (s *Server) adminOutbox(w http.ResponseWriter, r *http.Request) {
-	status := vaxbook.OutboxStatus(r.URL.Query().Get("status"))
-	if status == "" {
-		status = vaxbook.OutboxDead
-	}
-	msgs, err := s.store.OutboxMessages(r.Context(), status, 200)
+	msgs, err := s.outbox.List(r.Context(), vaxbook.OutboxStatus(r.URL.Query().Get("status")))
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -88,17 +84,9 @@ func (s *Server) adminOutboxRetry(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	if err := s.store.RetryDead(r.Context(), id, s.clock.Now()); err != nil {
+	if err := s.outbox.Retry(r.Context(), id); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	s.audit(r, "outbox_retry", strconv.FormatInt(id, 10))
 	s.writeJSON(w, http.StatusOK, outboxRetryJSON{ID: id, Status: string(vaxbook.OutboxPending)})
-}
-
-// audit records an operator action in the service log, with the route and the
-// client's address, and in the persistent audit log. The action has already happened,
-// so a failure to write the entry is logged, not returned.
-func (s *Server) audit(r *http.Request, action, what string) {
-	s.auditLog.Operated(r.Context(), action, what, "route", r.Pattern, "addr", clientAddr(r))
 }

@@ -7,6 +7,7 @@ import (
 	"vaxbook/campaigns"
 	"vaxbook/clinic"
 	"vaxbook/imports"
+	"vaxbook/outbox"
 	"vaxbook/staff"
 	"vaxbook/standby"
 	"vaxbook/stats"
@@ -26,6 +27,7 @@ func withServices(cfg *api.Config, s vaxbook.Store) {
 	cfg.Campaigns = campaigns.New(s, cfg.Clock, cfg.Logger, listeners...)
 	cfg.Imports = imports.NewService(s, a)
 	cfg.Stats = stats.New(s)
+	cfg.Outbox = outbox.New(s, a, cfg.Clock)
 	cfg.Staff = staff.New(s, a, cfg.Sealer, cfg.Clock)
 	cfg.Clinic = clinic.New(s, a, cfg.Clock)
 	cfg.Standby = standby.New(s, cfg.Booking, cfg.Clock, 0)

@@ -8,7 +8,7 @@ import (
 )
 
 func (s *Server) listCampaigns(w http.ResponseWriter, r *http.Request) {
-	cs, err := s.store.Campaigns(r.Context())
+	cs, err := s.campaigns.List(r.Context())
 	if err != nil {
 		s.writeError(w, r, err)
 		return

@@ -20,6 +20,7 @@ import (
 	"vaxbook/identity"
 	"vaxbook/imports"
 	"vaxbook/oidc"
+	"vaxbook/outbox"
 	"vaxbook/queue"
 	"vaxbook/signin"
 	"vaxbook/staff"
@@ -61,11 +62,12 @@ type Config struct {
 	Demo *Demo
 	// The use cases the API serves besides booking and sign-in, each a service built
 	// by the wiring (app's openServices): the operators' campaign administration,
-	// imports and statistics, the staff accounts and the clinic's day, the standby
-	// lists, and the audit log they all write.
+	// imports, statistics and undelivered notifications, the staff accounts and the
+	// clinic's day, the standby lists, and the audit log they all write.
 	Campaigns *campaigns.Service
 	Imports   *imports.Service
 	Stats     *stats.Service
+	Outbox    *outbox.Service
 	Staff     *staff.Service
 	Clinic    *clinic.Service
 	Standby   *standby.Service
@@ -110,6 +112,7 @@ type Server struct {
 	campaigns *campaigns.Service
 	imports   *imports.Service
 	stats     *stats.Service
+	outbox    *outbox.Service
 	staff     *staff.Service
 	clinic    *clinic.Service
 	standby   *standby.Service
@@ -138,7 +141,7 @@ func New(cfg Config) *Server {
 		staffKey: cfg.StaffKey, loginsByLogin: logins.PerAccount, loginsByAddr: logins.PerAddr, limits: cfg.Limits.withDefaults(),
 		store: cfg.Store, booking: cfg.Booking, phone: cfg.Phone, line: cfg.Line, lineMethods: cfg.LineMethods, room: cfg.Room, oidc: cfg.OIDC, cert: cfg.Cert, mounts: cfg.Mounts, operatorToken: cfg.OperatorToken, sealer: cfg.Sealer,
 		clock: cfg.Clock, log: log, secure: cfg.SecureCookies, demo: cfg.Demo, trustedProxies: cfg.TrustedProxies,
-		campaigns: cfg.Campaigns, imports: cfg.Imports, stats: cfg.Stats, staff: cfg.Staff, clinic: cfg.Clinic,
+		campaigns: cfg.Campaigns, imports: cfg.Imports, stats: cfg.Stats, outbox: cfg.Outbox, staff: cfg.Staff, clinic: cfg.Clinic,
 		standby: cfg.Standby, auditLog: cfg.Audit,
 		signin: cfg.SignIn, devices: cfg.Devices, metrics: cfg.Metrics,
 	}

@@ -10,6 +10,7 @@ import (
 	"vaxbook/campaigns"
 	"vaxbook/clinic"
 	"vaxbook/imports"
+	"vaxbook/outbox"
 	"vaxbook/staff"
 	"vaxbook/standby"
 	"vaxbook/stats"
@@ -33,6 +34,7 @@ func openServices(apiCfg *api.Config, store vaxbook.Store, offerWindow time.Dura
 	apiCfg.Campaigns = campaigns.New(store, apiCfg.Clock, log, listeners...)
 	apiCfg.Imports = imports.NewService(store, trail)
 	apiCfg.Stats = stats.New(store)
+	apiCfg.Outbox = outbox.New(store, trail, apiCfg.Clock)
 	apiCfg.Staff = staff.New(store, trail, apiCfg.Sealer, apiCfg.Clock)
 	apiCfg.Clinic = clinic.New(store, trail, apiCfg.Clock)
 	apiCfg.Standby = standby.New(store, apiCfg.Booking, apiCfg.Clock, offerWindow)
