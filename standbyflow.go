@@ -121,6 +121,8 @@ func StandbyDecline(ctx context.Context, run StandbyRun, personKey string, entry
 	})
 }
 
+// standbyEnd locks the list of the person's entry, writes the plan decide makes of the
+// list and the entry, and returns the entry as written.
 func standbyEnd(ctx context.Context, tx StandbyTx, personKey string, entryID int64, decide func(StandbyList, StandbyEntry) (StandbyPlan, error)) (StandbyEntry, error) {
 	e, list, err := lockEntry(ctx, tx, personKey, entryID)
 	if err != nil {
@@ -136,8 +138,8 @@ func standbyEnd(ctx context.Context, tx StandbyTx, personKey string, entryID int
 	return placed(ctx, tx, entryID, p.List)
 }
 
-// placed reads the entry with the id as written, with its place in list, the list as
-// the transaction left it.
+// placed reads the entry with the id as the transaction wrote it, with its place in
+// list, the list as the written plan left it.
 func placed(ctx context.Context, tx StandbyTx, id int64, list StandbyList) (StandbyEntry, error) {
 	e, err := tx.Entry(ctx, id)
 	if err != nil {
