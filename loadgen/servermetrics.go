@@ -41,6 +41,10 @@ type ServerStep struct {
 	P50   float64 `json:"p50_ms"`
 	P95   float64 `json:"p95_ms"`
 	P99   float64 `json:"p99_ms"`
+	// AboveTop counts requests slower than the highest finite bucket (10 s): a
+	// quantile among them is reported as that bound, and means at least that.
+	AboveTop int64   `json:"above_top_bucket,omitempty"`
+	TopMS    float64 `json:"top_bucket_ms,omitempty"`
 }
 
 // serverSteps names the routes a booking goes through by the load generator's step,
@@ -241,10 +245,17 @@ func serverStepsBetween(before, after serverReading) map[string]ServerStep {
 		if h.total() == 0 {
 			continue
 		}
-		out[step] = ServerStep{
+		st := ServerStep{
 			Count: int64(h.total()),
 			P50:   round(h.quantile(.50) * 1000), P95: round(h.quantile(.95) * 1000), P99: round(h.quantile(.99) * 1000),
 		}
+		if n := len(h.bounds); n >= 2 {
+			st.AboveTop = int64(h.counts[n-1] - h.counts[n-2])
+			if st.AboveTop > 0 {
+				st.TopMS = round(h.bounds[n-2] * 1000)
+			}
+		}
+		out[step] = st
 	}
 	return out
 }

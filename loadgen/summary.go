@@ -61,7 +61,14 @@ func (r Result) WriteSummary(w io.Writer) error {
 			fmt.Fprintf(&b, " %9s %9s %9s %9s", "", "", "", "")
 		}
 		if s, ok := r.ServerSteps[n]; ok {
-			fmt.Fprintf(&b, " | %9d %9.1f %9.1f %9.1f\n", s.Count, s.P50, s.P95, s.P99)
+			// A quantile at the top bucket's bound means at least that.
+			q := func(v float64) string {
+				if s.AboveTop > 0 && v >= s.TopMS {
+					return "≥" + fmt.Sprintf("%.0f", v)
+				}
+				return fmt.Sprintf("%.1f", v)
+			}
+			fmt.Fprintf(&b, " | %9d %9s %9s %9s\n", s.Count, q(s.P50), q(s.P95), q(s.P99))
 		} else {
 			fmt.Fprint(&b, " |\n")
 		}
