@@ -3,6 +3,7 @@ package api_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"net/http"
@@ -60,8 +61,10 @@ func loadContract() (*openapi3.T, routers.Router, error) {
 }
 
 // checkContract returns next with every 2xx (or 3xx) answer to a documented route validated
-// against that route's response schema; a mismatch fails t. Answers to routes the
-// document leaves out (the demo pages, /healthz) pass unchecked.
+// against that route's response schema, and every problem+json refusal against the
+// Problem schema (and its route's own schema where the document gives one); a mismatch
+// fails t. Successes of routes the document leaves out (the demo pages, /healthz) pass
+// unchecked.
 func checkContract(t testing.TB, next http.Handler) http.Handler {
 	t.Helper()
 	if _, _, err := loadContract(); err != nil {
@@ -70,25 +73,66 @@ func checkContract(t testing.TB, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rec := &recorder{ResponseWriter: w, status: http.StatusOK}
 		next.ServeHTTP(rec, r)
-		// Redirects count too: the simple-authentication start only ever redirects.
-		if rec.status < 200 || rec.status > 399 || r.Method == http.MethodHead {
+		if r.Method == http.MethodHead {
 			return
 		}
-		if err := validateAnswer(r, rec.status, w.Header(), rec.body.Bytes()); err != nil {
+		var err error
+		switch {
+		case rec.status >= 400 && strings.HasPrefix(w.Header().Get("Content-Type"), "application/problem+json"):
+			err = validateProblem(r, rec.status, w.Header(), rec.body.Bytes())
+		case rec.status >= 200 && rec.status <= 399:
+			// Redirects count too: the simple-authentication start only ever redirects.
+			err = validateAnswer(r, rec.status, w.Header(), rec.body.Bytes())
+		}
+		if err != nil {
 			t.Errorf("%s %s answered %d against the OpenAPI document: %s\nbody: %s", r.Method, r.URL.Path, rec.status, truncate(err.Error(), 1500), truncate(rec.body.String(), 2000))
 		}
 	})
 }
 
-// validateAnswer checks one 2xx or 3xx answer and counts it for its operation.
-func validateAnswer(r *http.Request, status int, header http.Header, body []byte) error {
+// findRoute returns the document's operation for r, with r's URL made absolute for
+// the router (the server sees only the path).
+func findRoute(r *http.Request) (*http.Request, *routers.Route, map[string]string, error) {
 	_, router, _ := loadContract()
-	// The router matches on the request's URL; the server sees only the path.
 	u := *r.URL
 	u.Scheme, u.Host = "http", r.Host
 	req := r.Clone(context.Background())
 	req.URL = &u
 	route, params, err := router.FindRoute(req)
+	return req, route, params, err
+}
+
+// validateProblem checks a refusal: its body is a Problem, and, where its route
+// documents the status with a schema of its own (a FieldProblem), it matches that too.
+func validateProblem(r *http.Request, status int, header http.Header, body []byte) error {
+	doc, _, _ := loadContract()
+	var v any
+	if err := json.Unmarshal(body, &v); err != nil {
+		return fmt.Errorf("problem is not JSON: %w", err)
+	}
+	if err := doc.Components.Schemas["Problem"].Value.VisitJSON(v, openapi3.EnableJSONSchema2020(), openapi3.MultiErrors()); err != nil {
+		return fmt.Errorf("not a Problem: %w", err)
+	}
+	if p, _ := v.(map[string]any); p["status"] != float64(status) {
+		return fmt.Errorf("problem status %v in an answer of %d", p["status"], status)
+	}
+	req, route, params, err := findRoute(r)
+	if err != nil {
+		return nil // an unknown route's 404 or 405 is a Problem, checked above
+	}
+	in := &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route},
+		Status:                 status,
+		Header:                 header,
+		Options:                &openapi3filter.Options{MultiError: true},
+	}
+	in.SetBodyBytes(body)
+	return openapi3filter.ValidateResponse(context.Background(), in)
+}
+
+// validateAnswer checks one 2xx or 3xx answer and counts it for its operation.
+func validateAnswer(r *http.Request, status int, header http.Header, body []byte) error {
+	req, route, params, err := findRoute(r)
 	if err != nil {
 		if strings.HasPrefix(r.URL.Path, "/api/") {
 			return fmt.Errorf("no operation in the document: %w", err)
