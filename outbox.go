@@ -89,9 +89,10 @@ type Outbox interface {
 	// attempt: a worker that dies holding them loses nothing, the rows come due again.
 	// Concurrent claimers never get the same row.
 	ClaimOutbox(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]OutboxMessage, error)
-	// MarkSent records that the row was accepted by the sender. A row withdrawn by a
-	// cancel or change while it was leased is gone, and marking it does nothing.
-	MarkSent(ctx context.Context, id int64, at time.Time) error
+	// MarkSent records that the rows were accepted by the sender, in one statement: a
+	// worker marks a claimed batch at once. A row withdrawn by a cancel or change while
+	// it was leased is gone, and marking it does nothing.
+	MarkSent(ctx context.Context, ids []int64, at time.Time) error
 	// MarkFailed records a failed attempt: the row is tried again at next, or is dead
 	// when dead is true.
 	MarkFailed(ctx context.Context, id int64, lastError string, next time.Time, dead bool) error

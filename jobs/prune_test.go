@@ -21,7 +21,7 @@ func mustSendAll(t *testing.T, s vaxbook.Outbox, at time.Time) int {
 			return n
 		}
 		for _, m := range msgs {
-			if err := s.MarkSent(t.Context(), m.ID, at); err != nil {
+			if err := s.MarkSent(t.Context(), []int64{m.ID}, at); err != nil {
 				t.Fatal(err)
 			}
 		}

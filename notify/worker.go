@@ -87,26 +87,34 @@ func (w *Worker) RunOnce(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	var sent []int64
 	for _, m := range msgs {
 		if ctx.Err() != nil {
-			return len(msgs), nil
+			break
 		}
-		w.send(ctx, m)
+		if w.send(ctx, m) {
+			sent = append(sent, m.ID)
+		}
+	}
+	// One statement marks the batch: a row per message cost the database as much as
+	// the booking that wrote it. A failure here (or a stop before it) sends the batch
+	// again under its keys, which the gateway recognises.
+	if err := w.store.MarkSent(ctx, sent, w.clock.Now()); err != nil {
+		w.log.Warn("notify: mark sent; the messages will be sent again under their keys", "ids", len(sent), "err", err)
 	}
 	return len(msgs), nil
 }
 
-func (w *Worker) send(ctx context.Context, m Message) {
+// send hands m to the sender and reports whether it was accepted; a refusal is
+// recorded for a later attempt, or as dead.
+func (w *Worker) send(ctx context.Context, m Message) bool {
 	err := w.sender.Send(ctx, m)
-	now := w.clock.Now()
 	if err == nil {
-		if err := w.store.MarkSent(ctx, m.ID, now); err != nil {
-			w.log.Warn("notify: mark sent; the message will be sent again under its key", "id", m.ID, "err", err)
-		}
-		return
+		return true
 	}
+	now := w.clock.Now()
 	if ctx.Err() != nil {
-		return // shutting down: the lease brings the row back
+		return false // shutting down: the lease brings the row back
 	}
 	dead := IsPermanent(err) || m.Attempts >= w.cfg.MaxAttempts
 	next := now.Add(Backoff(m.Attempts, w.cfg.BaseDelay, w.cfg.MaxDelay))
@@ -116,6 +124,7 @@ func (w *Worker) send(ctx context.Context, m Message) {
 	if err := w.store.MarkFailed(ctx, m.ID, err.Error(), next, dead); err != nil {
 		w.log.Error("notify: mark failed", "id", m.ID, "err", err)
 	}
+	return false
 }
 
 // Backoff returns the wait after the attempt-th failure: base doubled per attempt up to

@@ -65,9 +65,12 @@ func (s *Store) ClaimOutbox(ctx context.Context, now time.Time, lease time.Durat
 	return out, dbError(err, "claim outbox")
 }
 
-// MarkSent records the row as sent.
-func (s *Store) MarkSent(ctx context.Context, id int64, at time.Time) error {
-	_, err := s.pool.Exec(ctx, `UPDATE outbox SET status = 'sent', sent_at = $2, last_error = '' WHERE id = $1`, id, at)
+// MarkSent records the rows as sent.
+func (s *Store) MarkSent(ctx context.Context, ids []int64, at time.Time) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	_, err := s.pool.Exec(ctx, `UPDATE outbox SET status = 'sent', sent_at = $2, last_error = '' WHERE id = ANY($1::BIGINT[])`, ids, at)
 	return dbError(err, "mark sent")
 }
 

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -60,11 +61,19 @@ func (s *Store) ClaimOutbox(ctx context.Context, now time.Time, lease time.Durat
 	return out, err
 }
 
-// MarkSent records the row as sent.
-func (s *Store) MarkSent(ctx context.Context, id int64, at time.Time) error {
+// MarkSent records the rows as sent.
+func (s *Store) MarkSent(ctx context.Context, ids []int64, at time.Time) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	list, err := json.Marshal(ids)
+	if err != nil {
+		return err
+	}
 	return s.inWrite(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `
-			UPDATE outbox SET status = 'sent', sent_at = ?, last_error = '' WHERE id = ?`, at.UnixMicro(), id)
+			UPDATE outbox SET status = 'sent', sent_at = ?, last_error = ''
+			WHERE id IN (SELECT value FROM json_each(?))`, at.UnixMicro(), string(list))
 		return err
 	})
 }

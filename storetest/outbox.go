@@ -115,7 +115,7 @@ var outboxTests = []storeTest{
 		}
 		wantCode(t, "RetryDead of a pending row", s.RetryDead(t.Context(), dead[0].ID, now), vaxbook.CodeNotFound)
 		again := mustClaim(t, s, now.Add(time.Hour), 1)
-		if err := s.MarkSent(t.Context(), again[0].ID, now.Add(time.Hour)); err != nil {
+		if err := s.MarkSent(t.Context(), []int64{again[0].ID}, now.Add(time.Hour)); err != nil {
 			t.Fatalf("MarkSent: %v", err)
 		}
 		if sent := mustMessages(t, s, vaxbook.OutboxSent); len(sent) != 1 {

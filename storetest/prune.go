@@ -19,7 +19,7 @@ var pruneTests = []storeTest{
 		msgs := mustClaim(t, s, bookAt.Add(time.Minute), 6)
 		hour := func(h int) time.Time { return bookAt.Add(time.Duration(h) * time.Hour) }
 		for i, at := range []time.Time{hour(3), hour(1), hour(2), hour(100)} {
-			if err := s.MarkSent(t.Context(), msgs[i].ID, at); err != nil {
+			if err := s.MarkSent(t.Context(), []int64{msgs[i].ID}, at); err != nil {
 				t.Fatalf("MarkSent: %v", err)
 			}
 		}
@@ -83,7 +83,7 @@ var pruneTests = []storeTest{
 			t.Fatalf("Change: %v", err)
 		}
 		for _, m := range mustClaim(t, s, cancelAt.Add(time.Minute), 2) {
-			if err := s.MarkSent(t.Context(), m.ID, cancelAt); err != nil {
+			if err := s.MarkSent(t.Context(), []int64{m.ID}, cancelAt); err != nil {
 				t.Fatalf("MarkSent: %v", err)
 			}
 		}

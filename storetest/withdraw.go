@@ -46,7 +46,7 @@ var withdrawTests = []storeTest{
 			if m.Kind == vaxbook.KindReminder {
 				continue
 			}
-			if err := s.MarkSent(t.Context(), m.ID, remindAt); err != nil {
+			if err := s.MarkSent(t.Context(), []int64{m.ID}, remindAt); err != nil {
 				t.Fatalf("MarkSent: %v", err)
 			}
 		}

@@ -100,7 +100,7 @@ func mustSentMessages(t *testing.T, db string, at ...time.Time) []int64 {
 		if err != nil || len(msgs) != 1 {
 			t.Fatalf("ClaimOutbox: %d messages, %v; want the one just booked", len(msgs), err)
 		}
-		if err := s.MarkSent(ctx, msgs[0].ID, sentAt); err != nil {
+		if err := s.MarkSent(ctx, []int64{msgs[0].ID}, sentAt); err != nil {
 			t.Fatal(err)
 		}
 		ids[i] = msgs[0].ID
