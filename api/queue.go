@@ -120,8 +120,17 @@ func (s *Server) admitted(next http.HandlerFunc) http.HandlerFunc {
 		start := time.Now()
 		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 		next(rec, r)
-		s.room.Controller().Observe(time.Since(start), rec.status >= 500)
+		s.room.Controller().Observe(stepOf(r), time.Since(start), rec.status >= 500)
 	}
+}
+
+// stepOf tells the admission controller which of its targets a request is held to:
+// the reservation routes book (and change and cancel), the rest verify.
+func stepOf(r *http.Request) queue.Step {
+	if strings.Contains(r.URL.Path, "/reservation") {
+		return queue.Booking
+	}
+	return queue.Verification
 }
 
 // statusRecorder remembers the status a handler wrote.

@@ -18,8 +18,8 @@ func TestControllerRaisesWhileHealthyAndCutsSharply(t *testing.T) {
 	}{
 		{"healthy and people waiting: +20", []time.Duration{100 * time.Millisecond, 120 * time.Millisecond}, 0, busy, 120},
 		{"no calls at all keeps the rate", nil, 0, busy, 100},
-		{"slow p95: ×0.7", append(make([]time.Duration, 90), repeat(300*time.Millisecond, 10)...), 0, busy, 70},
-		{"a few slow calls under p95 stay healthy", append(make([]time.Duration, 97), repeat(time.Second, 3)...), 0, busy, 120},
+		{"slow verification p95: ×0.7", append(make([]time.Duration, 90), repeat(600*time.Millisecond, 10)...), 0, busy, 70},
+		{"a few slow verifications under p95 stay healthy", append(make([]time.Duration, 97), repeat(time.Second, 3)...), 0, busy, 120},
 		{"1 % errors: ×0.7", make([]time.Duration, 100), 1, busy, 70},
 		{"nobody waiting: unchanged", []time.Duration{time.Millisecond}, 0, queue.Load{}, 100},
 		{"active bound reached: unchanged", nil, 0, queue.Load{Waiting: 5, Active: 100, MaxActive: 100}, 100},
@@ -27,7 +27,7 @@ func TestControllerRaisesWhileHealthyAndCutsSharply(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			ctl := queue.NewController(queue.DefaultControlConfig())
 			for i, l := range c.latencies {
-				ctl.Observe(l, i < c.failures)
+				ctl.Observe(queue.Verification, l, i < c.failures)
 			}
 			if got := ctl.Tick(100, c.load); got != c.want {
 				t.Errorf("rate %v, want %v", got, c.want)
@@ -37,9 +37,37 @@ func TestControllerRaisesWhileHealthyAndCutsSharply(t *testing.T) {
 			}
 		})
 	}
+	t.Run("each step is held to its own percentile", func(t *testing.T) {
+		for _, c := range []struct {
+			name       string
+			step       queue.Step
+			slow, fast int
+			latency    time.Duration
+			want       float64
+		}{
+			{"bookings: 2 % slower than 300 ms cut", queue.Booking, 2, 98, 400 * time.Millisecond, 70},
+			{"bookings: 1 % slower keeps p99 in target", queue.Booking, 1, 199, 400 * time.Millisecond, 120},
+			{"verifications: 6 % slower than 500 ms cut", queue.Verification, 6, 94, 600 * time.Millisecond, 70},
+			{"verifications at 400 ms are within their target", queue.Verification, 50, 50, 400 * time.Millisecond, 120},
+			{"bookings at 400 ms are not", queue.Booking, 50, 50, 400 * time.Millisecond, 70},
+		} {
+			t.Run(c.name, func(t *testing.T) {
+				ctl := queue.NewController(queue.DefaultControlConfig())
+				for range c.fast {
+					ctl.Observe(c.step, 10*time.Millisecond, false)
+				}
+				for range c.slow {
+					ctl.Observe(c.step, c.latency, false)
+				}
+				if got := ctl.Tick(100, busy); got != c.want {
+					t.Errorf("rate %v, want %v", got, c.want)
+				}
+			})
+		}
+	})
 	t.Run("a high rate grows by a tenth, not by the step", func(t *testing.T) {
 		ctl := queue.NewController(queue.DefaultControlConfig())
-		ctl.Observe(time.Millisecond, false)
+		ctl.Observe(queue.Booking, time.Millisecond, false)
 		if got := ctl.Tick(1000, busy); got != 1100 {
 			t.Errorf("raised to %v, want 1100", got)
 		}
@@ -56,11 +84,11 @@ func TestControllerRaisesWhileHealthyAndCutsSharply(t *testing.T) {
 	})
 	t.Run("the rate stays within bounds", func(t *testing.T) {
 		ctl := queue.NewController(queue.ControlConfig{Min: 50, Max: 110})
-		ctl.Observe(time.Millisecond, false)
+		ctl.Observe(queue.Booking, time.Millisecond, false)
 		if got := ctl.Tick(100, busy); got != 110 {
 			t.Errorf("raised to %v, want the max 110", got)
 		}
-		ctl.Observe(time.Second, true)
+		ctl.Observe(queue.Booking, time.Second, true)
 		if got := ctl.Tick(60, busy); got != 50 {
 			t.Errorf("cut to %v, want the min 50", got)
 		}
@@ -77,7 +105,7 @@ func TestRoomControlRunsOnlyOnTheLeaderInAutoMode(t *testing.T) {
 		h.join(t, "x")
 	}
 	h.advance(t, 100*time.Millisecond)
-	h.Controller().Observe(time.Millisecond, false) // a fast downstream call: healthy
+	h.Controller().Observe(queue.Verification, time.Millisecond, false) // a fast downstream call: healthy
 	rate := func() float64 { s, _ := h.Counters().State(t.Context()); return s.Rate }
 	if err := h.Control(t.Context(), h.clock.Now()); err != nil || rate() != 30 {
 		t.Fatalf("leader step: rate %v, %v; want 10+20", rate(), err)

@@ -233,7 +233,7 @@ func (d *day) play(ctx context.Context) error {
 		prev = s.Head
 		observed += served
 		for ; observed >= 1; observed-- {
-			d.room.Controller().Observe(latency, latency > d.down.timeout)
+			d.room.Controller().Observe(queue.Booking, latency, latency > d.down.timeout)
 		}
 		if t.Sub(lastControl) >= time.Second {
 			lastControl = t
