@@ -36,6 +36,8 @@ var contract struct {
 	mu sync.Mutex
 	// answers counts the validated answers per operation ("GET /api/v1/session").
 	answers map[string]int
+	// problems counts the refusals checked against the Problem schema.
+	problems int
 }
 
 func loadContract() (*openapi3.T, routers.Router, error) {
@@ -116,6 +118,9 @@ func validateProblem(r *http.Request, status int, header http.Header, body []byt
 	if p, _ := v.(map[string]any); p["status"] != float64(status) {
 		return fmt.Errorf("problem status %v in an answer of %d", p["status"], status)
 	}
+	contract.mu.Lock()
+	contract.problems++
+	contract.mu.Unlock()
 	req, route, params, err := findRoute(r)
 	if err != nil {
 		return nil // an unknown route's 404 or 405 is a Problem, checked above
@@ -148,6 +153,13 @@ func validateAnswer(r *http.Request, status int, header http.Header, body []byte
 	in.SetBodyBytes(body)
 	if err := openapi3filter.ValidateResponse(context.Background(), in); err != nil {
 		return err
+	}
+	if resp := route.Operation.Responses.Status(status); resp != nil && resp.Value != nil {
+		if mt := resp.Value.Content.Get("application/json"); mt != nil && mt.Schema != nil && strings.HasPrefix(header.Get("Content-Type"), "application/json") {
+			if extra := undeclaredFields(mt.Schema.Value, body); len(extra) > 0 {
+				return fmt.Errorf("properties the document does not declare: %v", extra)
+			}
+		}
 	}
 	// A redirect's body is net/http's courtesy link, whatever the document says.
 	if op := route.Operation.Responses.Status(status); status < 300 && op != nil && op.Value != nil && len(op.Value.Content) == 0 && len(bytes.TrimSpace(body)) > 0 {
@@ -218,7 +230,7 @@ func TestMain(m *testing.M) {
 			missing = append(missing, op)
 		}
 	}
-	fmt.Printf("openapi contract: %d answers validated across %d of %d operations\n", answers, len(ops)-len(missing), len(ops))
+	fmt.Printf("openapi contract: %d answers validated across %d of %d operations; %d refusals checked as problems\n", answers, len(ops)-len(missing), len(ops), contract.problems)
 	if testing.Verbose() {
 		for _, op := range ops {
 			fmt.Printf("  %4d  %s\n", contract.answers[op], op)
