@@ -28,7 +28,8 @@ import (
 	"vaxbook/stats"
 )
 
-// Config is what the API needs from the outside, wired by cmd/vaxbook.
+// Config is what the API needs from the outside, wired by package app: the API builds
+// no service of its own.
 type Config struct {
 	Store   vaxbook.Store
 	Booking *booking.Service
