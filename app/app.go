@@ -86,17 +86,38 @@ func Open(ctx context.Context, cfg Config) (_ *App, err error) {
 	}
 	a.clock, a.start = openClock(cfg, log)
 
-	if a.store, err = OpenStore(ctx, cfg.Database); err != nil {
+	sealer, prov, err := a.openBackends(ctx)
+	if err != nil {
 		return nil, err
+	}
+	m := metrics.New()
+	apiCfg, err := a.openHandlers(ctx, sealer, prov, m)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.openServers(m, apiCfg); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// openBackends opens what the rest stands on: the store, the listener (first, since
+// the development issuers and the redirects need its address), the state instances
+// share, and the identity providers with their congestion lines.
+func (a *App) openBackends(ctx context.Context) (*identity.Sealer, *providers, error) {
+	cfg := a.cfg
+	var err error
+	if a.store, err = OpenStore(ctx, cfg.Database); err != nil {
+		return nil, nil, err
 	}
 	a.onClose(a.store.Close)
 	sealer, err := identity.NewSealer(cfg.PhoneKey)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	// Listen first: the development issuers and the redirects need the address.
 	if a.ln, err = net.Listen("tcp", cfg.Addr); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	a.onClose(func() error { return ignoreClosed(a.ln.Close()) })
 	base := cfg.PublicURL
@@ -106,22 +127,30 @@ func Open(ctx context.Context, cfg Config) (_ *App, err error) {
 	// The Guard comes first and the lines after: providers name the lines, and the
 	// shared state holds both.
 	if a.shared, err = openShared(ctx, cfg, a.clock, sealer); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	sh := a.shared
 	a.onClose(sh.Close)
 	prov, err := openProviders(ctx, cfg, base, sealer)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := sh.openLines(cfg, prov.lines, a.clock); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	return sealer, prov, nil
+}
+
+// openHandlers builds the services and what the API serves them with: the group
+// commit, booking, sign-in, the limits, the demo (--demo only), the waiting room, the
+// application services, the lifecycle work and the pages.
+func (a *App) openHandlers(ctx context.Context, sealer *identity.Sealer, prov *providers, m *metrics.Metrics) (api.Config, error) {
+	cfg, log, sh := a.cfg, a.log, a.shared
+	var err error
 	// Concurrent bookings share transactions; each caller still gets its own outcome,
 	// only after the commit.
 	a.committer = batch.New(a.store, batch.Config{MaxBatch: cfg.BatchMax, MaxWait: cfg.BatchWait})
 	a.onClose(a.committer.Close)
-	m := metrics.New()
 	m.RegisterBatch(a.committer.Stats)
 	// Searches are answered from a copy of each campaign's places in memory.
 	bookings := booking.New(a.store, m.Booker(a.committer), sh.guard, a.clock)
@@ -151,23 +180,23 @@ func Open(ctx context.Context, cfg Config) (_ *App, err error) {
 	a.signin.CacheSessions(ends)
 	apiCfg.SignIn = a.signin
 	if apiCfg.StaffLogins, err = staffLoginLimits(sh, cfg); err != nil {
-		return nil, err
+		return api.Config{}, err
 	}
 	if apiCfg.Limits, err = openRouteLimits(cfg, sh); err != nil {
-		return nil, err
+		return api.Config{}, err
 	}
 	// A real carrier integration is configured per deployment; without one the phone
 	// method answers "unavailable" rather than pretending. The demo brings its own.
 	apiCfg.Phone = unavailablePhone{}
 	if cfg.Demo {
 		if apiCfg.Phone, a.demo, err = openDemo(ctx, cfg, a.store, sh, apiCfg.SignIn, prov, a.clock, a.start, log); err != nil {
-			return nil, err
+			return api.Config{}, err
 		}
 		apiCfg.Demo = a.demo
 	}
 	if cfg.WaitingRoom {
 		if a.room, err = openRoom(ctx, cfg, a.clock, sh, a.store, log); err != nil {
-			return nil, fmt.Errorf("waiting room: %w", err)
+			return api.Config{}, fmt.Errorf("waiting room: %w", err)
 		}
 		apiCfg.Room = a.room
 	}
@@ -180,11 +209,19 @@ func Open(ctx context.Context, cfg Config) (_ *App, err error) {
 	}
 	pages, err := web.New(web.Config{Demo: cfg.Demo, Now: a.clock.Now, Logger: log})
 	if err != nil {
-		return nil, fmt.Errorf("pages: %w", err)
+		return api.Config{}, fmt.Errorf("pages: %w", err)
 	}
 	for _, pattern := range web.Patterns {
 		apiCfg.Mounts[pattern] = pages
 	}
+	return apiCfg, nil
+}
+
+// openServers builds the public HTTP server and, with --ops-addr, the operators' own
+// listener, and registers what the metrics read.
+func (a *App) openServers(m *metrics.Metrics, apiCfg api.Config) error {
+	cfg, sh := a.cfg, a.shared
+	var err error
 	// Metrics are the operators': behind their token on the public listener, open
 	// only on their private one.
 	apiCfg.Metrics = m.Handler()
@@ -195,7 +232,7 @@ func Open(ctx context.Context, cfg Config) (_ *App, err error) {
 	registerPool(m, a.store)
 	if cfg.OpsAddr != "" {
 		if a.opsLn, err = net.Listen("tcp", cfg.OpsAddr); err != nil {
-			return nil, fmt.Errorf("operators' listener: %w", err)
+			return fmt.Errorf("operators' listener: %w", err)
 		}
 		a.onClose(func() error { return ignoreClosed(a.opsLn.Close()) })
 		a.opsSrv = &http.Server{Handler: opsHandler(m.Handler()), ReadHeaderTimeout: 5 * time.Second}
@@ -207,7 +244,7 @@ func Open(ctx context.Context, cfg Config) (_ *App, err error) {
 		WriteTimeout:      30 * time.Second,
 		IdleTimeout:       90 * time.Second,
 	}
-	return a, nil
+	return nil
 }
 
 // Addr returns the address the service listens on, known from Open on (with
