@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
@@ -25,9 +26,11 @@ func TestAWrongMethodOnAKnownRouteIs405WithAllow(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			var p struct{ Code string }
+			json.NewDecoder(resp.Body).Decode(&p)
 			resp.Body.Close()
-			if resp.StatusCode != http.StatusMethodNotAllowed || resp.Header.Get("Allow") != tc.allow {
-				t.Errorf("%s %s: %d Allow %q, want 405 Allow %q", tc.method, tc.path, resp.StatusCode, resp.Header.Get("Allow"), tc.allow)
+			if resp.StatusCode != http.StatusMethodNotAllowed || resp.Header.Get("Allow") != tc.allow || p.Code != "method_not_allowed" {
+				t.Errorf("%s %s: %d Allow %q code %q, want 405 Allow %q method_not_allowed", tc.method, tc.path, resp.StatusCode, resp.Header.Get("Allow"), p.Code, tc.allow)
 			}
 		}
 		req, _ := http.NewRequest("GET", h.srv.URL+"/api/v1/no-such-route", nil)
