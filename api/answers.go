@@ -92,7 +92,8 @@ type queueNotedJSON struct {
 
 // claimJSON answers a claimed pass (the pass itself is a cookie).
 type claimJSON struct {
-	Admitted bool `json:"admitted"`
+	Admitted bool               `json:"admitted"`
+	Methods  []congestion.Light `json:"methods"`
 }
 
 // openingJSON is a recorded opening with its shuffle seed.

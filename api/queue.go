@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"vaxbook"
+	"vaxbook/congestion"
 	"vaxbook/queue"
 	"vaxbook/signin"
 )
@@ -81,7 +82,13 @@ func (s *Server) queueClaim(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.setToken(w, passCookie, pass, 10*time.Minute)
-	s.writeJSON(w, http.StatusOK, claimJSON{Admitted: true})
+	// The lights come with the pass: the admitted choose a method next, and this spares
+	// each of them a request at the busiest moment.
+	lights, err := s.lights(r)
+	if err != nil {
+		lights = []congestion.Light{} // the page asks again; the pass is what matters here
+	}
+	s.writeJSON(w, http.StatusOK, claimJSON{Admitted: true, Methods: lights})
 }
 
 // queueOpenings publishes the recorded openings with their seeds, so that anyone can

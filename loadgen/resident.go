@@ -57,35 +57,36 @@ func (a *actor) run(ctx context.Context, sub identity.Subscriber, due time.Time)
 }
 
 func (a *actor) flow(ctx context.Context, sub identity.Subscriber, due time.Time) (booked bool, err error) {
-	if err := a.enterQueue(ctx, due); err != nil {
+	lights, err := a.enterQueue(ctx, due)
+	if err != nil {
 		return false, err
 	}
-	if err := a.verifyGreenest(ctx, sub); err != nil {
+	if err := a.verifyGreenest(ctx, sub, lights); err != nil {
 		return false, err
 	}
 	return a.book(ctx)
 }
 
 // enterQueue joins twice (the first join only sets the device cookie), polls as told
-// and claims the pass.
-func (a *actor) enterQueue(ctx context.Context, due time.Time) error {
+// and claims the pass, whose answer carries the methods' lights.
+func (a *actor) enterQueue(ctx context.Context, due time.Time) ([]light, error) {
 	var st queueStatus
 	for try := 0; ; try++ {
 		resp, err := a.c.do(ctx, "POST", "/api/v1/queue/join", nil, &st)
 		a.rec.observe(stepJoin, due, time.Now())
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if resp.StatusCode == 200 {
 			break
 		}
 		if try == 4 {
-			return &problem{Code: "join_not_confirmed", Status: resp.StatusCode}
+			return nil, &problem{Code: "join_not_confirmed", Status: resp.StatusCode}
 		}
 		wait, _ := strconv.Atoi(resp.Header.Get("Retry-After"))
 		due = time.Now().Add(time.Duration(max(wait, 1)) * time.Second)
 		if err := sleepUntil(ctx, due); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	inLine := time.Now()
@@ -104,34 +105,38 @@ func (a *actor) enterQueue(ctx context.Context, due time.Time) error {
 		})
 		due = time.Now().Add(d)
 		if err := sleepUntil(ctx, due); err != nil {
-			return err
+			return nil, err
 		}
 		if _, err := a.c.do(ctx, "GET", "/api/v1/queue/status", nil, &st); err != nil {
-			return err
+			return nil, err
 		}
 		a.rec.observe(stepStatus, due, time.Now())
 	}
 	a.rec.waited(time.Since(inLine))
 	if err := a.think(ctx); err != nil {
-		return err
+		return nil, err
 	}
 	t := time.Now()
-	if _, err := a.c.do(ctx, "POST", "/api/v1/queue/claim", nil, nil); err != nil {
-		return err
+	var claimed struct{ Methods []light }
+	if _, err := a.c.do(ctx, "POST", "/api/v1/queue/claim", nil, &claimed); err != nil {
+		return nil, err
 	}
 	a.rec.observe(stepClaim, t, time.Now())
-	return nil
+	return claimed.Methods, nil
 }
 
-// verifyGreenest reads the lights and verifies by the least congested method, going
-// down the list when a method's line refuses (unavailable), as a resident would.
-func (a *actor) verifyGreenest(ctx context.Context, sub identity.Subscriber) error {
+// verifyGreenest verifies by the least congested method, going down the list when a
+// method's line refuses (unavailable), as a resident would. The lights come with the
+// claim; without them (no waiting room, an older server) it reads them.
+func (a *actor) verifyGreenest(ctx context.Context, sub identity.Subscriber, lights []light) error {
 	t := time.Now()
-	var m struct{ Methods []light }
-	if _, err := a.c.do(ctx, "GET", "/api/v1/identity/methods", nil, &m); err != nil {
-		return err
+	m := struct{ Methods []light }{lights}
+	if len(m.Methods) == 0 {
+		if _, err := a.c.do(ctx, "GET", "/api/v1/identity/methods", nil, &m); err != nil {
+			return err
+		}
+		a.rec.observe(stepMethods, t, time.Now())
 	}
-	a.rec.observe(stepMethods, t, time.Now())
 	// Shuffle first so that equally green methods share the load, then sort stably.
 	a.rng.Shuffle(len(m.Methods), func(i, j int) { m.Methods[i], m.Methods[j] = m.Methods[j], m.Methods[i] })
 	slices.SortStableFunc(m.Methods, func(x, y light) int {

@@ -34,10 +34,26 @@ function action(m) {
   return null;
 }
 
+// claimedLights returns the lights the waiting room's claim brought, once, while they
+// are a few seconds old: the first paint after admission costs no request.
+function claimedLights() {
+  const raw = sessionStorage.getItem("vb-lights");
+  sessionStorage.removeItem("vb-lights");
+  try {
+    const c = JSON.parse(raw);
+    if (c && Date.now() - c.at < 5000 && c.methods.length > 0) return c.methods;
+  } catch (e) { /* nothing usable: ask */ }
+  return null;
+}
+
 async function lights() {
-  const r = await VB.call("GET", "/api/v1/identity/methods");
-  if (r.status !== 200) return;
-  const ms = r.data.methods.slice().sort((a, b) => (ORDER.indexOf(a.method) + 1 || 99) - (ORDER.indexOf(b.method) + 1 || 99));
+  let methods = claimedLights();
+  if (!methods) {
+    const r = await VB.call("GET", "/api/v1/identity/methods");
+    if (r.status !== 200) return;
+    methods = r.data.methods;
+  }
+  const ms = methods.slice().sort((a, b) => (ORDER.indexOf(a.method) + 1 || 99) - (ORDER.indexOf(b.method) + 1 || 99));
   const ul = VB.$("methods");
   for (const m of ms) {
     let row = rows.get(m.method);

@@ -79,6 +79,8 @@ async function run() {
       const c = await VB.call("POST", "/api/v1/queue/claim");
       if (c.status === 200) {
         sessionStorage.removeItem(FIRST);
+        // The lights came with the pass: the next page shows them without asking.
+        sessionStorage.setItem("vb-lights", JSON.stringify({ at: Date.now(), methods: c.data.methods || [] }));
         location.href = "/verify";
         return;
       }
