@@ -48,7 +48,7 @@ func (s *Server) me(w http.ResponseWriter, r *http.Request) {
 // withSite renders a reservation with its site when the site can be read.
 func (s *Server) withSite(r *http.Request, rv vaxbook.Reservation) reservationJSON {
 	v := reservationView(rv)
-	if site, err := s.store.Site(r.Context(), rv.SiteID); err == nil {
+	if site, err := s.sites.Site(r.Context(), rv.SiteID); err == nil {
 		sv := siteView(site)
 		v.Site = &sv
 	}

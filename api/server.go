@@ -23,6 +23,7 @@ import (
 	"vaxbook/outbox"
 	"vaxbook/queue"
 	"vaxbook/signin"
+	"vaxbook/sitecache"
 	"vaxbook/staff"
 	"vaxbook/standby"
 	"vaxbook/stats"
@@ -93,6 +94,7 @@ type Config struct {
 // Server holds the API's dependencies. Create it with New.
 type Server struct {
 	store   vaxbook.Store
+	sites   *sitecache.Cache // the sites named in answers, read once every few minutes
 	booking *booking.Service
 	phone   PhoneMethod
 	line    congestion.Line
@@ -140,7 +142,7 @@ func New(cfg Config) *Server {
 	logins := cfg.StaffLogins.withDefaults()
 	s := &Server{
 		staffKey: cfg.StaffKey, loginsByLogin: logins.PerAccount, loginsByAddr: logins.PerAddr, limits: cfg.Limits.withDefaults(),
-		store: cfg.Store, booking: cfg.Booking, phone: cfg.Phone, line: cfg.Line, lineMethods: cfg.LineMethods, room: cfg.Room, oidc: cfg.OIDC, cert: cfg.Cert, mounts: cfg.Mounts, operatorToken: cfg.OperatorToken, sealer: cfg.Sealer,
+		store: cfg.Store, sites: sitecache.New(cfg.Store), booking: cfg.Booking, phone: cfg.Phone, line: cfg.Line, lineMethods: cfg.LineMethods, room: cfg.Room, oidc: cfg.OIDC, cert: cfg.Cert, mounts: cfg.Mounts, operatorToken: cfg.OperatorToken, sealer: cfg.Sealer,
 		clock: cfg.Clock, log: log, secure: cfg.SecureCookies, demo: cfg.Demo, trustedProxies: cfg.TrustedProxies,
 		campaigns: cfg.Campaigns, imports: cfg.Imports, stats: cfg.Stats, outbox: cfg.Outbox, staff: cfg.Staff, clinic: cfg.Clinic,
 		standby: cfg.Standby, auditLog: cfg.Audit,

@@ -39,7 +39,7 @@ func (s *Server) standbyView(r *http.Request, e vaxbook.StandbyEntry) standbyEnt
 	if !e.OfferedAt.IsZero() {
 		v.OfferedAt, v.ExpiresAt = e.OfferedAt.Format(time.RFC3339), e.ExpiresAt.Format(time.RFC3339)
 	}
-	if site, err := s.store.Site(r.Context(), e.SiteID); err == nil {
+	if site, err := s.sites.Site(r.Context(), e.SiteID); err == nil {
 		sv := siteView(site)
 		v.Site = &sv
 	}

@@ -7,9 +7,10 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"sync"
 	"text/template"
 	"time"
+
+	"vaxbook/sitecache"
 
 	"vaxbook"
 )
@@ -37,35 +38,21 @@ type SiteFinder interface {
 	Site(ctx context.Context, id int64) (vaxbook.Site, error)
 }
 
-// siteCacheTTL is how long a looked-up site is reused. Sites change rarely (an
-// operator's load), and a sender at 500 messages a second would otherwise read one
-// row per message; a changed phone number reaches texts within this time.
-const siteCacheTTL = 5 * time.Minute
-
-// siteCacheMax bounds the cache: far above the 14,000 sites of a round, so that it is
-// only a guard against a store of unexpected size.
-const siteCacheMax = 100_000
-
 // Texts renders the messages people receive. The outbox carries only what the change
 // knew (site ID, dates, product), which keeps the booking's write as small as it was;
 // the site's name, address and phone are looked up when the message is sent, so a text
 // names the site as it is then. It is safe for concurrent use.
 type Texts struct {
-	sites SiteFinder
-
-	mu    sync.Mutex
-	cache map[int64]cachedSite
-}
-
-type cachedSite struct {
-	site vaxbook.Site
-	at   time.Time
+	sites *sitecache.Cache // nil: sites are named by their number
 }
 
 // NewTexts returns a renderer looking sites up in sites; with nil, texts name the site
 // by its number.
 func NewTexts(sites SiteFinder) *Texts {
-	return &Texts{sites: sites, cache: map[int64]cachedSite{}}
+	if sites == nil {
+		return &Texts{}
+	}
+	return &Texts{sites: sitecache.New(sites)}
 }
 
 // Text renders m without looking up its site (the site is named by its number). Senders
@@ -141,13 +128,6 @@ func (t *Texts) site(ctx context.Context, id int64) (vaxbook.Site, error) {
 	if t.sites == nil || id == 0 {
 		return vaxbook.Site{ID: id}, nil
 	}
-	now := time.Now()
-	t.mu.Lock()
-	c, ok := t.cache[id]
-	t.mu.Unlock()
-	if ok && now.Sub(c.at) < siteCacheTTL {
-		return c.site, nil
-	}
 	s, err := t.sites.Site(ctx, id)
 	if vaxbook.ErrorCode(err) == vaxbook.CodeNotFound {
 		return vaxbook.Site{ID: id}, nil
@@ -155,12 +135,6 @@ func (t *Texts) site(ctx context.Context, id int64) (vaxbook.Site, error) {
 	if err != nil {
 		return vaxbook.Site{}, fmt.Errorf("site %d: %w", id, err)
 	}
-	t.mu.Lock()
-	if len(t.cache) >= siteCacheMax {
-		clear(t.cache)
-	}
-	t.cache[id] = cachedSite{s, now}
-	t.mu.Unlock()
 	return s, nil
 }
 
