@@ -30,6 +30,56 @@ type PlaceTaken struct {
 	Holds                  bool
 }
 
+// SheetLine is a site's places in one campaign as a copy in memory keeps them: a day
+// per date, each with its groups' shares side by side — about a fifth of the memory of
+// the shares as rows (55 MB for the 14,000 sites of a round).
+type SheetLine struct {
+	Site
+	Days []SheetDay // by date
+}
+
+// SheetDay is one date of a SheetLine. Has marks the groups that have a share that day
+// (bit g for group g): a group without one is not the same as a share of none, which a
+// search still reports.
+type SheetDay struct {
+	Date     Date
+	Has      uint16
+	Capacity [Groups]int32
+	Booked   [Groups]int32
+}
+
+// LineOf packs a site's shares, ordered by date and group as ShareSheet gives them.
+func LineOf(s SiteShares) SheetLine {
+	line := SheetLine{Site: s.Site}
+	for _, sh := range s.Shares {
+		if sh.Group < 0 || sh.Group >= Groups {
+			continue
+		}
+		if n := len(line.Days); n == 0 || line.Days[n-1].Date != sh.Date {
+			line.Days = append(line.Days, SheetDay{Date: sh.Date})
+		}
+		d := &line.Days[len(line.Days)-1]
+		d.Has |= 1 << sh.Group
+		d.Capacity[sh.Group], d.Booked[sh.Group] = int32(sh.Capacity), int32(sh.Booked)
+	}
+	return line
+}
+
+// Take counts one more place booked in the group's share on the date, if the line has
+// that share and it has room; it reports whether it did.
+func (l *SheetLine) Take(d Date, group int) bool {
+	i := sort.Search(len(l.Days), func(i int) bool { return !l.Days[i].Date.Before(d) })
+	if i == len(l.Days) || l.Days[i].Date != d || group < 0 || group >= Groups || l.Days[i].Has&(1<<group) == 0 {
+		return false
+	}
+	day := &l.Days[i]
+	if day.Booked[group] >= day.Capacity[group] {
+		return false
+	}
+	day.Booked[group]++
+	return true
+}
+
 // SearchSheet answers q from a campaign's sheet — its sites with shares, ordered by ID —
 // exactly as Sites.SearchSites answers it from the store: the sites after q.AfterID that
 // pass the province, district and name filters (the name as a case-insensitive
@@ -37,7 +87,7 @@ type PlaceTaken struct {
 // a searcher can book per date from q.From to q.To (the campaign's vaccination dates
 // where unset; vaccinationFrom and vaccinationTo are the campaign's), summed over the
 // searcher's own group's share or, pooled, over every group's.
-func SearchSheet(sheet []SiteShares, q SiteQuery, vaccinationFrom, vaccinationTo Date) []SiteAvailability {
+func SearchSheet(sheet []SheetLine, q SiteQuery, vaccinationFrom, vaccinationTo Date) []SiteAvailability {
 	limit := q.Limit
 	if limit <= 0 {
 		limit = DefaultSearchLimit
@@ -61,24 +111,30 @@ func SearchSheet(sheet []SiteShares, q SiteQuery, vaccinationFrom, vaccinationTo
 			(name != "" && !strings.Contains(strings.ToLower(line.Name), name)) {
 			continue
 		}
-		out = append(out, SiteAvailability{Site: line.Site, Dates: datesOf(line.Shares, q, lo, hi)})
+		out = append(out, SiteAvailability{Site: line.Site, Dates: datesOf(line.Days, q, lo, hi)})
 	}
 	return out
 }
 
-// datesOf sums a site's shares per date within [lo, hi] over the searcher's group, or
-// over all groups when pooled. Shares come ordered by date.
-func datesOf(shares []Share, q SiteQuery, lo, hi Date) []DateAvailability {
+// datesOf sums a line's days within [lo, hi] over the searcher's group's share, or
+// over every group's when pooled; a day without such a share is left out.
+func datesOf(days []SheetDay, q SiteQuery, lo, hi Date) []DateAvailability {
 	var dates []DateAvailability
-	for _, sh := range shares {
-		if sh.Date.Before(lo) || hi.Before(sh.Date) || (!q.Pooled && sh.Group != q.Group) {
-			continue
+	start := sort.Search(len(days), func(i int) bool { return !days[i].Date.Before(lo) })
+	for _, d := range days[start:] {
+		if hi.Before(d.Date) {
+			break
 		}
-		if n := len(dates); n > 0 && dates[n-1].Date == sh.Date {
-			dates[n-1].Remaining += sh.Remaining()
-			continue
+		n, has := 0, false
+		for g := range Groups {
+			if d.Has&(1<<g) != 0 && (q.Pooled || g == q.Group) {
+				n += int(d.Capacity[g] - d.Booked[g])
+				has = true
+			}
 		}
-		dates = append(dates, DateAvailability{Date: sh.Date, Remaining: sh.Remaining()})
+		if has {
+			dates = append(dates, DateAvailability{Date: d.Date, Remaining: n})
+		}
 	}
 	return dates
 }

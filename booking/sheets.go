@@ -77,7 +77,7 @@ func (c SheetsConfig) withDefaults() SheetsConfig {
 
 // sheet is one campaign's copy: its sites by ID, each with its shares by date and group.
 type sheet struct {
-	lines  []vaxbook.SiteShares
+	lines  []vaxbook.SheetLine
 	index  map[int64]int // site ID → line
 	readAt time.Time     // when the last whole re-read began
 }
@@ -253,17 +253,8 @@ func (sh *sheet) takePlace(p vaxbook.PlaceTaken) {
 	if sh == nil {
 		return
 	}
-	i, ok := sh.index[p.SiteID]
-	if !ok {
-		return // a site added since the last re-read: it arrives with the next one
-	}
-	shares := sh.lines[i].Shares
-	j := sort.Search(len(shares), func(j int) bool {
-		d := shares[j].Date
-		return !d.Before(p.Date) && (d != p.Date || shares[j].Group >= p.Group)
-	})
-	if j < len(shares) && shares[j].Date == p.Date && shares[j].Group == p.Group && shares[j].Booked < shares[j].Capacity {
-		shares[j].Booked++
+	if i, ok := sh.index[p.SiteID]; ok { // a site added since the last re-read arrives with the next
+		sh.lines[i].Take(p.Date, p.Group)
 	}
 }
 
@@ -280,7 +271,7 @@ func (s *Sheets) load(ctx context.Context, campaignID int64, now time.Time) erro
 		}
 		for _, line := range page {
 			fresh.index[line.ID] = len(fresh.lines)
-			fresh.lines = append(fresh.lines, line)
+			fresh.lines = append(fresh.lines, vaxbook.LineOf(line))
 		}
 		after = page[len(page)-1].ID
 	}

@@ -15,19 +15,16 @@ func TestFeedHolesAndPlaces(t *testing.T) {
 	s := NewSheets(nil, SheetsConfig{}, nil)
 	s.started, s.after = true, 10
 	s.loaded[1] = &sheet{
-		lines: []vaxbook.SiteShares{{Site: vaxbook.Site{ID: 7}, Shares: []vaxbook.Share{
+		lines: []vaxbook.SheetLine{vaxbook.LineOf(vaxbook.SiteShares{Site: vaxbook.Site{ID: 7}, Shares: []vaxbook.Share{
 			{SiteID: 7, Date: d, Group: 1, Capacity: 5, Booked: 0},
 			{SiteID: 7, Date: d, Group: 2, Capacity: 5, Booked: 4},
 			{SiteID: 7, Date: d.AddDays(1), Group: 2, Capacity: 5, Booked: 0},
-		}}},
+		}})},
 		index: map[int64]int{7: 0},
 	}
-	booked := func() []int {
-		var n []int
-		for _, sh := range s.loaded[1].lines[0].Shares {
-			n = append(n, sh.Booked)
-		}
-		return n
+	booked := func() []int { // group 1 and 2 on d, group 2 the day after
+		days := s.loaded[1].lines[0].Days
+		return []int{int(days[0].Booked[1]), int(days[0].Booked[2]), int(days[1].Booked[2])}
 	}
 	t0 := time.Now()
 	place := func(id int64, group int, holds bool) vaxbook.PlaceTaken {

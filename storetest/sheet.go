@@ -102,7 +102,10 @@ var sheetTests = []storeTest{
 		mustBook(t, s, f.req(f.mustPerson(t, 1, 2), siteA, day1))
 		mustBook(t, s, f.req(f.mustPerson(t, 2, 5), siteA, day2))
 		mustBook(t, s, f.req(f.mustPerson(t, 3, 2), siteB, day1))
-		sheet := mustSheet(t, s, f.c.ID, 3)
+		var sheet []vaxbook.SheetLine
+		for _, line := range mustSheet(t, s, f.c.ID, 3) {
+			sheet = append(sheet, vaxbook.LineOf(line))
+		}
 		edits := map[string]func(q *vaxbook.SiteQuery){
 			"as is":                 func(q *vaxbook.SiteQuery) {},
 			"province":              func(q *vaxbook.SiteQuery) { q.Province = "부산광역시" },
