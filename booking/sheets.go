@@ -260,6 +260,7 @@ func (sh *sheet) takePlace(p vaxbook.PlaceTaken) {
 
 // load reads the campaign's whole sheet page by page and installs it as one copy.
 func (s *Sheets) load(ctx context.Context, campaignID int64, now time.Time) error {
+	began := time.Now()
 	fresh := &sheet{index: map[int64]int{}, readAt: now}
 	for after := int64(0); ; {
 		page, err := s.store.ShareSheet(ctx, campaignID, after, s.cfg.PageSites)
@@ -279,5 +280,6 @@ func (s *Sheets) load(ctx context.Context, campaignID int64, now time.Time) erro
 	s.loaded[campaignID] = fresh
 	delete(s.wanted, campaignID)
 	s.mu.Unlock()
+	s.log.Info("search sheet loaded", "campaign", campaignID, "sites", len(fresh.lines), "took", time.Since(began).Round(time.Millisecond))
 	return nil
 }
