@@ -100,7 +100,7 @@ func TestStatusGivesAnHonestWaitAndPollInterval(t *testing.T) {
 	if d := st.WaitMax.Seconds() - secs/0.8; d > 0.01 || d < -0.01 {
 		t.Errorf("wait up to %v, want %.1fs (measured rate -20 %%)", st.WaitMax, secs/0.8)
 	}
-	base := st.WaitMin / 5
+	base := min(st.WaitMin/2, time.Minute) // half the earliest wait, at most the longest sleep
 	for range 50 {
 		if st := h.status(t, last); st.PollAfter < base*8/10 || st.PollAfter > base*12/10 {
 			t.Fatalf("poll after %v, want %v ±20 %%", st.PollAfter, base)
