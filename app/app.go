@@ -156,11 +156,6 @@ func (a *App) openHandlers(ctx context.Context, sealer *identity.Sealer, prov *p
 	bookings := booking.New(a.store, m.Booker(a.committer), sh.guard, a.clock)
 	a.sheets = booking.NewSheets(a.store, booking.SheetsConfig{}, log)
 	bookings.SearchFrom(a.sheets)
-	if cs, err := a.store.Campaigns(ctx); err == nil {
-		for _, c := range cs {
-			a.sheets.Want(c.ID)
-		}
-	}
 	apiCfg := api.Config{
 		Store: a.store, Booking: bookings, Sealer: sealer,
 		Line: sh.line, LineMethods: names(prov.lines), OIDC: prov.oidc, Cert: prov.cert, Mounts: prov.mounts,
@@ -193,6 +188,13 @@ func (a *App) openHandlers(ctx context.Context, sealer *identity.Sealer, prov *p
 			return api.Config{}, err
 		}
 		apiCfg.Demo = a.demo
+	}
+	// The campaigns there are now (the demo's included) have their sheets loaded at
+	// start; one created later is loaded at its first search.
+	if cs, err := a.store.Campaigns(ctx); err == nil {
+		for _, c := range cs {
+			a.sheets.Want(c.ID)
+		}
 	}
 	if cfg.WaitingRoom {
 		if a.room, err = openRoom(ctx, cfg, a.clock, sh, a.store, log); err != nil {
