@@ -32,7 +32,7 @@ type PlaceTaken struct {
 
 // SheetLine is a site's places in one campaign as a copy in memory keeps them: a day
 // per date, each with its groups' shares side by side — about a fifth of the memory of
-// the shares as rows (55 MB for the 14,000 sites of a round).
+// the shares as rows (about 60 MB for the 14,000 sites of a round, 112 bytes a day).
 type SheetLine struct {
 	Site
 	Days []SheetDay // by date
@@ -50,7 +50,13 @@ type SheetDay struct {
 
 // LineOf packs a site's shares, ordered by date and group as ShareSheet gives them.
 func LineOf(s SiteShares) SheetLine {
-	line := SheetLine{Site: s.Site}
+	days := 0
+	for i, sh := range s.Shares {
+		if i == 0 || sh.Date != s.Shares[i-1].Date {
+			days++
+		}
+	}
+	line := SheetLine{Site: s.Site, Days: make([]SheetDay, 0, days)} // exact: no slack kept per site
 	for _, sh := range s.Shares {
 		if sh.Group < 0 || sh.Group >= Groups {
 			continue
