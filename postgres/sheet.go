@@ -58,11 +58,17 @@ func (s *Store) ShareSheet(ctx context.Context, campaignID, afterSiteID int64, l
 }
 
 // PlacesTaken returns the reservations after afterID or among also, by ID: the share
-// each drew from and whether it holds that place now. By the primary key only.
+// each drew from and whether it holds that place now. By the primary key only: two
+// branches, since "id > $1 OR id = ANY($2)" is one condition no index serves, and was a
+// scan of every reservation a second (200 ms each after 200,000 bookings).
 func (s *Store) PlacesTaken(ctx context.Context, afterID int64, also []int64, limit int) ([]vaxbook.PlaceTaken, error) {
 	rows, err := s.pool.Query(ctx, `
 		SELECT id, campaign_id, site_id, vdate, grp, status IN ('booked', 'confirmed') AND NOT leftover
-		FROM reservations WHERE id > $1 OR id = ANY($2::BIGINT[])
+		FROM (
+			(SELECT * FROM reservations WHERE id > $1 ORDER BY id LIMIT $3)
+			UNION ALL
+			(SELECT * FROM reservations WHERE id = ANY($2::BIGINT[]) AND id <= $1)
+		) r
 		ORDER BY id LIMIT $3`, afterID, also, limit)
 	if err != nil {
 		return nil, dbError(err, "read places taken")

@@ -74,7 +74,11 @@ func (s *Store) PlacesTaken(ctx context.Context, afterID int64, also []int64, li
 		out = nil
 		rows, err := tx.QueryContext(ctx, `
 			SELECT id, campaign_id, site_id, vdate, grp, status IN ('booked', 'confirmed') AND NOT leftover
-			FROM reservations WHERE id > ?1 OR id IN (SELECT value FROM json_each(?2))
+			FROM (
+				SELECT * FROM (SELECT * FROM reservations WHERE id > ?1 ORDER BY id LIMIT ?3)
+				UNION ALL
+				SELECT * FROM reservations WHERE id IN (SELECT value FROM json_each(?2)) AND id <= ?1
+			)
 			ORDER BY id LIMIT ?3`, afterID, string(ids), limit)
 		if err != nil {
 			return fmt.Errorf("read places taken: %w", err)
