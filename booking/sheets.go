@@ -14,7 +14,7 @@ import (
 // site searches from it (vaxbook.SearchSheet), so that the searches of the surge cost
 // no database round trip: at 20:00 they were a third of the database's time.
 //
-// How fresh the copy is, which the search pages and docs/OPERATIONS.md state:
+// How fresh the copy is (docs/OPERATIONS.md says the same to operators):
 //   - a place booked on any instance leaves the copy within FeedEvery (1 s): the feed
 //     reads the reservations made since its last read, by ID, through the primary key;
 //     an ID skipped because its transaction had not committed yet is asked for again
