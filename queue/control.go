@@ -25,19 +25,20 @@ type ControlConfig struct {
 	Step         float64       // admissions/s added per healthy second, at least
 	Grow         float64       // or this share of the rate, when that is more
 	Cut          float64       // the rate is multiplied by this on an unhealthy second
+	Settle       int           // a slowness that follows healthy seconds is cut at most every Settle ticks
 	Min, Max     float64       // the rate stays within [Min, Max]
 }
 
 // DefaultControlConfig returns a verification p95 of 500 ms and a booking p99 of 300 ms
 // (what the service promises the admitted, measured at the server), 1 %, +20/s or +10 %
-// (whichever is more), ×0.7 within [10, 5000]/s. The old system served about 2M bookings an hour (≈ 550/s), so
-// 5000/s leaves ample headroom. A fixed step alone took minutes to climb from a low
-// rate to a machine's capacity while the whole day's group waited: growing by a share
-// climbs from 500/s to 3000/s in about 20 healthy seconds, and the cut still halves
-// an overshoot within two.
+// (whichever is more), ×0.7 at most every 3 s, within [10, 5000]/s. The old system
+// served about 2M bookings an hour (≈ 550/s), so 5000/s leaves ample headroom. A fixed
+// step alone took minutes to climb from a low rate to a machine's capacity while the
+// whole day's group waited: growing by a share climbs from 500/s to 3000/s in about 20
+// healthy seconds, and the cuts still halve an overshoot within four seconds.
 func DefaultControlConfig() ControlConfig {
 	return ControlConfig{VerifyTarget: 500 * time.Millisecond, BookTarget: 300 * time.Millisecond,
-		MaxErrors: 0.01, Step: 20, Grow: 0.1, Cut: 0.7, Min: 10, Max: 5000}
+		MaxErrors: 0.01, Step: 20, Grow: 0.1, Cut: 0.7, Settle: 3, Min: 10, Max: 5000}
 }
 
 // Load is what the controller knows about the line when it decides.
@@ -64,6 +65,11 @@ type Controller struct {
 	hist   [steps][buckets + 1]uint32
 	n      [steps]int
 	failed int
+	// settling counts down the ticks after a cut during which no other cut is made.
+	settling int
+	// lagged says that the present slowness began after healthy seconds: it comes
+	// from people admitted while the downstream still looked healthy.
+	lagged, wasHealthy bool
 }
 
 // NewController returns a controller; zero fields of cfg take the defaults.
@@ -89,6 +95,9 @@ func NewController(cfg ControlConfig) *Controller {
 	}
 	if cfg.Cut <= 0 || cfg.Cut >= 1 {
 		cfg.Cut = def.Cut
+	}
+	if cfg.Settle <= 0 {
+		cfg.Settle = def.Settle
 	}
 	if cfg.Max <= 0 {
 		cfg.Max = def.Max
@@ -118,21 +127,62 @@ func (c *Controller) Observe(step Step, latency time.Duration, failed bool) {
 // is unhealthy. A second without calls keeps the rate: nothing was learned, and growing
 // then would carry the rate to its maximum while admission is held before an opening
 // (or while the downstream is stalled), so the opening would be let in at full speed.
+//
+// Two rules keep the rate near what the machine serves instead of swinging across it.
+// The admitted reach verification and booking seconds after they are let in (they
+// wake from a poll, claim, read the page), so a cut shows only when they have arrived:
+// when the slowness began after healthy seconds, the rate is cut at most every Settle
+// ticks (see settle) — cutting on every slow second of those admitted before the cut
+// took a 20,000-resident burst from 906/s down to the minimum of 10/s in 12 s while the
+// line still held 1,700 people. And the rate grows by a share only while the
+// downstream answers in under half its targets; nearer them it grows by Step, so the
+// overshoot made before the slow answers arrive stays small.
 func (c *Controller) Tick(rate float64, l Load) float64 {
 	c.mu.Lock()
 	n := c.n[Verification] + c.n[Booking]
-	healthy := n == 0 || (c.percentile(Verification, 95) < c.cfg.VerifyTarget &&
-		c.percentile(Booking, 99) < c.cfg.BookTarget && float64(c.failed) < c.cfg.MaxErrors*float64(n))
+	verify, book := c.percentile(Verification, 95), c.percentile(Booking, 99)
+	failing := float64(c.failed) >= c.cfg.MaxErrors*float64(n)
+	healthy := n == 0 || (verify < c.cfg.VerifyTarget && book < c.cfg.BookTarget && !failing)
+	easy := verify < c.cfg.VerifyTarget/2 && book < c.cfg.BookTarget/2
 	c.hist, c.n, c.failed = [steps][buckets + 1]uint32{}, [steps]int{}, 0
+	settling := c.settle(n > 0, healthy)
 	c.mu.Unlock()
 	switch {
 	case n == 0:
+	case !healthy && settling:
 	case !healthy:
 		rate *= c.cfg.Cut
+	case settling:
 	case l.Waiting > 0 && (l.MaxActive == 0 || l.Active < l.MaxActive):
-		rate += max(c.cfg.Step, rate*c.cfg.Grow)
+		add := c.cfg.Step
+		if easy {
+			add = max(add, rate*c.cfg.Grow)
+		}
+		rate += add
 	}
 	return min(max(rate, c.cfg.Min), c.cfg.Max)
+}
+
+// settle keeps the count of ticks after a cut and says whether this tick is one of
+// them. A slowness that follows healthy seconds is lagged: people admitted while the
+// downstream looked healthy are still arriving, and a cut shows only after them, so
+// cuts are Settle ticks apart. A slowness from the first second (an opening let in at
+// too high a starting rate) has nobody on the way and is cut every second. Call with
+// c.mu held.
+func (c *Controller) settle(calls, healthy bool) bool {
+	settling := c.settling > 0
+	if settling {
+		c.settling--
+	}
+	if !calls {
+		return settling
+	}
+	c.lagged = !healthy && (c.lagged || c.wasHealthy)
+	c.wasHealthy = healthy
+	if !healthy && !settling && c.lagged {
+		c.settling = c.cfg.Settle - 1
+	}
+	return settling
 }
 
 // percentile returns the upper edge of the bucket holding the step's p-th percentile,

@@ -1,6 +1,7 @@
 package queue_test
 
 import (
+	"math"
 	"testing"
 	"time"
 
@@ -80,6 +81,62 @@ func TestControllerRaisesWhileHealthyAndCutsSharply(t *testing.T) {
 		}
 		if rate != 500 {
 			t.Errorf("rate %v after a held minute, want 500", rate)
+		}
+	})
+	t.Run("after a cut the rate is held while those admitted before it arrive", func(t *testing.T) {
+		ctl := queue.NewController(queue.DefaultControlConfig()) // Settle: 3
+		slow := func() { ctl.Observe(queue.Booking, time.Second, false) }
+		fast := func() { ctl.Observe(queue.Booking, time.Millisecond, false) }
+		rate := 1000.0
+		for i, c := range []struct {
+			observe func()
+			want    float64
+		}{
+			{fast, 1100},             // healthy: those admitted now arrive later
+			{slow, 770},              // the cut
+			{slow, 770},              // still arriving: held
+			{slow, 770},              // held
+			{slow, 539},              // a second cut, three ticks after the first
+			{fast, 539}, {fast, 539}, // healthy, yet held: the cut has not shown yet
+			{fast, 592.9}, // settled and healthy: grows again
+		} {
+			c.observe()
+			if rate = ctl.Tick(rate, busy); math.Abs(rate-c.want) > 1e-9 {
+				t.Fatalf("tick %d: rate %v, want %v", i+1, rate, c.want)
+			}
+		}
+	})
+	t.Run("slowness from the first second is cut every second", func(t *testing.T) {
+		// Nothing was admitted while the downstream looked healthy, so nothing is on
+		// its way: the rate is simply too high (an opening let in at the start rate).
+		ctl := queue.NewController(queue.DefaultControlConfig())
+		rate := 1000.0
+		for i, want := range []float64{700, 490, 343} {
+			ctl.Observe(queue.Booking, time.Second, false)
+			if rate = ctl.Tick(rate, busy); math.Abs(rate-want) > 1e-9 {
+				t.Fatalf("tick %d: rate %v, want %v", i+1, rate, want)
+			}
+		}
+	})
+	t.Run("near its targets the rate grows by the step, not by a share", func(t *testing.T) {
+		for _, c := range []struct {
+			name    string
+			step    queue.Step
+			latency time.Duration
+			want    float64
+		}{
+			{"bookings under half their target", queue.Booking, 120 * time.Millisecond, 1100},
+			{"bookings over half their target", queue.Booking, 200 * time.Millisecond, 1020},
+			{"verifications under half their target", queue.Verification, 200 * time.Millisecond, 1100},
+			{"verifications over half their target", queue.Verification, 400 * time.Millisecond, 1020},
+		} {
+			t.Run(c.name, func(t *testing.T) {
+				ctl := queue.NewController(queue.DefaultControlConfig())
+				ctl.Observe(c.step, c.latency, false)
+				if got := ctl.Tick(1000, busy); got != c.want {
+					t.Errorf("raised to %v, want %v", got, c.want)
+				}
+			})
 		}
 	})
 	t.Run("the rate stays within bounds", func(t *testing.T) {
