@@ -80,6 +80,22 @@ type OutboxMessage struct {
 	PhoneSealed    []byte
 }
 
+// OutboxFailure is a failed attempt to send one row.
+type OutboxFailure struct {
+	ID        int64
+	LastError string
+	Next      time.Time // when to try again, unless Dead
+	Dead      bool      // no more attempts: operators see it among the dead letters
+}
+
+// Status is the status the attempt leaves its row in.
+func (f OutboxFailure) Status() OutboxStatus {
+	if f.Dead {
+		return OutboxDead
+	}
+	return OutboxPending
+}
+
 // Outbox is the transactional outbox of notifications. Rows are written by the store in
 // the transaction of the change they report (Book, Change, Cancel, the jobs); this
 // interface is what the notification worker and operators use. Both stores implement it.
@@ -93,9 +109,10 @@ type Outbox interface {
 	// worker marks a claimed batch at once. A row withdrawn by a cancel or change while
 	// it was leased is gone, and marking it does nothing.
 	MarkSent(ctx context.Context, ids []int64, at time.Time) error
-	// MarkFailed records a failed attempt: the row is tried again at next, or is dead
-	// when dead is true.
-	MarkFailed(ctx context.Context, id int64, lastError string, next time.Time, dead bool) error
+	// MarkFailed records failed attempts, in one write like MarkSent: each row is
+	// tried again at its Next, or is dead. A row no longer pending (withdrawn, or
+	// marked by another worker after its lease ended) is left as it is.
+	MarkFailed(ctx context.Context, fs ...OutboxFailure) error
 	// RetryDead sends a dead row back to pending, due at now, with its attempts reset.
 	// CodeNotFound if no dead row has the id.
 	RetryDead(ctx context.Context, id int64, now time.Time) error

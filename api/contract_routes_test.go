@@ -98,7 +98,7 @@ func TestAnOperatorPutsADeadNotificationBackInLine(t *testing.T) {
 		if err != nil || len(msgs) != 1 {
 			t.Fatalf("claim a notification: %v %v", msgs, err)
 		}
-		if err := s.MarkFailed(ctx, msgs[0].ID, "carrier refused", h.clock.Now(), true); err != nil {
+		if err := s.MarkFailed(ctx, vaxbook.OutboxFailure{ID: msgs[0].ID, LastError: "carrier refused", Next: h.clock.Now(), Dead: true}); err != nil {
 			t.Fatal(err)
 		}
 		st, body := adminDo(t, h.harness, "POST", "/api/v1/admin/outbox/"+itoa(msgs[0].ID)+"/retry", "", "")

@@ -210,7 +210,7 @@ func TestWebOperatorRetriesADeadLetterAndSeesNonZeroBars(t *testing.T) {
 		t.Fatalf("outbox after 3 bookings: %d rows, %v", len(pending), err)
 	}
 	dead := pending[0].ID
-	if err := s.MarkFailed(t.Context(), dead, "gateway: 503 Service Unavailable", at, true); err != nil {
+	if err := s.MarkFailed(t.Context(), vaxbook.OutboxFailure{ID: dead, LastError: "gateway: 503 Service Unavailable", Next: at, Dead: true}); err != nil {
 		t.Fatal(err)
 	}
 	s.Close()

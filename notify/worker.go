@@ -88,12 +88,15 @@ func (w *Worker) RunOnce(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	var sent []int64
+	var failed []vaxbook.OutboxFailure
 	for _, m := range msgs {
 		if ctx.Err() != nil {
 			break
 		}
-		if w.send(ctx, m) {
+		if f, ok := w.send(ctx, m); ok {
 			sent = append(sent, m.ID)
+		} else if f != nil {
+			failed = append(failed, *f)
 		}
 	}
 	// One statement marks the batch: a row per message cost the database as much as
@@ -102,29 +105,32 @@ func (w *Worker) RunOnce(ctx context.Context) (int, error) {
 	if err := w.store.MarkSent(ctx, sent, w.clock.Now()); err != nil {
 		w.log.Warn("notify: mark sent; the messages will be sent again under their keys", "ids", len(sent), "err", err)
 	}
+	// The failures too: at 20:00 those of residents with no phone on record (a
+	// certificate carries none) were a sixth of the batch, each its own transaction.
+	// Unmarked, a row comes due again when its lease ends.
+	if err := w.store.MarkFailed(ctx, failed...); err != nil {
+		w.log.Error("notify: mark failed; the rows come due again when their lease ends", "ids", len(failed), "err", err)
+	}
 	return len(msgs), nil
 }
 
-// send hands m to the sender and reports whether it was accepted; a refusal is
-// recorded for a later attempt, or as dead.
-func (w *Worker) send(ctx context.Context, m Message) bool {
+// send hands m to the sender and reports whether it was accepted; a refusal comes back
+// as the failure to record: a later attempt, or dead. Neither when shutting down: the
+// lease brings the row back.
+func (w *Worker) send(ctx context.Context, m Message) (*vaxbook.OutboxFailure, bool) {
 	err := w.sender.Send(ctx, m)
 	if err == nil {
-		return true
+		return nil, true
 	}
-	now := w.clock.Now()
 	if ctx.Err() != nil {
-		return false // shutting down: the lease brings the row back
+		return nil, false
 	}
 	dead := IsPermanent(err) || m.Attempts >= w.cfg.MaxAttempts
-	next := now.Add(Backoff(m.Attempts, w.cfg.BaseDelay, w.cfg.MaxDelay))
 	if dead {
 		w.log.Warn("notify: message dead", "id", m.ID, "key", m.IdempotencyKey, "attempts", m.Attempts, "err", err)
 	}
-	if err := w.store.MarkFailed(ctx, m.ID, err.Error(), next, dead); err != nil {
-		w.log.Error("notify: mark failed", "id", m.ID, "err", err)
-	}
-	return false
+	next := w.clock.Now().Add(Backoff(m.Attempts, w.cfg.BaseDelay, w.cfg.MaxDelay))
+	return &vaxbook.OutboxFailure{ID: m.ID, LastError: err.Error(), Next: next, Dead: dead}, false
 }
 
 // Backoff returns the wait after the attempt-th failure: base doubled per attempt up to

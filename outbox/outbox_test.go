@@ -46,7 +46,7 @@ func mustDeadLetter(t *testing.T, s vaxbook.Store) time.Time {
 	if err != nil || len(claimed) != 1 {
 		t.Fatalf("ClaimOutbox: %d messages, %v; want the booked one", len(claimed), err)
 	}
-	if err := s.MarkFailed(ctx, claimed[0].ID, "gateway: 503", now, true); err != nil {
+	if err := s.MarkFailed(ctx, vaxbook.OutboxFailure{ID: claimed[0].ID, LastError: "gateway: 503", Next: now, Dead: true}); err != nil {
 		t.Fatal(err)
 	}
 	return now

@@ -74,15 +74,19 @@ func (s *Store) MarkSent(ctx context.Context, ids []int64, at time.Time) error {
 	return dbError(err, "mark sent")
 }
 
-// MarkFailed records a failed attempt.
-func (s *Store) MarkFailed(ctx context.Context, id int64, lastError string, next time.Time, dead bool) error {
-	status := vaxbook.OutboxPending
-	if dead {
-		status = vaxbook.OutboxDead
+// MarkFailed records the failed attempts of a batch.
+func (s *Store) MarkFailed(ctx context.Context, fs ...vaxbook.OutboxFailure) error {
+	if len(fs) == 0 {
+		return nil
+	}
+	ids, statuses, errs, nexts := make([]int64, len(fs)), make([]string, len(fs)), make([]string, len(fs)), make([]time.Time, len(fs))
+	for i, f := range fs {
+		ids[i], statuses[i], errs[i], nexts[i] = f.ID, string(f.Status()), f.LastError, f.Next
 	}
 	_, err := s.pool.Exec(ctx, `
-		UPDATE outbox SET status = $2, last_error = $3, next_attempt_at = $4
-		WHERE id = $1 AND status = 'pending'`, id, string(status), lastError, next)
+		UPDATE outbox o SET status = f.status, last_error = f.err, next_attempt_at = f.next
+		FROM unnest($1::BIGINT[], $2::TEXT[], $3::TEXT[], $4::TIMESTAMPTZ[]) AS f (id, status, err, next)
+		WHERE o.id = f.id AND o.status = 'pending'`, ids, statuses, errs, nexts)
 	return dbError(err, "mark failed")
 }
 

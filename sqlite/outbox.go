@@ -78,17 +78,22 @@ func (s *Store) MarkSent(ctx context.Context, ids []int64, at time.Time) error {
 	})
 }
 
-// MarkFailed records a failed attempt.
-func (s *Store) MarkFailed(ctx context.Context, id int64, lastError string, next time.Time, dead bool) error {
-	status := vaxbook.OutboxPending
-	if dead {
-		status = vaxbook.OutboxDead
+// MarkFailed records the failed attempts of a batch.
+func (s *Store) MarkFailed(ctx context.Context, fs ...vaxbook.OutboxFailure) error {
+	if len(fs) == 0 {
+		return nil
 	}
+	// One write transaction for the batch: SQLite has one writer, and each
+	// transaction is a commit to disk.
 	return s.inWrite(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `
-			UPDATE outbox SET status = ?, last_error = ?, next_attempt_at = ?
-			WHERE id = ? AND status = 'pending'`, string(status), lastError, next.UnixMicro(), id)
-		return err
+		for _, f := range fs {
+			if _, err := tx.ExecContext(ctx, `
+				UPDATE outbox SET status = ?, last_error = ?, next_attempt_at = ?
+				WHERE id = ? AND status = 'pending'`, string(f.Status()), f.LastError, f.Next.UnixMicro(), f.ID); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 }
 

@@ -102,7 +102,7 @@ var outboxTests = []storeTest{
 			t.Errorf("claimed %+v, want the sealed phone and attempt 1", got[0])
 		}
 		mustClaim(t, s, now.Add(30*time.Second), 0) // leased for a minute
-		if err := s.MarkFailed(t.Context(), got[0].ID, "gateway: 503", now, true); err != nil {
+		if err := s.MarkFailed(t.Context(), vaxbook.OutboxFailure{ID: got[0].ID, LastError: "gateway: 503", Next: now, Dead: true}); err != nil {
 			t.Fatalf("MarkFailed: %v", err)
 		}
 		mustClaim(t, s, now.Add(time.Hour), 0)
@@ -120,6 +120,38 @@ var outboxTests = []storeTest{
 		}
 		if sent := mustMessages(t, s, vaxbook.OutboxSent); len(sent) != 1 {
 			t.Errorf("%d sent, want 1", len(sent))
+		}
+	}},
+	{"a batch of failures is marked at once: dead, retried later, and a row no longer pending left alone", func(t *testing.T, s vaxbook.Store) {
+		f := mustFixture(t, s)
+		for _, p := range f.mustPersons(t, 3, func(i int) int { return i }) {
+			mustBook(t, s, f.req(p, siteA, day1))
+		}
+		now := bookAt.Add(time.Minute)
+		got := mustClaim(t, s, now, 3)
+		if err := s.MarkSent(t.Context(), []int64{got[2].ID}, now); err != nil {
+			t.Fatalf("MarkSent: %v", err)
+		}
+		later := now.Add(10 * time.Minute)
+		if err := s.MarkFailed(t.Context(),
+			vaxbook.OutboxFailure{ID: got[0].ID, LastError: "no phone", Next: now, Dead: true},
+			vaxbook.OutboxFailure{ID: got[1].ID, LastError: "gateway: 503", Next: later},
+			vaxbook.OutboxFailure{ID: got[2].ID, LastError: "late", Next: now, Dead: true},
+		); err != nil {
+			t.Fatalf("MarkFailed: %v", err)
+		}
+		if err := s.MarkFailed(t.Context()); err != nil {
+			t.Fatalf("MarkFailed of no rows: %v", err)
+		}
+		if dead := mustMessages(t, s, vaxbook.OutboxDead); len(dead) != 1 || dead[0].ID != got[0].ID || dead[0].LastError != "no phone" {
+			t.Errorf("dead = %+v, want the first row with its error", dead)
+		}
+		if sent := mustMessages(t, s, vaxbook.OutboxSent); len(sent) != 1 || sent[0].ID != got[2].ID {
+			t.Errorf("sent = %+v, want the third row still sent", sent)
+		}
+		mustClaim(t, s, later.Add(-time.Second), 0) // the retried row waits for its next attempt
+		if again := mustClaim(t, s, later, 1); again[0].ID != got[1].ID || again[0].LastError != "gateway: 503" {
+			t.Errorf("claimed %+v at its next attempt, want the second row with its error", again[0])
 		}
 	}},
 	{"concurrent claimers never get the same row", func(t *testing.T, s vaxbook.Store) {

@@ -23,7 +23,7 @@ var pruneTests = []storeTest{
 				t.Fatalf("MarkSent: %v", err)
 			}
 		}
-		if err := s.MarkFailed(t.Context(), msgs[4].ID, "gateway: 410", hour(1), true); err != nil {
+		if err := s.MarkFailed(t.Context(), vaxbook.OutboxFailure{ID: msgs[4].ID, LastError: "gateway: 410", Next: hour(1), Dead: true}); err != nil {
 			t.Fatalf("MarkFailed: %v", err)
 		}
 		// msgs[5] stays pending (leased), older than every cutoff below.
@@ -59,7 +59,7 @@ var pruneTests = []storeTest{
 		f := mustFixture(t, s)
 		mustBook(t, s, f.req(f.mustPerson(t, 1, 2), siteA, day1))
 		m := mustClaim(t, s, bookAt.Add(time.Minute), 1)[0]
-		if err := s.MarkFailed(t.Context(), m.ID, "gateway: 410", bookAt, true); err != nil {
+		if err := s.MarkFailed(t.Context(), vaxbook.OutboxFailure{ID: m.ID, LastError: "gateway: 410", Next: bookAt, Dead: true}); err != nil {
 			t.Fatalf("MarkFailed: %v", err)
 		}
 		if err := s.RetryDead(t.Context(), m.ID, bookAt.Add(time.Hour)); err != nil {

@@ -360,7 +360,7 @@ var standbyTests = []storeTest{
 		// still retry.
 		for _, m := range mustClaim(t, s, standbyAt, 3) {
 			if m.PersonKey == ps[2].Key {
-				if err := s.MarkFailed(t.Context(), m.ID, "gateway: 410", standbyAt, true); err != nil {
+				if err := s.MarkFailed(t.Context(), vaxbook.OutboxFailure{ID: m.ID, LastError: "gateway: 410", Next: standbyAt, Dead: true}); err != nil {
 					t.Fatalf("MarkFailed: %v", err)
 				}
 			}

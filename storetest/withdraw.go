@@ -66,7 +66,7 @@ var withdrawTests = []storeTest{
 		p := f.mustPerson(t, 1, 2)
 		r := mustBook(t, s, f.req(p, siteA, day1))
 		booked := mustClaim(t, s, bookAt.Add(time.Minute), 1)[0]
-		if err := s.MarkFailed(t.Context(), booked.ID, "gateway: 410", bookAt, true); err != nil {
+		if err := s.MarkFailed(t.Context(), vaxbook.OutboxFailure{ID: booked.ID, LastError: "gateway: 410", Next: bookAt, Dead: true}); err != nil {
 			t.Fatalf("MarkFailed: %v", err)
 		}
 		req := f.req(p, siteB, day1)
