@@ -65,7 +65,8 @@ type Controller struct {
 	hist   [steps][buckets + 1]uint32
 	n      [steps]int
 	failed int
-	// settling counts down the ticks after a cut during which no other cut is made.
+	// settling counts down the ticks after a lagged cut during which the rate is
+	// kept: neither cut again nor grown.
 	settling int
 	// lagged says that the present slowness began after healthy seconds: it comes
 	// from people admitted while the downstream still looked healthy.
@@ -148,11 +149,9 @@ func (c *Controller) Tick(rate float64, l Load) float64 {
 	settling := c.settle(n > 0, healthy)
 	c.mu.Unlock()
 	switch {
-	case n == 0:
-	case !healthy && settling:
+	case n == 0, settling: // nothing learned, or a cut still to show: keep the rate
 	case !healthy:
 		rate *= c.cfg.Cut
-	case settling:
 	case l.Waiting > 0 && (l.MaxActive == 0 || l.Active < l.MaxActive):
 		add := c.cfg.Step
 		if easy {
