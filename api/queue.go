@@ -63,9 +63,24 @@ func (s *Server) queueJoin(w http.ResponseWriter, r *http.Request) {
 	s.writeJSON(w, http.StatusOK, out)
 }
 
+// maxWaitParam bounds the wait a client may ask for; the room holds at most its
+// MaxHold, under the server's write timeout.
+const maxWaitParam = 60
+
 // queueStatus tells a waiting device its position, expected wait and when to ask again.
+// With ?wait=N a device close to its turn gets the answer when the turn comes, or
+// after at most N seconds (queue.Room.Await).
 func (s *Server) queueStatus(w http.ResponseWriter, r *http.Request) {
-	st, err := s.room.Status(r.Context(), s.cookie(r, ticketCookie), s.cookie(r, deviceCookie), s.clock.Now())
+	var wait int
+	if q := r.URL.Query().Get("wait"); q != "" {
+		n, err := strconv.Atoi(q)
+		if err != nil || n < 0 || n > maxWaitParam {
+			s.writeError(w, r, vaxbook.Errorf(vaxbook.CodeInvalidInput, "wait must be a whole number of seconds from 0 to %d", maxWaitParam))
+			return
+		}
+		wait = n
+	}
+	st, err := s.room.Await(r.Context(), s.cookie(r, ticketCookie), s.cookie(r, deviceCookie), time.Duration(wait)*time.Second)
 	if err != nil {
 		s.writeError(w, r, err)
 		return

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"runtime"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -26,6 +27,8 @@ type gen struct {
 	start   time.Time
 	vaxFrom time.Time // first vaccination date
 	vaxDays int       // number of vaccination dates
+	// statusPath is the waiting-room status request, with the wait it offers.
+	statusPath string
 }
 
 // Run plays o.Users residents against o.Target and returns what they met. It returns
@@ -41,7 +44,10 @@ func Run(ctx context.Context, o Options) (Result, error) {
 	if err != nil || target.Host == "" {
 		return Result{}, fmt.Errorf("loadgen: target %q is not a URL", o.Target)
 	}
-	g := &gen{o: o, trs: transports(o, target)}
+	g := &gen{o: o, trs: transports(o, target), statusPath: "/api/v1/queue/status"}
+	if secs := int(o.Wait / time.Second); secs > 0 {
+		g.statusPath += "?wait=" + strconv.Itoa(secs)
+	}
 	for i := range g.recs {
 		g.recs[i] = newRecorder()
 	}

@@ -50,6 +50,10 @@ type Options struct {
 	// how often it applied. 0, the default, follows the server's advice as the waiting
 	// page does (at least 1 s between polls).
 	PollCap time.Duration
+	// Wait is how long each status request offers to wait for the turn (the server's
+	// ?wait=, whole seconds), as the waiting page does: 20 s by default; negative asks
+	// without waiting (a server that predates the parameter ignores it).
+	Wait time.Duration
 	// Think is the mean pause of a resident between two steps of the flow (reading
 	// the lights, choosing a place), drawn uniformly from half to one and a half
 	// times it; 0, the default, does not pause. Waiting-room polls follow the
@@ -117,6 +121,9 @@ func (o Options) withDefaults() (Options, error) {
 	}
 	if o.PollCap < 0 || o.Think < 0 {
 		return o, errors.New("loadgen: poll cap and think time cannot be negative")
+	}
+	if o.Wait == 0 {
+		o.Wait = 20 * time.Second
 	}
 	if o.SourceAddrs == 0 {
 		o.SourceAddrs = 1024

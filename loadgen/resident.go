@@ -107,7 +107,7 @@ func (a *actor) enterQueue(ctx context.Context, due time.Time) ([]light, error) 
 		if err := sleepUntil(ctx, due); err != nil {
 			return nil, err
 		}
-		if _, err := a.c.do(ctx, "GET", "/api/v1/queue/status", nil, &st); err != nil {
+		if _, err := a.c.do(ctx, "GET", a.g.statusPath, nil, &st); err != nil {
 			return nil, err
 		}
 		a.rec.observe(stepStatus, due, time.Now())

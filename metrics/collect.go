@@ -72,9 +72,10 @@ func (m *Metrics) RegisterQueue(snapshot func(context.Context) (queue.Stats, err
 		measured = desc("queue_admission_rate_measured", "Admissions per second measured over the last 30 s.")
 		paused   = desc("queue_paused", "1 while an operator has paused admission.")
 		auto     = desc("queue_auto", "1 while the controller sets the rate.")
+		awaiting = desc("queue_awaiting", "Status answers held open on this instance until their turn comes.")
 	)
 	m.reg.MustRegister(funcCollector{
-		descs: []*prometheus.Desc{waiting, issued, admitted, active, maxAct, rate, measured, paused, auto},
+		descs: []*prometheus.Desc{waiting, issued, admitted, active, maxAct, rate, measured, paused, auto, awaiting},
 		collect: func(ctx context.Context, ch chan<- prometheus.Metric) {
 			s, err := snapshot(ctx)
 			if err != nil {
@@ -89,6 +90,7 @@ func (m *Metrics) RegisterQueue(snapshot func(context.Context) (queue.Stats, err
 			ch <- gauge(measured, s.Measured)
 			ch <- gauge(paused, boolf(s.Paused))
 			ch <- gauge(auto, boolf(s.Auto))
+			ch <- gauge(awaiting, float64(s.Awaiting))
 		},
 	})
 }

@@ -56,6 +56,7 @@ func (r *Room) Advance(ctx context.Context, now time.Time) (State, error) {
 		return State{}, fmt.Errorf("advance queue: %w", err)
 	}
 	r.state.Store(&s)
+	r.waiters.release(s.Head)
 	return s, nil
 }
 

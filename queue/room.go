@@ -50,6 +50,7 @@ type Config struct {
 	PollMin      time.Duration
 	PollMax      time.Duration
 	Tick         time.Duration // how often Run advances the queue
+	MaxHold      time.Duration // the longest Await holds an answer; under the server's write timeout
 	OpeningGrace time.Duration // an opening is recorded only this soon after it
 }
 
@@ -62,7 +63,7 @@ func DefaultConfig() Config {
 		ConfirmAfter: time.Second, DeviceTTL: 24 * time.Hour, TicketTTL: 12 * time.Hour,
 		ClaimWindow: 2 * time.Minute, PassTTL: 10 * time.Minute, Idle: 30 * time.Second,
 		PollMin: 2 * time.Second, PollMax: time.Minute, Tick: 150 * time.Millisecond,
-		OpeningGrace: time.Minute,
+		MaxHold: 20 * time.Second, OpeningGrace: time.Minute,
 	}
 }
 
@@ -76,6 +77,7 @@ type Room struct {
 	perms map[[16]byte]*Perm
 	// windows replaces cfg.Windows once SetWindows is called.
 	windows atomic.Pointer[[]vaxbook.Window]
+	waiters waiters // answers held by Await until the line reaches them
 }
 
 // New returns a Room. Signer and Counters are required.
@@ -88,7 +90,7 @@ func New(cfg Config) (*Room, error) {
 		{&cfg.ConfirmAfter, &def.ConfirmAfter}, {&cfg.DeviceTTL, &def.DeviceTTL},
 		{&cfg.TicketTTL, &def.TicketTTL}, {&cfg.ClaimWindow, &def.ClaimWindow},
 		{&cfg.PassTTL, &def.PassTTL}, {&cfg.Idle, &def.Idle}, {&cfg.PollMin, &def.PollMin},
-		{&cfg.PollMax, &def.PollMax}, {&cfg.Tick, &def.Tick}, {&cfg.OpeningGrace, &def.OpeningGrace},
+		{&cfg.PollMax, &def.PollMax}, {&cfg.Tick, &def.Tick}, {&cfg.MaxHold, &def.MaxHold}, {&cfg.OpeningGrace, &def.OpeningGrace},
 	} {
 		if *d.v <= 0 {
 			*d.v = *d.def

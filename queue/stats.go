@@ -18,6 +18,7 @@ type Stats struct {
 	Paused       bool
 	Held         bool      // no window is open and HoldWhenClosed is on
 	NextOpening  time.Time // when Held
+	Awaiting     int       // status answers this instance holds open until their turn (Await)
 	Openings     []PublishedOpening
 }
 
@@ -42,6 +43,7 @@ func (r *Room) Snapshot(ctx context.Context) (Stats, error) {
 	st := Stats{
 		Issued: s.Issued, Head: s.Head, Waiting: s.Waiting(), Active: s.Active, MaxActive: r.cfg.MaxActive,
 		Rate: s.Rate, Measured: measured, Auto: s.Auto, Paused: s.Paused, Held: held, NextOpening: next,
+		Awaiting: r.awaiting(),
 	}
 	for _, o := range s.Openings {
 		st.Openings = append(st.Openings, PublishedOpening{At: o.At, Lo: o.Lo, Hi: o.Hi, Seed: hex.EncodeToString(o.Seed[:])})

@@ -27,6 +27,7 @@ type Status struct {
 	PreOpening bool
 	OpensAt    time.Time // the next opening, while admission is held
 	PollAfter  time.Duration
+	earliest   time.Duration // the soonest the turn can come, for Await
 }
 
 // Status returns the state of a ticket presented by a device. It reads the counters
@@ -152,6 +153,7 @@ func (r *Room) status(ctx context.Context, t Ticket, now time.Time) (Status, err
 	if held {
 		earliest = max(earliest, opens.Sub(now))
 	}
+	st.earliest = earliest
 	st.PollAfter = pollAfter(earliest, r.cfg.PollMin, r.pollMax())
 	return st, nil
 }

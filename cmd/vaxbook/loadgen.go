@@ -9,6 +9,7 @@ import (
 	"runtime/debug"
 	"runtime/pprof"
 	"strings"
+	"time"
 
 	"vaxbook/loadgen"
 )
@@ -31,6 +32,7 @@ func loadgenCmd(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fs.Float64Var(&o.SecondVerification, "second-verification", 0.5, "share of residents who verify twice (a failed attempt first)")
 	fs.Float64Var(&o.ChangeCancel, "change-cancel", 0.1, "share of booked residents who then change or cancel")
 	fs.DurationVar(&o.PollCap, "poll-cap", 0, "cap on the sleep between waiting-room polls, for experiments (default 0: follow the server's advice, as the pages do)")
+	fs.DurationVar(&o.Wait, "wait", 20*time.Second, "how long each waiting-room status request offers to wait for the turn, as the pages do (negative: plain polls)")
 	fs.DurationVar(&o.Think, "think", 0, "mean think time between steps, drawn from half to one and a half times it (default 0: none)")
 	fs.IntVar(&o.SourceAddrs, "source-addrs", 1024, "loopback source addresses to spread residents over (negative: none)")
 	fs.IntVar(&o.Sites, "sites", 14000, "about how many sites the server has (spreads searches)")

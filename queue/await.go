@@ -1,0 +1,107 @@
+package queue
+
+import (
+	"container/heap"
+	"context"
+	"sync"
+	"time"
+)
+
+// Await is Status held open for someone close to their turn. When the ticket is not
+// yet admitted and its earliest turn is within hold, the answer waits until the line
+// reaches it — within a tick of admission — or until hold passes, whichever is first.
+// Anyone further away, paused or waiting for an opening is answered at once, with the
+// same advice as Status.
+//
+// Why: with polling alone a person learns of their turn only at their next poll, half
+// their earliest wait after the last one, and asks four or five times a booking; the
+// admitted then arrive late and together, which the controller reads as slowness. A
+// held answer costs a goroutine and an open connection, so it is kept for the last
+// seconds of the wait, where at most rate × hold people are held at once.
+func (r *Room) Await(ctx context.Context, ticket, device string, hold time.Duration) (Status, error) {
+	st, err := r.Status(ctx, ticket, device, r.cfg.Clock.Now())
+	hold = min(hold, r.cfg.MaxHold)
+	if err != nil || st.Admitted || st.Paused || st.PreOpening || hold <= 0 || st.earliest > hold {
+		return st, err
+	}
+	w := r.waiters.add(st.key)
+	defer r.waiters.remove(w)
+	t := time.NewTimer(hold)
+	defer t.Stop()
+	select {
+	case <-w.ch:
+	case <-t.C:
+	case <-ctx.Done():
+		return st, nil // the client has gone; nobody reads the answer
+	}
+	return r.Status(ctx, ticket, device, r.cfg.Clock.Now())
+}
+
+// awaiting reports how many answers are held open now, for the operators.
+func (r *Room) awaiting() int {
+	r.waiters.mu.Lock()
+	defer r.waiters.mu.Unlock()
+	return len(r.waiters.h)
+}
+
+// waiters are the held answers by order key, so that each advance wakes exactly those
+// the line has reached, whatever their number.
+type waiters struct {
+	mu sync.Mutex
+	h  waitHeap
+}
+
+type waiter struct {
+	key uint64
+	ch  chan struct{}
+	i   int // index in the heap; -1 once released or removed
+}
+
+func (ws *waiters) add(key uint64) *waiter {
+	w := &waiter{key: key, ch: make(chan struct{})}
+	ws.mu.Lock()
+	heap.Push(&ws.h, w)
+	ws.mu.Unlock()
+	return w
+}
+
+// remove takes out a waiter whose answer is done, released or not.
+func (ws *waiters) remove(w *waiter) {
+	ws.mu.Lock()
+	if w.i >= 0 {
+		heap.Remove(&ws.h, w.i)
+	}
+	ws.mu.Unlock()
+}
+
+// release wakes every waiter whose key the head has reached.
+func (ws *waiters) release(head uint64) {
+	ws.mu.Lock()
+	for len(ws.h) > 0 && ws.h[0].key <= head {
+		close(heap.Pop(&ws.h).(*waiter).ch)
+	}
+	ws.mu.Unlock()
+}
+
+// waitHeap is a min-heap of waiters by key (container/heap).
+type waitHeap []*waiter
+
+func (h waitHeap) Len() int           { return len(h) }
+func (h waitHeap) Less(i, j int) bool { return h[i].key < h[j].key }
+func (h waitHeap) Swap(i, j int) {
+	h[i], h[j] = h[j], h[i]
+	h[i].i, h[j].i = i, j
+}
+func (h *waitHeap) Push(x any) {
+	w := x.(*waiter)
+	w.i = len(*h)
+	*h = append(*h, w)
+}
+func (h *waitHeap) Pop() any {
+	old := *h
+	w := old[len(old)-1]
+	old[len(old)-1] = nil
+	*h = old[:len(old)-1]
+	w.i = -1
+	return w
+}
