@@ -3,6 +3,7 @@ package queue
 import (
 	"container/heap"
 	"context"
+	"math/rand/v2"
 	"sync"
 	"time"
 )
@@ -30,6 +31,15 @@ func (r *Room) Await(ctx context.Context, ticket, device string, hold time.Durat
 	defer t.Stop()
 	select {
 	case <-w.ch:
+		// An advance admits a tick's worth of people at once; answering them at random
+		// instants within the next tick spreads their arrival at verification as
+		// polling did, instead of sending them in one burst per tick.
+		t.Reset(rand.N(r.cfg.Tick))
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			return st, nil
+		}
 	case <-t.C:
 	case <-ctx.Done():
 		return st, nil // the client has gone; nobody reads the answer
