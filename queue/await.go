@@ -14,11 +14,12 @@ import (
 // Anyone further away, paused or waiting for an opening is answered at once, with the
 // same advice as Status.
 //
-// Why: with polling alone a person learns of their turn only at their next poll, half
-// their earliest wait after the last one, and asks four or five times a booking; the
-// admitted then arrive late and together, which the controller reads as slowness. A
-// held answer costs a goroutine and an open connection, so it is kept for the last
-// seconds of the wait, where at most rate × hold people are held at once.
+// Why: with polling alone a person learns of their turn only at their next poll, up to
+// half their earliest wait after it, and asks four or five times a booking. A held
+// answer costs a goroutine and an open connection, so it is kept for the last seconds
+// of the wait, where at most rate × hold people are held at once, and one answer per
+// ticket: a second request for the same place (a reload, a script) answers the first
+// at once, so nobody holds more than one connection per place in line.
 func (r *Room) Await(ctx context.Context, ticket, device string, hold time.Duration) (Status, error) {
 	st, err := r.Status(ctx, ticket, device, r.cfg.Clock.Now())
 	hold = min(hold, r.cfg.MaxHold)
@@ -55,10 +56,11 @@ func (r *Room) awaiting() int {
 }
 
 // waiters are the held answers by order key, so that each advance wakes exactly those
-// the line has reached, whatever their number.
+// the line has reached, whatever their number; one per key.
 type waiters struct {
-	mu sync.Mutex
-	h  waitHeap
+	mu    sync.Mutex
+	h     waitHeap
+	byKey map[uint64]*waiter
 }
 
 type waiter struct {
@@ -67,30 +69,43 @@ type waiter struct {
 	i   int // index in the heap; -1 once released or removed
 }
 
+// add holds an answer for key, waking the one already held for it.
 func (ws *waiters) add(key uint64) *waiter {
 	w := &waiter{key: key, ch: make(chan struct{})}
 	ws.mu.Lock()
+	defer ws.mu.Unlock()
+	if ws.byKey == nil {
+		ws.byKey = make(map[uint64]*waiter)
+	}
+	if old := ws.byKey[key]; old != nil {
+		heap.Remove(&ws.h, old.i)
+		close(old.ch)
+	}
+	ws.byKey[key] = w
 	heap.Push(&ws.h, w)
-	ws.mu.Unlock()
 	return w
 }
 
 // remove takes out a waiter whose answer is done, released or not.
 func (ws *waiters) remove(w *waiter) {
 	ws.mu.Lock()
-	if w.i >= 0 {
-		heap.Remove(&ws.h, w.i)
+	defer ws.mu.Unlock()
+	if w.i < 0 {
+		return
 	}
-	ws.mu.Unlock()
+	heap.Remove(&ws.h, w.i)
+	delete(ws.byKey, w.key)
 }
 
 // release wakes every waiter whose key the head has reached.
 func (ws *waiters) release(head uint64) {
 	ws.mu.Lock()
+	defer ws.mu.Unlock()
 	for len(ws.h) > 0 && ws.h[0].key <= head {
-		close(heap.Pop(&ws.h).(*waiter).ch)
+		w := heap.Pop(&ws.h).(*waiter)
+		delete(ws.byKey, w.key)
+		close(w.ch)
 	}
-	ws.mu.Unlock()
 }
 
 // waitHeap is a min-heap of waiters by key (container/heap).

@@ -5,9 +5,20 @@ import "testing"
 func TestWaitersReleaseExactlyTheKeysTheHeadReached(t *testing.T) {
 	var ws waiters
 	byKey := map[uint64]*waiter{}
-	for _, k := range []uint64{5, 1, 9, 3, 7, 5} {
-		byKey[k] = ws.add(k) // the second 5 replaces the first in the map; both are held
+	for _, k := range []uint64{5, 1, 9, 3, 7} {
+		byKey[k] = ws.add(k)
 	}
+	first5 := byKey[5]
+	byKey[5] = ws.add(5) // a second answer for key 5 wakes the first
+	select {
+	case <-first5.ch:
+	default:
+		t.Error("the first answer for key 5 is still held after a second one")
+	}
+	if len(ws.h) != 5 {
+		t.Errorf("%d waiters held, want 5 (one per key)", len(ws.h))
+	}
+	ws.remove(first5) // its Await returns and removes it: the second stays
 	ws.remove(byKey[9])
 	ws.release(5)
 	for _, k := range []uint64{1, 3, 5} {

@@ -127,3 +127,19 @@ func TestAwaitEndsAtTheHoldOrWhenTheClientGoes(t *testing.T) {
 	received(t, ch, 10*time.Second)
 	h2.untilAwaiting(t, 0)
 }
+
+func TestAwaitHoldsOneAnswerPerPlace(t *testing.T) {
+	h := mustRoom(t, func(c *queue.Config) { c.MaxHold = time.Minute })
+	p := h.join(t, "10.0.4.1")
+	first := h.awaitAsync(t.Context(), p, time.Minute)
+	h.untilAwaiting(t, 1)
+	second := h.awaitAsync(t.Context(), p, time.Minute)
+	if st := received(t, first, 10*time.Second); st.Admitted || st.Position == 0 {
+		t.Errorf("the replaced answer: %+v, want the place, not admitted", st)
+	}
+	h.untilAwaiting(t, 1)
+	h.advance(t, time.Second)
+	if st := received(t, second, 10*time.Second); !st.Admitted {
+		t.Errorf("the second answer: %+v, want admitted", st)
+	}
+}
