@@ -2,10 +2,15 @@ package api_test
 
 import (
 	"context"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
 	"testing"
 	"time"
 
 	"vaxbook"
+	"vaxbook/api"
 	"vaxbook/queue"
 )
 
@@ -59,4 +64,46 @@ func waitFor(t *testing.T, cond func() bool) {
 		}
 	}
 	t.Fatal("condition not met within 10 s")
+}
+
+// The server's read timeout (15 s in app) is shorter than a hold (20 s). Were its
+// deadline still set during the handler, net/http would cancel the request's context
+// when it fired, ending the hold early and cancelling the connection's next requests;
+// net/http clears it once a request without a body is read, and this holds us to it.
+func TestHeldStatusOutlivesTheReadTimeout(t *testing.T) {
+	backends(t, func(t *testing.T, s vaxbook.Store) {
+		var room *queue.Room
+		h := newHarnessWith(t, s, withRoom(t, &room))
+		srv := httptest.NewUnstartedServer(api.New(h.cfg).Handler())
+		srv.Config.ReadTimeout = 300 * time.Millisecond
+		srv.Start()
+		defer srv.Close()
+		jar, _ := cookiejar.New(nil)
+		c := &http.Client{Jar: jar}
+		do := func(method, path string) int {
+			req, _ := http.NewRequest(method, srv.URL+path, nil)
+			resp, err := c.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			return resp.StatusCode
+		}
+		do("POST", "/api/v1/queue/join")
+		h.clock.Advance(time.Second)
+		if st := do("POST", "/api/v1/queue/join"); st != 200 {
+			t.Fatalf("confirming join: %d", st)
+		}
+		start := time.Now()
+		if st := do("GET", "/api/v1/queue/status?wait=1"); st != 200 {
+			t.Fatalf("held status: %d", st)
+		}
+		if took := time.Since(start); took < 900*time.Millisecond {
+			t.Errorf("held status answered after %v, want the whole second asked for (read timeout 300 ms)", took)
+		}
+		if st := do("POST", "/api/v1/queue/claim"); st != 409 {
+			t.Errorf("claim on the same connection before the turn: %d, want 409", st)
+		}
+	})
 }

@@ -246,6 +246,11 @@ func (a *App) openServers(m *metrics.Metrics, apiCfg api.Config) error {
 		WriteTimeout:      30 * time.Second,
 		IdleTimeout:       90 * time.Second,
 	}
+	if a.room != nil {
+		// Held status answers end at once when the server shuts down, so that they do
+		// not keep it up for their whole hold.
+		a.srv.RegisterOnShutdown(a.room.Drain)
+	}
 	return nil
 }
 

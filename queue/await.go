@@ -3,6 +3,7 @@ package queue
 import (
 	"container/heap"
 	"context"
+	"math"
 	"math/rand/v2"
 	"sync"
 	"time"
@@ -19,19 +20,25 @@ import (
 // answer costs a goroutine and an open connection, so it is kept for the last seconds
 // of the wait, where at most rate × hold people are held at once, and one answer per
 // ticket: a second request for the same place (a reload, a script) answers the first
-// at once, so nobody holds more than one connection per place in line.
+// at once, so nobody holds more than one connection per place in line on an instance
+// (each instance keeps its own held answers).
 func (r *Room) Await(ctx context.Context, ticket, device string, hold time.Duration) (Status, error) {
 	st, err := r.Status(ctx, ticket, device, r.cfg.Clock.Now())
 	hold = min(hold, r.cfg.MaxHold)
-	if err != nil || st.Admitted || st.Paused || st.PreOpening || hold <= 0 || st.earliest > hold {
+	if err != nil || st.Admitted || st.Paused || st.PreOpening || hold <= 0 || st.earliest > hold || r.draining.Load() {
 		return st, err
 	}
 	w := r.waiters.add(st.key)
 	defer r.waiters.remove(w)
+	// An advance (or a drain) between the status read and add did not see this answer.
+	r.waiters.release(r.reached())
 	t := time.NewTimer(hold)
 	defer t.Stop()
 	select {
 	case <-w.ch:
+		if r.draining.Load() {
+			break
+		}
 		// An advance admits a tick's worth of people at once; answering them at random
 		// instants within the next tick spreads their arrival at verification as
 		// polling did, instead of sending them in one burst per tick.
@@ -46,6 +53,25 @@ func (r *Room) Await(ctx context.Context, ticket, device string, hold time.Durat
 		return st, nil // the client has gone; nobody reads the answer
 	}
 	return r.Status(ctx, ticket, device, r.cfg.Clock.Now())
+}
+
+// Drain answers every held status now and holds none from then on. A server shutting
+// down waits for its requests to finish; a held one would keep it up for MaxHold.
+func (r *Room) Drain() {
+	r.draining.Store(true)
+	r.waiters.release(math.MaxUint64)
+}
+
+// reached is the highest key a held answer may be released for now: the head of the
+// line, or every key once draining.
+func (r *Room) reached() uint64 {
+	if r.draining.Load() {
+		return math.MaxUint64
+	}
+	if s := r.state.Load(); s != nil {
+		return s.Head
+	}
+	return 0
 }
 
 // awaiting reports how many answers are held open now, for the operators.

@@ -92,21 +92,46 @@ func TestAwaitAnswersEachPersonWhenTheLineReachesThem(t *testing.T) {
 }
 
 func TestAwaitAnswersAtOnceWhenTheTurnIsFurtherThanTheHold(t *testing.T) {
-	h := mustRoom(t, func(c *queue.Config) { c.MaxHold = time.Minute })
+	// Rate 1/s: thirty people ahead put the earliest turn 30 s away, past a 20 s hold.
+	h := mustRoom(t, func(c *queue.Config) { c.MaxHold = time.Minute; c.Rate = 1 })
 	var last *person
-	for i := range 30 {
+	for i := range 31 {
 		last = h.join(t, fmt.Sprint("10.0.2.", i))
 	}
 	st := h.status(t, last)
-	if st.Admitted || st.WaitMin < time.Second {
-		t.Fatalf("status %+v: want a wait of at least a second", st)
+	if st.Admitted || st.WaitMin <= 20*time.Second {
+		t.Fatalf("status %+v: want a wait of more than 20 s", st)
 	}
-	got := received(t, h.awaitAsync(t.Context(), last, st.WaitMin/2), 5*time.Second)
+	got := received(t, h.awaitAsync(t.Context(), last, 20*time.Second), 5*time.Second) // held, it would take 20 s
 	if got.Admitted || got.Position != st.Position || got.PollAfter <= 0 {
 		t.Errorf("await far from the turn = %+v, want the plain status %+v", got, st)
 	}
+}
+
+func TestAwaitAnswersAtOnceWhenNoTurnCanBeForeseen(t *testing.T) {
+	h := mustRoom(t, func(c *queue.Config) { c.MaxHold = time.Minute })
+	p := h.join(t, "10.0.5.1")
+	if err := h.SetRate(t.Context(), 0); err != nil {
+		t.Fatal(err)
+	}
+	h.advance(t, 0)
+	if st := received(t, h.awaitAsync(t.Context(), p, time.Minute), 5*time.Second); st.Admitted {
+		t.Errorf("at rate 0: %+v, want not admitted", st)
+	}
+}
+
+func TestDrainAnswersHeldStatusesAndHoldsNoMore(t *testing.T) {
+	h := mustRoom(t, func(c *queue.Config) { c.MaxHold = time.Minute })
+	p, q := h.join(t, "10.0.6.1"), h.join(t, "10.0.6.2")
+	held := h.awaitAsync(t.Context(), q, time.Minute)
+	h.untilAwaiting(t, 1)
+	h.Drain()
+	if st := received(t, held, 5*time.Second); st.Admitted {
+		t.Errorf("drained answer %+v, want the place, not admitted", st)
+	}
+	received(t, h.awaitAsync(t.Context(), p, time.Minute), 5*time.Second)
 	if n := h.awaiting(t); n != 0 {
-		t.Errorf("%d answers held, want none", n)
+		t.Errorf("%d answers held after the drain", n)
 	}
 }
 

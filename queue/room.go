@@ -76,8 +76,9 @@ type Room struct {
 	mu    sync.RWMutex
 	perms map[[16]byte]*Perm
 	// windows replaces cfg.Windows once SetWindows is called.
-	windows atomic.Pointer[[]vaxbook.Window]
-	waiters waiters // answers held by Await until the line reaches them
+	windows  atomic.Pointer[[]vaxbook.Window]
+	waiters  waiters     // answers held by Await until the line reaches them
+	draining atomic.Bool // set by Drain: no answer is held any more
 }
 
 // New returns a Room. Signer and Counters are required.

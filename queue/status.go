@@ -3,6 +3,7 @@ package queue
 import (
 	"context"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"time"
 
@@ -154,6 +155,9 @@ func (r *Room) status(ctx context.Context, t Ticket, now time.Time) (Status, err
 		earliest = max(earliest, opens.Sub(now))
 	}
 	st.earliest = earliest
+	if st.Rate <= 0 || (held && opens.IsZero()) {
+		st.earliest = math.MaxInt64 // no turn can be foreseen: Await answers at once
+	}
 	st.PollAfter = pollAfter(earliest, r.cfg.PollMin, r.pollMax())
 	return st, nil
 }
