@@ -25,7 +25,7 @@ import (
 func (r *Room) Await(ctx context.Context, ticket, device string, hold time.Duration) (Status, error) {
 	st, err := r.Status(ctx, ticket, device, r.cfg.Clock.Now())
 	hold = min(hold, r.cfg.MaxHold)
-	if err != nil || st.Admitted || st.Paused || st.PreOpening || hold <= 0 || st.earliest > hold || r.draining.Load() {
+	if err != nil || hold <= 0 || st.earliest > hold || r.draining.Load() {
 		return st, err
 	}
 	w := r.waiters.add(st.key)
@@ -75,11 +75,7 @@ func (r *Room) reached() uint64 {
 }
 
 // awaiting reports how many answers are held open now, for the operators.
-func (r *Room) awaiting() int {
-	r.waiters.mu.Lock()
-	defer r.waiters.mu.Unlock()
-	return len(r.waiters.h)
-}
+func (r *Room) awaiting() int { return r.waiters.len() }
 
 // waiters are the held answers by order key, so that each advance wakes exactly those
 // the line has reached, whatever their number; one per key.
@@ -110,6 +106,12 @@ func (ws *waiters) add(key uint64) *waiter {
 	ws.byKey[key] = w
 	heap.Push(&ws.h, w)
 	return w
+}
+
+func (ws *waiters) len() int {
+	ws.mu.Lock()
+	defer ws.mu.Unlock()
+	return len(ws.h)
 }
 
 // remove takes out a waiter whose answer is done, released or not.

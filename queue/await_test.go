@@ -109,14 +109,30 @@ func TestAwaitAnswersAtOnceWhenTheTurnIsFurtherThanTheHold(t *testing.T) {
 }
 
 func TestAwaitAnswersAtOnceWhenNoTurnCanBeForeseen(t *testing.T) {
-	h := mustRoom(t, func(c *queue.Config) { c.MaxHold = time.Minute })
-	p := h.join(t, "10.0.5.1")
-	if err := h.SetRate(t.Context(), 0); err != nil {
-		t.Fatal(err)
-	}
-	h.advance(t, 0)
-	if st := received(t, h.awaitAsync(t.Context(), p, time.Minute), 5*time.Second); st.Admitted {
-		t.Errorf("at rate 0: %+v, want not admitted", st)
+	for _, c := range []struct {
+		name     string
+		set      func(context.Context, *harness) error
+		admitted bool
+	}{
+		{"rate 0", func(ctx context.Context, h *harness) error { return h.SetRate(ctx, 0) }, false},
+		{"paused", func(ctx context.Context, h *harness) error { return h.Pause(ctx) }, false},
+		{"already admitted", func(context.Context, *harness) error { return nil }, true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			h := mustRoom(t, func(c *queue.Config) { c.MaxHold = time.Minute })
+			p := h.join(t, "10.0.5.1")
+			if err := c.set(t.Context(), h); err != nil {
+				t.Fatal(err)
+			}
+			h.advance(t, 0)
+			if !c.admitted && h.status(t, p).Admitted {
+				t.Fatal("admitted before the check")
+			}
+			// Held, the answer would take the whole minute.
+			if st := received(t, h.awaitAsync(t.Context(), p, time.Minute), 5*time.Second); st.Admitted != c.admitted {
+				t.Errorf("%+v, want admitted %v", st, c.admitted)
+			}
+		})
 	}
 }
 

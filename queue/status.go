@@ -28,7 +28,9 @@ type Status struct {
 	PreOpening bool
 	OpensAt    time.Time // the next opening, while admission is held
 	PollAfter  time.Duration
-	earliest   time.Duration // the soonest the turn can come, for Await
+	// earliest is the soonest a foreseeable turn can come, for Await; MaxInt64 when no
+	// turn can be waited for (admitted, paused, before an opening, no admissions).
+	earliest time.Duration
 }
 
 // Status returns the state of a ticket presented by a device. It reads the counters
@@ -125,7 +127,7 @@ func (r *Room) status(ctx context.Context, t Ticket, now time.Time) (Status, err
 		s.Issued = t.Seq
 	}
 	held, opens := r.held(now)
-	st := Status{Seq: t.Seq, Waiting: s.Waiting(), Rate: rateFor(s), Paused: s.Paused}
+	st := Status{Seq: t.Seq, Waiting: s.Waiting(), Rate: rateFor(s), Paused: s.Paused, earliest: math.MaxInt64}
 	if held {
 		st.OpensAt = opens
 	}
@@ -154,9 +156,8 @@ func (r *Room) status(ctx context.Context, t Ticket, now time.Time) (Status, err
 	if held {
 		earliest = max(earliest, opens.Sub(now))
 	}
-	st.earliest = earliest
-	if st.Rate <= 0 || (held && opens.IsZero()) {
-		st.earliest = math.MaxInt64 // no turn can be foreseen: Await answers at once
+	if st.Rate > 0 && !st.Paused && !(held && opens.IsZero()) {
+		st.earliest = earliest
 	}
 	st.PollAfter = pollAfter(earliest, r.cfg.PollMin, r.pollMax())
 	return st, nil
