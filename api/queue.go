@@ -142,7 +142,15 @@ func (s *Server) admitted(next http.HandlerFunc) http.HandlerFunc {
 		start := time.Now()
 		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
 		next(rec, r)
-		s.room.Controller().Observe(stepOf(r), time.Since(start), rec.status >= 500)
+		step := stepOf(r)
+		s.room.Controller().Observe(step, time.Since(start), rec.status >= 500)
+		if step == queue.Booking && rec.status < 300 {
+			// Booked (or changed or cancelled): their place in the admission window
+			// goes to the next in line now rather than after the idle timeout.
+			if err := s.room.Done(r.Context(), s.cookie(r, passCookie), s.clock.Now()); err != nil {
+				s.log.Warn("queue done", "err", err)
+			}
+		}
 	}
 }
 

@@ -71,8 +71,25 @@ func TestVerificationAndBookingNeedTheWaitingRoomsPass(t *testing.T) {
 		}
 		c.verify(r)
 		site, date := c.firstSite()
+		active := func() int {
+			t.Helper()
+			st, err := room.Advance(context.Background(), h.clock.Now())
+			if err != nil {
+				t.Fatal(err)
+			}
+			return st.Active
+		}
+		if st, body := c.do("POST", "/api/v1/campaigns/"+itoa(h.campaignID)+"/reservation", map[string]any{"site_id": site, "date": "1999-01-01"}); st < 400 || st >= 500 {
+			t.Fatalf("booking a date outside the campaign: %d %v, want a refusal", st, body)
+		}
+		if n := active(); n != 1 {
+			t.Errorf("after a refused booking: %d active, want 1: they still hold their place in the window", n)
+		}
 		if st, body := c.do("POST", "/api/v1/campaigns/"+itoa(h.campaignID)+"/reservation", map[string]any{"site_id": site, "date": date}); st != 201 {
 			t.Errorf("booking with a pass: %d %v", st, body)
+		}
+		if n := active(); n != 0 {
+			t.Errorf("after booking: %d active, want 0: their place in the window goes to the next in line", n)
 		}
 		// Another device cannot use this device's pass: a copied pass cookie is refused.
 		thief := h.client()

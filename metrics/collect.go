@@ -67,7 +67,7 @@ func (m *Metrics) RegisterQueue(snapshot func(context.Context) (queue.Stats, err
 		issued   = desc("queue_issued_total", "Places handed out since the line began.")
 		admitted = desc("queue_admitted_total", "People admitted since the line began (the head of the line).")
 		active   = desc("queue_active", "Admitted people seen recently.")
-		maxAct   = desc("queue_max_active", "Bound on admitted people active at once.")
+		maxAct   = desc("queue_max_active", "Bound on admitted people active at once: --queue-max-active, or the admission window under the controller when lower.")
 		rate     = desc("queue_admission_rate", "Admissions per second set (by an operator or the controller).")
 		measured = desc("queue_admission_rate_measured", "Admissions per second measured over the last 30 s.")
 		paused   = desc("queue_paused", "1 while an operator has paused admission.")

@@ -1,6 +1,8 @@
 package queue
 
 import (
+	"math"
+	"slices"
 	"sync"
 	"time"
 )
@@ -27,18 +29,25 @@ type ControlConfig struct {
 	Cut          float64       // the rate is multiplied by this on an unhealthy second
 	Settle       int           // a slowness that follows healthy seconds is cut at most every Settle ticks
 	Min, Max     float64       // the rate stays within [Min, Max]
+	// WindowGain sizes the admission window: this many times the people a healthy
+	// flow holds (the rate × the usual time from claim to booking). Negative turns the
+	// window off.
+	WindowGain float64
 }
 
 // DefaultControlConfig returns a verification p95 of 500 ms and a booking p99 of 300 ms
 // (what the service promises the admitted, measured at the server), 1 %, +20/s or +10 %
-// (whichever is more), ×0.7 at most every 3 s, within [10, 5000]/s. The old system
-// served about 2M bookings an hour (≈ 550/s), so 5000/s leaves ample headroom. A fixed
-// step alone took minutes to climb from a low rate to a machine's capacity while the
-// whole day's group waited: growing by a share climbs from 500/s to 3000/s in about 20
-// healthy seconds, and the cuts still halve an overshoot within four seconds.
+// (whichever is more), ×0.7 at most every 3 s, within [10, 5000]/s, and a window of
+// twice the people a healthy flow holds. The old system served about 2M bookings an
+// hour (≈ 550/s), so 5000/s leaves ample headroom. A fixed step alone took minutes to
+// climb from a low rate to a machine's capacity while the whole day's group waited:
+// growing by a share climbs from 500/s to 3000/s in about 20 healthy seconds, and the
+// cuts still halve an overshoot within four seconds. A gain of 2 leaves a healthy flow
+// unbounded (it holds half the window) and binds once the flow takes twice its usual
+// time, as BBR bounds the data in flight at twice the bandwidth-delay product.
 func DefaultControlConfig() ControlConfig {
 	return ControlConfig{VerifyTarget: 500 * time.Millisecond, BookTarget: 300 * time.Millisecond,
-		MaxErrors: 0.01, Step: 20, Grow: 0.1, Cut: 0.7, Settle: 3, Min: 10, Max: 5000}
+		MaxErrors: 0.01, Step: 20, Grow: 0.1, Cut: 0.7, Settle: 3, Min: 10, Max: 5000, WindowGain: 2}
 }
 
 // Load is what the controller knows about the line when it decides.
@@ -71,7 +80,15 @@ type Controller struct {
 	// lagged says that the present slowness began after healthy seconds: it comes
 	// from people admitted while the downstream still looked healthy.
 	lagged, wasHealthy bool
+	// flows are this second's times from claim to booking (at most maxFlows), and
+	// flow the usual one: a moving average of the healthy seconds' medians.
+	flows []time.Duration
+	flow  time.Duration
 }
+
+// maxFlows bounds the flow times kept for one second; the first ones of the second
+// are a fair sample of it.
+const maxFlows = 4096
 
 // NewController returns a controller; zero fields of cfg take the defaults.
 func NewController(cfg ControlConfig) *Controller {
@@ -103,6 +120,12 @@ func NewController(cfg ControlConfig) *Controller {
 	if cfg.Max <= 0 {
 		cfg.Max = def.Max
 	}
+	switch { // zero takes the default; negative turns the window off
+	case cfg.WindowGain == 0:
+		cfg.WindowGain = def.WindowGain
+	case cfg.WindowGain < 0:
+		cfg.WindowGain = 0
+	}
 	cfg.Min = min(max(cfg.Min, 0), cfg.Max)
 	return &Controller{cfg: cfg}
 }
@@ -120,6 +143,48 @@ func (c *Controller) Observe(step Step, latency time.Duration, failed bool) {
 		c.failed++
 	}
 	c.mu.Unlock()
+}
+
+// ObserveFlow records how long an admitted person took from claiming their pass to
+// booking.
+func (c *Controller) ObserveFlow(d time.Duration) {
+	c.mu.Lock()
+	if len(c.flows) < maxFlows {
+		c.flows = append(c.flows, d)
+	}
+	c.mu.Unlock()
+}
+
+// Window returns the admission window for rate: WindowGain times the people a healthy
+// flow holds at that rate (rate × the usual flow time), at least 1; 0 (no window)
+// until a healthy second has seen bookings, or with the window off. Measuring the
+// flow, rather than fixing it, fits the window to the people in line: a load
+// generator books within a second of its turn, a resident typing codes in minutes.
+// Only healthy seconds teach it: in slow ones the flow is long because of the slowness
+// the window is there to bound.
+func (c *Controller) Window(rate float64) int {
+	c.mu.Lock()
+	flow := c.flow
+	c.mu.Unlock()
+	if flow <= 0 || c.cfg.WindowGain <= 0 {
+		return 0
+	}
+	return max(int(math.Ceil(c.cfg.WindowGain*rate*flow.Seconds())), 1)
+}
+
+// learnFlow folds this second's median flow into the usual one when the second was
+// healthy, and forgets the second's flows. Call with c.mu held.
+func (c *Controller) learnFlow(healthy bool) {
+	if healthy && len(c.flows) > 0 {
+		slices.Sort(c.flows)
+		median := c.flows[len(c.flows)/2]
+		if c.flow == 0 {
+			c.flow = median
+		} else {
+			c.flow += (median - c.flow) / 4
+		}
+	}
+	c.flows = c.flows[:0]
 }
 
 // Tick returns the rate for the next second from the current one and forgets the
@@ -146,6 +211,7 @@ func (c *Controller) Tick(rate float64, l Load) float64 {
 	healthy := n == 0 || (verify < c.cfg.VerifyTarget && book < c.cfg.BookTarget && !failing)
 	easy := verify < c.cfg.VerifyTarget/2 && book < c.cfg.BookTarget/2
 	c.hist, c.n, c.failed = [steps][buckets + 1]uint32{}, [steps]int{}, 0
+	c.learnFlow(n > 0 && healthy)
 	settling := c.settle(n > 0, healthy)
 	c.mu.Unlock()
 	switch {

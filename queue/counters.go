@@ -29,21 +29,26 @@ type Counters interface {
 	State(ctx context.Context) (State, error)
 	// Restore initialises empty counters from s (issued, head, rate, auto, paused and
 	// the recorded openings) and does nothing when they already hold state. Every
-	// other method but Touch and TryLead returns ErrLost until it is called.
+	// other method but Touch, Done and TryLead returns ErrLost until it is called.
 	Restore(ctx context.Context, s State, now time.Time) error
 	// Raise lifts issued to at least issued and head to at least head (but never past
 	// issued). Tickets and passes presented after a loss call it.
 	Raise(ctx context.Context, issued, head uint64) error
 	// SetRate sets the admission rate (per second) and whether the controller owns it.
 	SetRate(ctx context.Context, rate float64, auto bool) error
-	// AdjustRate sets the rate only while Auto is on, so that the controller never
-	// overrides an operator who has just taken the rate in hand.
-	AdjustRate(ctx context.Context, rate float64) error
+	// AdjustRate sets the rate and the admission window (State.Window) only while Auto
+	// is on, so that the controller never overrides an operator who has just taken the
+	// rate in hand.
+	AdjustRate(ctx context.Context, rate float64, window int) error
 	// SetPaused pauses or resumes admission.
 	SetPaused(ctx context.Context, paused bool) error
 	// Touch marks the admitted person with order key key as active at now (adding them
 	// back if they were pruned for idleness).
 	Touch(ctx context.Context, key uint64, now time.Time) error
+	// Done takes the admitted person with order key key out of the active set: they
+	// have booked, so they no longer hold a place in the admission window and the next
+	// Advance may give it to someone waiting. A later Touch adds them back.
+	Done(ctx context.Context, key uint64) error
 	// TryLead takes or renews the lease of the controller for ttl and reports whether
 	// instance holds it.
 	TryLead(ctx context.Context, instance string, now time.Time, ttl time.Duration) (bool, error)
@@ -78,6 +83,10 @@ type State struct {
 	Carry  float64
 	Rate   float64 // admissions per second
 	Auto   bool    // the controller sets the rate
+	// Window is the admission window the controller set: while Auto, at most this
+	// many admitted people may be active at once (besides MaxActive); 0 is none. It is
+	// not restored after a loss: the controller sets it again within a second.
+	Window int
 	Paused bool
 	Last   time.Time // the instant of the last Advance
 	Active int       // admitted people seen within Idle

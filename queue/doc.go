@@ -35,7 +35,10 @@
 // turn; a pass lets its device through verification and booking (CheckPass) for
 // PassTTL. A holder pruned for idleness who returns with a valid pass is let in and
 // counted again. The rate is set by an operator, or by the AIMD Controller on the
-// one instance that holds the lease.
+// one instance that holds the lease. Under the controller an admission window bounds
+// the active people too: twice those a healthy flow holds (the rate × the usual time
+// from claim to booking), and a booking takes its holder out at once (Done), so when
+// the downstream slows admission waits for bookings instead of piling people on it.
 //
 // Losing the counters (Redis restarted empty): every running Room restores them from
 // its last snapshot (at most one tick old), so tickets keep their positions and new

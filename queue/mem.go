@@ -19,6 +19,7 @@ type MemCounters struct {
 	head       uint64
 	carry      float64
 	rate       float64
+	window     int
 	auto       bool
 	paused     bool
 	last       int64
@@ -116,7 +117,7 @@ func (c *MemCounters) State(context.Context) (State, error) {
 
 func (c *MemCounters) state() State {
 	return State{
-		Issued: c.issued, Head: c.head, Carry: c.carry, Rate: c.rate, Auto: c.auto,
+		Issued: c.issued, Head: c.head, Carry: c.carry, Rate: c.rate, Window: c.window, Auto: c.auto,
 		Paused: c.paused, Last: msTime(c.last), Active: len(c.active),
 		Samples: slices.Clone(c.samples), Openings: slices.Clone(c.openings),
 	}
@@ -131,7 +132,7 @@ func (c *MemCounters) Restore(_ context.Context, s State, now time.Time) error {
 	}
 	c.init = true
 	c.issued, c.head = s.Issued, min(s.Head, s.Issued)
-	c.rate, c.auto, c.paused = s.Rate, s.Auto, s.Paused
+	c.rate, c.auto, c.paused, c.window = s.Rate, s.Auto, s.Paused, 0
 	c.carry, c.last, c.lastSample, c.samples = 0, now.UnixMilli(), 0, nil
 	c.openings = nil
 	for _, o := range s.Openings {
@@ -166,14 +167,14 @@ func (c *MemCounters) SetRate(_ context.Context, rate float64, auto bool) error 
 }
 
 // AdjustRate implements Counters.
-func (c *MemCounters) AdjustRate(_ context.Context, rate float64) error {
+func (c *MemCounters) AdjustRate(_ context.Context, rate float64, window int) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if !c.init {
 		return ErrLost
 	}
 	if c.auto {
-		c.rate = rate
+		c.rate, c.window = rate, window
 	}
 	return nil
 }
@@ -194,6 +195,14 @@ func (c *MemCounters) Touch(_ context.Context, key uint64, now time.Time) error 
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.active[key] = max(c.active[key], now.UnixMilli())
+	return nil
+}
+
+// Done implements Counters.
+func (c *MemCounters) Done(_ context.Context, key uint64) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.active, key)
 	return nil
 }
 

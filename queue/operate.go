@@ -44,7 +44,7 @@ func (r *Room) Run(ctx context.Context) error {
 func (r *Room) Advance(ctx context.Context, now time.Time) (State, error) {
 	held, _ := r.held(now)
 	p := AdvanceParams{
-		MaxActive: r.cfg.MaxActive, Hold: held, Idle: r.cfg.Idle, Openings: r.dueOpenings(now),
+		MaxActive: r.bound(r.state.Load()), Hold: held, Idle: r.cfg.Idle, Openings: r.dueOpenings(now),
 		Samples: int(r.cfg.ClaimWindow/time.Second) + 60, MaxStep: 2 * time.Second,
 	}
 	var s State
@@ -60,6 +60,24 @@ func (r *Room) Advance(ctx context.Context, now time.Time) (State, error) {
 	return s, nil
 }
 
+// bound returns the most admitted people who may be active at once: MaxActive, and
+// while the controller sets the rate, its admission window (from the last state seen,
+// so every instance applies the same). The window is what clocks admission by
+// completions: the people let in leave it when they book, so when the downstream slows
+// and they take longer, nobody more is let in until some finish — at once, whatever
+// the rate says. A rate alone is corrected only after the slowness shows, by which
+// time seconds of admissions are on their way. An operator's rate is not bounded by
+// it: they asked for so many a second.
+func (r *Room) bound(s *State) int {
+	if s == nil || !s.Auto || s.Window <= 0 {
+		return r.cfg.MaxActive
+	}
+	if r.cfg.MaxActive > 0 {
+		return min(s.Window, r.cfg.MaxActive)
+	}
+	return s.Window
+}
+
 // Control runs one step of the controller if this instance holds the lease and the
 // rate is automatic.
 func (r *Room) Control(ctx context.Context, now time.Time) error {
@@ -72,10 +90,11 @@ func (r *Room) Control(ctx context.Context, now time.Time) error {
 		return err
 	}
 	rate := r.ctrl.Tick(s.Rate, Load{Waiting: s.Waiting(), Active: s.Active, MaxActive: r.cfg.MaxActive})
-	if !s.Auto || rate == s.Rate {
+	window := r.ctrl.Window(rate)
+	if !s.Auto || (rate == s.Rate && window == s.Window) {
 		return nil
 	}
-	return r.retry(ctx, now, func() error { return r.cfg.Counters.AdjustRate(ctx, rate) })
+	return r.retry(ctx, now, func() error { return r.cfg.Counters.AdjustRate(ctx, rate, window) })
 }
 
 // dueOpenings returns the openings of the last OpeningGrace, each with a fresh seed. The

@@ -11,7 +11,7 @@ type Stats struct {
 	Issued, Head uint64
 	Waiting      uint64
 	Active       int     // admitted people seen within Idle
-	MaxActive    int     // the bound on Active
+	MaxActive    int     // the bound on Active: MaxActive, or the admission window under the controller
 	Rate         float64 // the admission rate set
 	Measured     float64 // admissions per second measured over the last 30 s
 	Auto         bool
@@ -41,7 +41,7 @@ func (r *Room) Snapshot(ctx context.Context) (Stats, error) {
 	held, next := r.held(now)
 	measured, _ := measuredRate(s.Samples, 30*time.Second)
 	st := Stats{
-		Issued: s.Issued, Head: s.Head, Waiting: s.Waiting(), Active: s.Active, MaxActive: r.cfg.MaxActive,
+		Issued: s.Issued, Head: s.Head, Waiting: s.Waiting(), Active: s.Active, MaxActive: r.bound(&s),
 		Rate: s.Rate, Measured: measured, Auto: s.Auto, Paused: s.Paused, Held: held, NextOpening: next,
 		Awaiting: r.awaiting(),
 	}

@@ -26,7 +26,7 @@ const queueTTL = 48 * time.Hour
 // Every multi-key step is one Lua script, so instances never interleave. Instants cross
 // as Unix milliseconds, which Lua's doubles hold exactly.
 //
-// If Redis is emptied, every method but Touch and TryLead answers queue.ErrLost until
+// If Redis is emptied, every method but Touch, Done and TryLead answers queue.ErrLost until
 // the Room restores the counters from the last state it saw; tickets stay valid.
 type QueueCounters struct {
 	rdb  goredis.UniversalClient
@@ -91,8 +91,8 @@ func (c *QueueCounters) SetRate(ctx context.Context, rate float64, auto bool) er
 }
 
 // AdjustRate implements queue.Counters.
-func (c *QueueCounters) AdjustRate(ctx context.Context, rate float64) error {
-	return c.run(ctx, "adjust rate", queueAdjust, floatArg(rate))
+func (c *QueueCounters) AdjustRate(ctx context.Context, rate float64, window int) error {
+	return c.run(ctx, "adjust rate", queueAdjust, floatArg(rate), window)
 }
 
 // SetPaused implements queue.Counters.
@@ -105,6 +105,14 @@ func (c *QueueCounters) Touch(ctx context.Context, key uint64, now time.Time) er
 	err := c.rdb.ZAddGT(ctx, c.keys[3], goredis.Z{Score: float64(now.UnixMilli()), Member: key}).Err()
 	if err != nil {
 		return fmt.Errorf("redis queue touch: %w", err)
+	}
+	return nil
+}
+
+// Done implements queue.Counters.
+func (c *QueueCounters) Done(ctx context.Context, key uint64) error {
+	if err := c.rdb.ZRem(ctx, c.keys[3], key).Err(); err != nil {
+		return fmt.Errorf("redis queue done: %w", err)
 	}
 	return nil
 }

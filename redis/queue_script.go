@@ -27,7 +27,7 @@ return redis.call('HINCRBY', KEYS[1], 'issued', 1)
 // the active count.
 const luaQueueState = `
 local function state()
-  return {redis.call('HMGET', KEYS[1], 'issued', 'head', 'carry', 'rate', 'auto', 'paused', 'last'),
+  return {redis.call('HMGET', KEYS[1], 'issued', 'head', 'carry', 'rate', 'auto', 'paused', 'last', 'window'),
     redis.call('LRANGE', KEYS[2], 0, -1), redis.call('HGETALL', KEYS[3]), redis.call('ZCARD', KEYS[4])}
 end
 `
@@ -113,7 +113,7 @@ return 1
 
 var queueAdjust = goredis.NewScript(`
 if redis.call('HEXISTS', KEYS[1], 'gen') == 0 then return -1 end
-if redis.call('HGET', KEYS[1], 'auto') == '1' then redis.call('HSET', KEYS[1], 'rate', ARGV[1]) end
+if redis.call('HGET', KEYS[1], 'auto') == '1' then redis.call('HSET', KEYS[1], 'rate', ARGV[1], 'window', ARGV[2]) end
 return 1
 `)
 
@@ -164,6 +164,7 @@ func decodeQueueState(v any) (queue.State, error) {
 	if ms, _ := strconv.ParseInt(field(6), 10, 64); ms != 0 {
 		st.Last = msInstant(ms)
 	}
+	st.Window, _ = strconv.Atoi(field(7))
 	samples, _ := parts[1].([]any)
 	for _, x := range samples {
 		s, _ := x.(string)

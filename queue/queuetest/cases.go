@@ -116,23 +116,23 @@ func raise(t *testing.T, c queue.Counters) {
 func adjust(t *testing.T, c queue.Counters) {
 	ctx := t.Context()
 	mustRestore(t, c, queue.State{Rate: 10, Auto: true})
-	check := func(want float64, auto bool) {
+	check := func(want float64, auto bool, window int) {
 		t.Helper()
-		if s, _ := c.State(ctx); s.Rate != want || s.Auto != auto {
-			t.Errorf("rate %v auto %v, want %v %v", s.Rate, s.Auto, want, auto)
+		if s, _ := c.State(ctx); s.Rate != want || s.Auto != auto || s.Window != window {
+			t.Errorf("rate %v auto %v window %d, want %v %v %d", s.Rate, s.Auto, s.Window, want, auto, window)
 		}
 	}
-	if err := c.AdjustRate(ctx, 30); err != nil {
+	if err := c.AdjustRate(ctx, 30, 45); err != nil {
 		t.Fatal(err)
 	}
-	check(30, true)
+	check(30, true, 45)
 	if err := c.SetRate(ctx, 5, false); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.AdjustRate(ctx, 99); err != nil {
+	if err := c.AdjustRate(ctx, 99, 7); err != nil {
 		t.Fatal(err)
 	}
-	check(5, false)
+	check(5, false, 45)
 }
 
 func touchLatest(t *testing.T, c queue.Counters) {
@@ -144,6 +144,31 @@ func touchLatest(t *testing.T, c queue.Counters) {
 	}
 	if s := mustAdvance(t, c, 35*time.Second, params); s.Active != 1 {
 		t.Errorf("active = %d, want 1: the later touch counts", s.Active)
+	}
+}
+
+func doneFreesAPlace(t *testing.T, c queue.Counters) {
+	mustRestore(t, c, queue.State{Rate: 100})
+	mustIssue(t, c, 10)
+	p := params
+	p.MaxActive = 2
+	if s := mustAdvance(t, c, time.Second, p); s.Head != 2 || s.Active != 2 {
+		t.Fatalf("head %d active %d, want 2 and 2", s.Head, s.Active)
+	}
+	if err := c.Done(t.Context(), 1); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Done(t.Context(), 99); err != nil { // never admitted: nothing to take out
+		t.Fatal(err)
+	}
+	if s := mustAdvance(t, c, 2*time.Second, p); s.Head != 3 || s.Active != 2 {
+		t.Errorf("after one is done: head %d active %d, want 3 and 2: their place is given at once", s.Head, s.Active)
+	}
+	if err := c.Touch(t.Context(), 1, t0.Add(2*time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	if s := mustAdvance(t, c, 3*time.Second, p); s.Head != 3 || s.Active != 3 {
+		t.Errorf("after a touch of the one done: head %d active %d, want 3 and 3: they count again", s.Head, s.Active)
 	}
 }
 

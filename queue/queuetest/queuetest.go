@@ -37,6 +37,7 @@ func Run(t *testing.T, open func(t *testing.T) queue.Counters) {
 		"raise lifts issued and head but not head past issued":          raise,
 		"the controller adjusts the rate only in auto mode":             adjust,
 		"touch keeps the latest instant":                                touchLatest,
+		"done frees the place at once":                                  doneFreesAPlace,
 		"the controller lease is exclusive, renewable and expires":      lease,
 	} {
 		t.Run(name, func(t *testing.T) { test(t, open(t)) })
@@ -79,7 +80,7 @@ func lostUntilRestored(t *testing.T, c queue.Counters) {
 	for name, err := range map[string]error{
 		"Issue": errIssue, "Advance": errAdvance, "State": errState,
 		"Raise": c.Raise(ctx, 5, 1), "SetRate": c.SetRate(ctx, 1, false),
-		"AdjustRate": c.AdjustRate(ctx, 1), "SetPaused": c.SetPaused(ctx, true),
+		"AdjustRate": c.AdjustRate(ctx, 1, 0), "SetPaused": c.SetPaused(ctx, true),
 	} {
 		if !errors.Is(err, queue.ErrLost) {
 			t.Errorf("%s on empty counters = %v, want ErrLost", name, err)

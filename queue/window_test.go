@@ -1,0 +1,111 @@
+package queue_test
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"vaxbook/queue"
+)
+
+// TestTheWindowClocksAdmissionByBookings: under the controller, at most the window's
+// people may be between their turn and their booking; a booking frees its place at
+// the next advance, and an operator's rate is not bounded by the window.
+func TestTheWindowClocksAdmissionByBookings(t *testing.T) {
+	h := mustRoom(t, func(c *queue.Config) { c.Rate, c.Auto = 10, true })
+	if err := h.counters.AdjustRate(t.Context(), 10, 3); err != nil {
+		t.Fatal(err)
+	}
+	h.advance(t, 0) // the Room reads the window with the state
+	var people []*person
+	for i := range 12 {
+		people = append(people, h.join(t, fmt.Sprint("10.0.0.", i)))
+	}
+	stats := func() queue.Stats {
+		t.Helper()
+		s, err := h.Snapshot(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	h.advance(t, 5*time.Second)
+	if s := stats(); s.Head != 3 || s.Active != 3 || s.MaxActive != 3 {
+		t.Fatalf("after 5 s at 10/s with a window of 3: head %d, active %d of %d; want 3, 3 of 3 (nobody booked yet)", s.Head, s.Active, s.MaxActive)
+	}
+	pass, err := h.Claim(t.Context(), people[0].ticket, people[0].device, h.clock.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.clock.Advance(700 * time.Millisecond)
+	if err := h.Done(t.Context(), pass, h.clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.Done(t.Context(), "forged", h.clock.Now()); err != nil {
+		t.Errorf("Done with a pass that does not open = %v, want it ignored", err)
+	}
+	h.advance(t, time.Second)
+	if s := stats(); s.Head != 4 {
+		t.Fatalf("after one booked: head %d, want 4", s.Head)
+	}
+	if err := h.SetRate(t.Context(), 3); err != nil { // the operator takes the rate: no window
+		t.Fatal(err)
+	}
+	h.advance(t, 2100*time.Millisecond) // 6.3 admissions: six, whatever the float sums
+	if s := stats(); s.Head != 10 || s.MaxActive != queue.DefaultConfig().MaxActive {
+		t.Fatalf("at an operator's 3/s for 2.1 s: head %d bound %d, want 10 and MaxActive", s.Head, s.MaxActive)
+	}
+}
+
+// TestTheControllerSetsTheWindowFromHealthyFlows: the window is twice the people a
+// healthy flow holds, learnt from the bookings' times since their claim, and not from
+// slow seconds; the Room hands it to the counters with the rate.
+func TestTheControllerSetsTheWindowFromHealthyFlows(t *testing.T) {
+	c := queue.NewController(queue.ControlConfig{})
+	second := func(latency time.Duration, flows ...time.Duration) {
+		c.Observe(queue.Verification, latency, false)
+		for _, f := range flows {
+			c.ObserveFlow(f)
+		}
+		c.Tick(100, queue.Load{})
+	}
+	if w := c.Window(500); w != 0 {
+		t.Errorf("before any booking: window %d, want 0 (none)", w)
+	}
+	second(10*time.Millisecond, 100*time.Millisecond, 300*time.Millisecond, 200*time.Millisecond)
+	if w := c.Window(500); w != 200 {
+		t.Errorf("usual flow 200 ms: window at 500/s = %d, want 2 × 500 × 0.2 = 200", w)
+	}
+	second(2*time.Second, 5*time.Second, 5*time.Second)
+	if w := c.Window(500); w != 200 {
+		t.Errorf("after a slow second: window %d, want 200: slow flows teach nothing", w)
+	}
+	second(10*time.Millisecond, 600*time.Millisecond)
+	if w := c.Window(100); w != 60 {
+		t.Errorf("a healthy median of 600 ms moves the usual flow a quarter of the way (300 ms): window at 100/s = %d, want 60", w)
+	}
+	if w := c.Window(0.1); w != 1 {
+		t.Errorf("at 0.1/s: window %d, want at least 1", w)
+	}
+	off := queue.NewController(queue.ControlConfig{WindowGain: -1})
+	off.Observe(queue.Verification, 10*time.Millisecond, false)
+	off.ObserveFlow(time.Second)
+	off.Tick(100, queue.Load{})
+	if w := off.Window(500); w != 0 {
+		t.Errorf("window off: %d, want 0", w)
+	}
+
+	h := mustRoom(t, func(c *queue.Config) { c.Rate, c.Auto = 100, true })
+	h.Controller().Observe(queue.Verification, 10*time.Millisecond, false)
+	h.Controller().ObserveFlow(time.Second)
+	if err := h.Control(t.Context(), h.clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	s, err := h.counters.State(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := h.Controller().Window(s.Rate); s.Window != want || want == 0 {
+		t.Errorf("after a control step: window %d in the counters, want %d (rate %v)", s.Window, want, s.Rate)
+	}
+}
