@@ -147,7 +147,7 @@ func ParseConfig(name string, args []string) (Config, *flag.FlagSet, error) {
 	fs.DurationVar(&c.DevCarrierLatency, "dev-carrier-latency", 20*time.Millisecond, "latency of the development carrier (--demo)")
 	fs.DurationVar(&c.StandbyOfferWindow, "standby-offer-window", vaxbook.DefaultOfferWindow, "how long a leftover dose offered from a same-day standby list waits for its acceptance (1m to 1h)")
 	fs.BoolVar(&c.WaitingRoom, "waiting-room", true, "put verification and booking behind the waiting room")
-	fs.Float64Var(&c.QueueRate, "queue-rate", 500, "admissions per second at first start")
+	fs.Float64Var(&c.QueueRate, "queue-rate", 250, "admissions per second at first start")
 	fs.BoolVar(&c.QueueAuto, "queue-auto", true, "let the controller set the admission rate from downstream latency and errors")
 	fs.IntVar(&c.QueueMaxActive, "queue-max-active", 20000, "admitted people active at once, at most")
 	fs.StringVar(&c.rawQueueSecret, "queue-secret", "", "secret (≥ 32 characters) signing waiting-room tokens (required outside --demo)")

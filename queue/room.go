@@ -55,10 +55,17 @@ type Config struct {
 }
 
 // DefaultConfig returns the defaults: shuffle at openings on, admission held while no
-// window is open, 500 admissions/s under the controller.
+// window is open, 250 admissions/s at first under the controller. The first rate is
+// what an opening lets in before anything is learnt — the admission window is learnt
+// from the first bookings, a second or more later — so it is best below what one small
+// machine serves: on the 2-core benchmark machine (≈ 250–290 bookings/s with the
+// database and the load on it) a start at 500/s let in about 2,000 people before the
+// window, and their queue set the run's booking p99 (1.2–3.0 s against 0.44–0.72 s from
+// 250/s, docs/BENCHMARKS.md). A larger deployment grows from it by a tenth a second,
+// or is started at its measured capacity with --queue-rate.
 func DefaultConfig() Config {
 	return Config{
-		HoldWhenClosed: true, Shuffle: true, Rate: 500, Auto: true,
+		HoldWhenClosed: true, Shuffle: true, Rate: 250, Auto: true,
 		Control: DefaultControlConfig(), MaxActive: 20000,
 		ConfirmAfter: time.Second, DeviceTTL: 24 * time.Hour, TicketTTL: 12 * time.Hour,
 		ClaimWindow: 2 * time.Minute, PassTTL: 10 * time.Minute, Idle: 30 * time.Second,
