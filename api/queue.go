@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"crypto/subtle"
 	"net"
 	"net/http"
@@ -146,8 +147,14 @@ func (s *Server) admitted(next http.HandlerFunc) http.HandlerFunc {
 		s.room.Controller().Observe(step, time.Since(start), rec.status >= 500)
 		if step == queue.Booking && rec.status < 300 {
 			// Booked (or changed or cancelled): their place in the admission window
-			// goes to the next in line now rather than after the idle timeout.
-			if err := s.room.Done(r.Context(), s.cookie(r, passCookie), s.clock.Now()); err != nil {
+			// goes to the next in line now rather than after the idle timeout. Not the
+			// request's context: a client gone after its answer was still served.
+			ctx, pass := context.WithoutCancel(r.Context()), s.cookie(r, passCookie)
+			done := s.room.Done
+			if r.Method == http.MethodPost && rec.status == http.StatusCreated {
+				done = func(ctx context.Context, pass string) error { return s.room.Booked(ctx, pass, s.clock.Now()) }
+			}
+			if err := done(ctx, pass); err != nil {
 				s.log.Warn("queue done", "err", err)
 			}
 		}

@@ -87,8 +87,12 @@ type Controller struct {
 }
 
 // maxFlows bounds the flow times kept for one second; the first ones of the second
-// are a fair sample of it.
-const maxFlows = 4096
+// are a fair sample of it. minFlows is the fewest a second needs to teach anything:
+// in a quiet second one person's booking would move the usual flow by a quarter.
+const (
+	maxFlows = 4096
+	minFlows = 10
+)
 
 // NewController returns a controller; zero fields of cfg take the defaults.
 func NewController(cfg ControlConfig) *Controller {
@@ -146,7 +150,7 @@ func (c *Controller) Observe(step Step, latency time.Duration, failed bool) {
 }
 
 // ObserveFlow records how long an admitted person took from claiming their pass to
-// booking.
+// their booking.
 func (c *Controller) ObserveFlow(d time.Duration) {
 	c.mu.Lock()
 	if len(c.flows) < maxFlows {
@@ -160,8 +164,9 @@ func (c *Controller) ObserveFlow(d time.Duration) {
 // until a healthy second has seen bookings, or with the window off. Measuring the
 // flow, rather than fixing it, fits the window to the people in line: a load
 // generator books within a second of its turn, a resident typing codes in minutes.
-// Only healthy seconds teach it: in slow ones the flow is long because of the slowness
-// the window is there to bound.
+// Only healthy seconds with at least minFlows bookings teach it: in slow ones the flow
+// is long because of the slowness the window is there to bound, and in quiet ones a
+// few residents' timing would set it.
 func (c *Controller) Window(rate float64) int {
 	c.mu.Lock()
 	flow := c.flow
@@ -175,7 +180,7 @@ func (c *Controller) Window(rate float64) int {
 // learnFlow folds this second's median flow into the usual one when the second was
 // healthy, and forgets the second's flows. Call with c.mu held.
 func (c *Controller) learnFlow(healthy bool) {
-	if healthy && len(c.flows) > 0 {
+	if healthy && len(c.flows) >= minFlows {
 		slices.Sort(c.flows)
 		median := c.flows[len(c.flows)/2]
 		if c.flow == 0 {

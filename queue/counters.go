@@ -34,7 +34,8 @@ type Counters interface {
 	// Raise lifts issued to at least issued and head to at least head (but never past
 	// issued). Tickets and passes presented after a loss call it.
 	Raise(ctx context.Context, issued, head uint64) error
-	// SetRate sets the admission rate (per second) and whether the controller owns it.
+	// SetRate sets the admission rate (per second) and whether the controller owns it,
+	// and clears the admission window: the controller sets it again.
 	SetRate(ctx context.Context, rate float64, auto bool) error
 	// AdjustRate sets the rate and the admission window (State.Window) only while Auto
 	// is on, so that the controller never overrides an operator who has just taken the

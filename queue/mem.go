@@ -162,7 +162,7 @@ func (c *MemCounters) SetRate(_ context.Context, rate float64, auto bool) error 
 	if !c.init {
 		return ErrLost
 	}
-	c.rate, c.auto = rate, auto
+	c.rate, c.auto, c.window = rate, auto, 0
 	return nil
 }
 

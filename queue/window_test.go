@@ -2,6 +2,7 @@ package queue_test
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -38,11 +39,16 @@ func TestTheWindowClocksAdmissionByBookings(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.clock.Advance(700 * time.Millisecond)
-	if err := h.Done(t.Context(), pass, h.clock.Now()); err != nil {
+	if err := h.Booked(t.Context(), pass, h.clock.Now()); err != nil {
 		t.Fatal(err)
 	}
-	if err := h.Done(t.Context(), "forged", h.clock.Now()); err != nil {
-		t.Errorf("Done with a pass that does not open = %v, want it ignored", err)
+	for _, done := range []func() error{
+		func() error { return h.Booked(t.Context(), "forged", h.clock.Now()) },
+		func() error { return h.Done(t.Context(), "forged") },
+	} {
+		if err := done(); err != nil {
+			t.Errorf("a pass that does not open = %v, want it ignored", err)
+		}
 	}
 	h.advance(t, time.Second)
 	if s := stats(); s.Head != 4 {
@@ -59,7 +65,7 @@ func TestTheWindowClocksAdmissionByBookings(t *testing.T) {
 
 // TestTheControllerSetsTheWindowFromHealthyFlows: the window is twice the people a
 // healthy flow holds, learnt from the bookings' times since their claim, and not from
-// slow seconds; the Room hands it to the counters with the rate.
+// slow or quiet seconds; the Room hands it to the counters with the rate.
 func TestTheControllerSetsTheWindowFromHealthyFlows(t *testing.T) {
 	c := queue.NewController(queue.ControlConfig{})
 	second := func(latency time.Duration, flows ...time.Duration) {
@@ -72,15 +78,20 @@ func TestTheControllerSetsTheWindowFromHealthyFlows(t *testing.T) {
 	if w := c.Window(500); w != 0 {
 		t.Errorf("before any booking: window %d, want 0 (none)", w)
 	}
-	second(10*time.Millisecond, 100*time.Millisecond, 300*time.Millisecond, 200*time.Millisecond)
+	many := func(n int, d time.Duration) []time.Duration { return slices.Repeat([]time.Duration{d}, n) }
+	second(10*time.Millisecond, slices.Concat(many(4, 100*time.Millisecond), many(3, 300*time.Millisecond), many(3, 200*time.Millisecond))...)
 	if w := c.Window(500); w != 200 {
 		t.Errorf("usual flow 200 ms: window at 500/s = %d, want 2 × 500 × 0.2 = 200", w)
 	}
-	second(2*time.Second, 5*time.Second, 5*time.Second)
+	second(2*time.Second, many(20, 5*time.Second)...)
 	if w := c.Window(500); w != 200 {
 		t.Errorf("after a slow second: window %d, want 200: slow flows teach nothing", w)
 	}
-	second(10*time.Millisecond, 600*time.Millisecond)
+	second(10*time.Millisecond, many(9, 10*time.Millisecond)...)
+	if w := c.Window(500); w != 200 {
+		t.Errorf("after a quiet second (9 bookings): window %d, want 200: a few residents' timing teaches nothing", w)
+	}
+	second(10*time.Millisecond, many(10, 600*time.Millisecond)...)
 	if w := c.Window(100); w != 60 {
 		t.Errorf("a healthy median of 600 ms moves the usual flow a quarter of the way (300 ms): window at 100/s = %d, want 60", w)
 	}
@@ -89,7 +100,9 @@ func TestTheControllerSetsTheWindowFromHealthyFlows(t *testing.T) {
 	}
 	off := queue.NewController(queue.ControlConfig{WindowGain: -1})
 	off.Observe(queue.Verification, 10*time.Millisecond, false)
-	off.ObserveFlow(time.Second)
+	for range 10 {
+		off.ObserveFlow(time.Second)
+	}
 	off.Tick(100, queue.Load{})
 	if w := off.Window(500); w != 0 {
 		t.Errorf("window off: %d, want 0", w)
@@ -97,7 +110,9 @@ func TestTheControllerSetsTheWindowFromHealthyFlows(t *testing.T) {
 
 	h := mustRoom(t, func(c *queue.Config) { c.Rate, c.Auto = 100, true })
 	h.Controller().Observe(queue.Verification, 10*time.Millisecond, false)
-	h.Controller().ObserveFlow(time.Second)
+	for range 10 {
+		h.Controller().ObserveFlow(time.Second)
+	}
 	if err := h.Control(t.Context(), h.clock.Now()); err != nil {
 		t.Fatal(err)
 	}

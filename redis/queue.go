@@ -87,7 +87,7 @@ func (c *QueueCounters) Raise(ctx context.Context, issued, head uint64) error {
 
 // SetRate implements queue.Counters.
 func (c *QueueCounters) SetRate(ctx context.Context, rate float64, auto bool) error {
-	return c.run(ctx, "set rate", queueSet, "rate", floatArg(rate), "auto", boolArg(auto))
+	return c.run(ctx, "set rate", queueSet, "rate", floatArg(rate), "auto", boolArg(auto), "window", "0")
 }
 
 // AdjustRate implements queue.Counters.
