@@ -91,6 +91,12 @@ func TestVerificationAndBookingNeedTheWaitingRoomsPass(t *testing.T) {
 		if n := active(); n != 0 {
 			t.Errorf("after booking: %d active, want 0: their place in the window goes to the next in line", n)
 		}
+		if st, body := c.do("DELETE", "/api/v1/campaigns/"+itoa(h.campaignID)+"/reservation", nil); st >= 300 {
+			t.Fatalf("cancelling: %d %v", st, body)
+		}
+		if n := active(); n != 0 {
+			t.Errorf("after cancelling: %d active, want 0: the pass check counted them again, the answer takes them out", n)
+		}
 		// Another device cannot use this device's pass: a copied pass cookie is refused.
 		thief := h.client()
 		req, _ := http.NewRequest("POST", h.srv.URL+"/api/v1/identity/phone/start", strings.NewReader(`{}`))
