@@ -55,6 +55,7 @@ type Load struct {
 	Waiting   uint64
 	Active    int
 	MaxActive int
+	Window    int // the admission window in force (0: none)
 }
 
 // bucketWidth and buckets make a fixed histogram of latencies (10 ms resolution up to
@@ -87,11 +88,13 @@ type Controller struct {
 }
 
 // maxFlows bounds the flow times kept for one second; the first ones of the second
-// are a fair sample of it. minFlows is the fewest a second needs to teach anything:
-// in a quiet second one person's booking would move the usual flow by a quarter.
+// are a fair sample of it. minFlows is the fewest a second needs to teach anything, so
+// that one resident's booking in a quiet second does not move the usual flow by a
+// quarter; it is small because the first healthy second of an opening has few
+// bookings, and the window it learns is what bounds the rest of the start.
 const (
 	maxFlows = 4096
-	minFlows = 10
+	minFlows = 3
 )
 
 // NewController returns a controller; zero fields of cfg take the defaults.
@@ -207,7 +210,11 @@ func (c *Controller) learnFlow(healthy bool) {
 // took a 20,000-resident burst from 906/s down to the minimum of 10/s in 12 s while the
 // line still held 1,700 people. And the rate grows by a share only while the
 // downstream answers in under half its targets; nearer them it grows by Step, so the
-// overshoot made before the slow answers arrive stays small.
+// overshoot made before the slow answers arrive stays small. While the admission window
+// is full it grows by Step alone: the downstream looks healthy because the window holds
+// it there, and growing by a share would widen the window by a tenth a second until it
+// no longer held anything (a run grew the rate from 285/s to 2,100/s in 20 s that way);
+// it still grows, so that a window full of people who gave up widens again.
 func (c *Controller) Tick(rate float64, l Load) float64 {
 	c.mu.Lock()
 	n := c.n[Verification] + c.n[Booking]
@@ -225,7 +232,7 @@ func (c *Controller) Tick(rate float64, l Load) float64 {
 		rate *= c.cfg.Cut
 	case l.Waiting > 0 && (l.MaxActive == 0 || l.Active < l.MaxActive):
 		add := c.cfg.Step
-		if easy {
+		if easy && (l.Window == 0 || l.Active < l.Window) {
 			add = max(add, rate*c.cfg.Grow)
 		}
 		rate += add

@@ -89,11 +89,7 @@ func (r *Room) Control(ctx context.Context, now time.Time) error {
 	if err != nil {
 		return err
 	}
-	// The rate may grow while the window is full (MaxActive, not the window, stops
-	// growth): a window learnt from a few slow first bookings would otherwise never
-	// widen. It grows only in healthy seconds, so the window widens only while the
-	// downstream keeps up.
-	rate := r.ctrl.Tick(s.Rate, Load{Waiting: s.Waiting(), Active: s.Active, MaxActive: r.cfg.MaxActive})
+	rate := r.ctrl.Tick(s.Rate, Load{Waiting: s.Waiting(), Active: s.Active, MaxActive: r.cfg.MaxActive, Window: r.bound(&s)})
 	window := r.ctrl.Window(rate)
 	if !s.Auto || (rate == s.Rate && window == s.Window) {
 		return nil

@@ -87,9 +87,9 @@ func TestTheControllerSetsTheWindowFromHealthyFlows(t *testing.T) {
 	if w := c.Window(500); w != 200 {
 		t.Errorf("after a slow second: window %d, want 200: slow flows teach nothing", w)
 	}
-	second(10*time.Millisecond, many(9, 10*time.Millisecond)...)
+	second(10*time.Millisecond, many(2, 10*time.Millisecond)...)
 	if w := c.Window(500); w != 200 {
-		t.Errorf("after a quiet second (9 bookings): window %d, want 200: a few residents' timing teaches nothing", w)
+		t.Errorf("after a quiet second (2 bookings): window %d, want 200: a few residents' timing teaches nothing", w)
 	}
 	second(10*time.Millisecond, many(10, 600*time.Millisecond)...)
 	if w := c.Window(100); w != 60 {
@@ -122,5 +122,26 @@ func TestTheControllerSetsTheWindowFromHealthyFlows(t *testing.T) {
 	}
 	if want := h.Controller().Window(s.Rate); s.Window != want || want == 0 {
 		t.Errorf("after a control step: window %d in the counters, want %d (rate %v)", s.Window, want, s.Rate)
+	}
+}
+
+// TestAFullWindowGrowsTheRateByAStepOnly: in an easy second the rate grows by a tenth,
+// but by Step alone while the window is full, which holds the downstream easy.
+func TestAFullWindowGrowsTheRateByAStepOnly(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		active int
+		want   float64
+	}{
+		{"window not full", 50, 550},
+		{"window full", 100, 520},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := queue.NewController(queue.ControlConfig{})
+			c.Observe(queue.Verification, 10*time.Millisecond, false)
+			if got := c.Tick(500, queue.Load{Waiting: 1000, Active: tc.active, MaxActive: 20000, Window: 100}); got != tc.want {
+				t.Errorf("rate after an easy second = %v, want %v", got, tc.want)
+			}
+		})
 	}
 }
