@@ -150,11 +150,13 @@ func (s *Server) admitted(next http.HandlerFunc) http.HandlerFunc {
 			// goes to the next in line now rather than after the idle timeout. Not the
 			// request's context: a client gone after its answer was still served.
 			ctx, pass := context.WithoutCancel(r.Context()), s.cookie(r, passCookie)
-			done := s.room.Done
+			var err error
 			if r.Method == http.MethodPost && rec.status == http.StatusCreated {
-				done = func(ctx context.Context, pass string) error { return s.room.Booked(ctx, pass, s.clock.Now()) }
+				err = s.room.Booked(ctx, pass, s.clock.Now())
+			} else {
+				err = s.room.Done(ctx, pass)
 			}
-			if err := done(ctx, pass); err != nil {
+			if err != nil {
 				s.log.Warn("queue done", "err", err)
 			}
 		}

@@ -80,8 +80,8 @@ func (r *Room) CheckPass(ctx context.Context, pass, device string, now time.Time
 	if err != nil {
 		return errPass
 	}
-	p, err := r.cfg.Signer.ParsePass(pass)
-	if err != nil || p.Queue != r.cfg.Queue {
+	p, ok := r.ownPass(pass)
+	if !ok {
 		return errPass
 	}
 	if !now.Before(p.Expires) {
@@ -108,8 +108,8 @@ func (r *Room) CheckPass(ctx context.Context, pass, device string, now time.Time
 // advance instead of after Idle. A pass that does not open is ignored: the request it
 // came with was refused by CheckPass already.
 func (r *Room) Done(ctx context.Context, pass string) error {
-	p, err := r.cfg.Signer.ParsePass(pass)
-	if err != nil || p.Queue != r.cfg.Queue {
+	p, ok := r.ownPass(pass)
+	if !ok {
 		return nil
 	}
 	return r.cfg.Counters.Done(ctx, p.Key)
@@ -119,8 +119,8 @@ func (r *Room) Done(ctx context.Context, pass string) error {
 // teaches the controller how long a flow takes (one sample per booking: changes and
 // cancellations are not flows).
 func (r *Room) Booked(ctx context.Context, pass string, now time.Time) error {
-	p, err := r.cfg.Signer.ParsePass(pass)
-	if err != nil || p.Queue != r.cfg.Queue {
+	p, ok := r.ownPass(pass)
+	if !ok {
 		return nil
 	}
 	if claimed := p.Expires.Add(-r.cfg.PassTTL); !now.Before(claimed) {
@@ -256,9 +256,15 @@ func (r *Room) held(now time.Time) (bool, time.Time) {
 // (vaxbook.Passes). Every pass claimed for one place names the same place. ok is false
 // for a token that is not a valid pass of this room; CheckPass has said why.
 func (r *Room) PassPlace(pass string) (place string, expires time.Time, ok bool) {
-	p, err := r.cfg.Signer.ParsePass(pass)
-	if err != nil || p.Queue != r.cfg.Queue {
+	p, ok := r.ownPass(pass)
+	if !ok {
 		return "", time.Time{}, false
 	}
 	return fmt.Sprintf("%d:%d", p.Queue, p.Seq), p.Expires, true
+}
+
+// ownPass opens pass and says whether it is a well-signed pass of this queue.
+func (r *Room) ownPass(pass string) (Pass, bool) {
+	p, err := r.cfg.Signer.ParsePass(pass)
+	return p, err == nil && p.Queue == r.cfg.Queue
 }

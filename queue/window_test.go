@@ -54,6 +54,16 @@ func TestTheWindowClocksAdmissionByBookings(t *testing.T) {
 	if s := stats(); s.Head != 4 {
 		t.Fatalf("after one booked: head %d, want 4", s.Head)
 	}
+	for _, tc := range []struct{ maxActive, want int }{{5, 5}, {0, 50}, {100, 50}} {
+		r := mustRoom(t, func(c *queue.Config) { c.Rate, c.Auto, c.MaxActive = 10, true, tc.maxActive })
+		if err := r.counters.AdjustRate(t.Context(), 10, 50); err != nil {
+			t.Fatal(err)
+		}
+		r.advance(t, 0)
+		if s, _ := r.Snapshot(t.Context()); s.MaxActive != tc.want {
+			t.Errorf("window 50, MaxActive %d: bound %d, want %d", tc.maxActive, s.MaxActive, tc.want)
+		}
+	}
 	if err := h.SetRate(t.Context(), 3); err != nil { // the operator takes the rate: no window
 		t.Fatal(err)
 	}
