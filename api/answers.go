@@ -124,6 +124,7 @@ type queueStatsJSON struct {
 	Waiting      uint64  `json:"waiting"`
 	Active       int     `json:"active"`
 	MaxActive    int     `json:"max_active"`
+	Pruned       uint64  `json:"pruned"`
 	Rate         float64 `json:"rate"`
 	MeasuredRate float64 `json:"measured_rate"`
 	Auto         bool    `json:"auto"`
@@ -135,7 +136,7 @@ type queueStatsJSON struct {
 func queueStatsView(st queue.Stats) queueStatsJSON {
 	v := queueStatsJSON{
 		Issued: st.Issued, Head: st.Head, Waiting: st.Waiting, Active: st.Active, MaxActive: st.MaxActive,
-		Rate: st.Rate, MeasuredRate: st.Measured, Auto: st.Auto, Paused: st.Paused, Held: st.Held,
+		Pruned: st.Pruned, Rate: st.Rate, MeasuredRate: st.Measured, Auto: st.Auto, Paused: st.Paused, Held: st.Held,
 	}
 	if !st.NextOpening.IsZero() {
 		v.NextOpening = st.NextOpening.Format(time.RFC3339)

@@ -68,6 +68,7 @@ func (m *Metrics) RegisterQueue(snapshot func(context.Context) (queue.Stats, err
 		admitted = desc("queue_admitted_total", "People admitted since the line began (the head of the line).")
 		active   = desc("queue_active", "Admitted people seen recently.")
 		maxAct   = desc("queue_max_active", "Bound on admitted people active at once: --queue-max-active, or the admission window under the controller when lower.")
+		pruned   = desc("queue_pruned_total", "Admitted people the idle timeout took out of the active set (left without booking) since the queue's counters were made or restored.")
 		rate     = desc("queue_admission_rate", "Admissions per second set (by an operator or the controller).")
 		measured = desc("queue_admission_rate_measured", "Admissions per second measured over the last 30 s.")
 		paused   = desc("queue_paused", "1 while an operator has paused admission.")
@@ -75,7 +76,7 @@ func (m *Metrics) RegisterQueue(snapshot func(context.Context) (queue.Stats, err
 		awaiting = desc("queue_awaiting", "Status answers held open on this instance until their turn comes.")
 	)
 	m.reg.MustRegister(funcCollector{
-		descs: []*prometheus.Desc{waiting, issued, admitted, active, maxAct, rate, measured, paused, auto, awaiting},
+		descs: []*prometheus.Desc{waiting, issued, admitted, active, maxAct, pruned, rate, measured, paused, auto, awaiting},
 		collect: func(ctx context.Context, ch chan<- prometheus.Metric) {
 			s, err := snapshot(ctx)
 			if err != nil {
@@ -86,6 +87,7 @@ func (m *Metrics) RegisterQueue(snapshot func(context.Context) (queue.Stats, err
 			ch <- counter(admitted, float64(s.Head))
 			ch <- gauge(active, float64(s.Active))
 			ch <- gauge(maxAct, float64(s.MaxActive))
+			ch <- counter(pruned, float64(s.Pruned))
 			ch <- gauge(rate, s.Rate)
 			ch <- gauge(measured, s.Measured)
 			ch <- gauge(paused, boolf(s.Paused))

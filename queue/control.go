@@ -56,6 +56,11 @@ type Load struct {
 	Active    int
 	MaxActive int
 	Window    int // the admission window in force (0: none)
+	// Pruned is State.Pruned at the instant At: from its growth the controller learns
+	// how fast people leave without booking, each having held a place for Idle.
+	Pruned uint64
+	At     time.Time
+	Idle   time.Duration
 }
 
 // bucketWidth and buckets make a fixed histogram of latencies (10 ms resolution up to
@@ -85,6 +90,12 @@ type Controller struct {
 	// flow the usual one: a moving average of the healthy seconds' medians.
 	flows []time.Duration
 	flow  time.Duration
+	// pruneRate is a moving average of the people the idle timeout takes out a second,
+	// learnt from the last Load's Pruned count at prunedAt; idle is the last Load's.
+	pruneRate float64
+	pruned    uint64
+	prunedAt  time.Time
+	idle      time.Duration
 }
 
 // maxFlows bounds the flow times kept for one second; the first ones of the second
@@ -163,8 +174,14 @@ func (c *Controller) ObserveFlow(d time.Duration) {
 }
 
 // Window returns the admission window for rate: WindowGain times the people a healthy
-// flow holds at that rate (rate × the usual flow time), at least 1; 0 (no window)
-// until a healthy second has seen bookings, or with the window off. Measuring the
+// flow holds at that rate (rate × the usual flow time), plus the places held by people
+// who left without booking, at least 1; 0 (no window) until a healthy second has seen
+// bookings, or with the window off. Those who leave hold their place until the idle
+// timeout prunes them, so by Little's law they hold the rate at which they are pruned
+// × Idle places: without them, a window of a few hundred was filled by people who gave
+// up once a group's shares ran out (about 20 a second × 30 s), and admission fell by
+// half while the downstream idled. They are not multiplied by the gain: they put no
+// load on the downstream, and the count is exact rather than a usual time. Measuring the
 // flow, rather than fixing it, fits the window to the people in line: a load
 // generator books within a second of its turn, a resident typing codes in minutes.
 // Only healthy seconds with at least minFlows bookings teach it: in slow ones the flow
@@ -172,12 +189,29 @@ func (c *Controller) ObserveFlow(d time.Duration) {
 // few residents' timing would set it.
 func (c *Controller) Window(rate float64) int {
 	c.mu.Lock()
-	flow := c.flow
+	flow, held := c.flow, c.pruneRate*c.idle.Seconds()
 	c.mu.Unlock()
 	if flow <= 0 || c.cfg.WindowGain <= 0 {
 		return 0
 	}
-	return max(int(math.Ceil(c.cfg.WindowGain*rate*flow.Seconds())), 1)
+	return max(int(math.Ceil(c.cfg.WindowGain*rate*flow.Seconds()+held)), 1)
+}
+
+// learnPrunes folds the people pruned a second since the last Load into pruneRate, a
+// moving average over about four ticks: the timeout prunes in bursts of those admitted
+// in the same tick. A count that went down (counters restored after a loss) starts
+// afresh. Call with c.mu held.
+func (c *Controller) learnPrunes(l Load) {
+	c.idle = l.Idle
+	switch {
+	case l.At.IsZero():
+	case l.Pruned < c.pruned || c.prunedAt.IsZero():
+		c.pruned, c.prunedAt = l.Pruned, l.At
+	case l.At.After(c.prunedAt):
+		perSecond := float64(l.Pruned-c.pruned) / l.At.Sub(c.prunedAt).Seconds()
+		c.pruneRate += (perSecond - c.pruneRate) / 4
+		c.pruned, c.prunedAt = l.Pruned, l.At
+	}
 }
 
 // learnFlow folds this second's median flow into the usual one when the second was
@@ -224,6 +258,7 @@ func (c *Controller) Tick(rate float64, l Load) float64 {
 	easy := verify < c.cfg.VerifyTarget/2 && book < c.cfg.BookTarget/2
 	c.hist, c.n, c.failed = [steps][buckets + 1]uint32{}, [steps]int{}, 0
 	c.learnFlow(n > 0 && healthy)
+	c.learnPrunes(l)
 	settling := c.settle(n > 0, healthy)
 	c.mu.Unlock()
 	switch {

@@ -91,6 +91,11 @@ type State struct {
 	Paused bool
 	Last   time.Time // the instant of the last Advance
 	Active int       // admitted people seen within Idle
+	// Pruned counts the admitted people the idle timeout has taken out of the active
+	// set since the counters were made or restored: those who left without booking.
+	// Its growth a second tells the controller how many places they hold (see
+	// Controller.Window). It is not restored after a loss.
+	Pruned uint64
 	// Samples are (time, head, issued) at least a second apart, oldest first.
 	Samples []Sample
 	// Openings are the recorded openings, by instant.

@@ -27,6 +27,7 @@ type MemCounters struct {
 	samples    []Sample
 	openings   []Opening
 	active     map[uint64]int64 // admitted order key → last seen, bounded by MaxActive
+	pruned     uint64
 	leader     string
 	leaseUntil int64
 }
@@ -69,6 +70,7 @@ func (c *MemCounters) Advance(_ context.Context, now time.Time, p AdvanceParams)
 	for seq, seen := range c.active {
 		if ms-seen > p.Idle.Milliseconds() {
 			delete(c.active, seq)
+			c.pruned++
 		}
 	}
 	dt := float64(0)
@@ -118,7 +120,7 @@ func (c *MemCounters) State(context.Context) (State, error) {
 func (c *MemCounters) state() State {
 	return State{
 		Issued: c.issued, Head: c.head, Carry: c.carry, Rate: c.rate, Window: c.window, Auto: c.auto,
-		Paused: c.paused, Last: msTime(c.last), Active: len(c.active),
+		Paused: c.paused, Last: msTime(c.last), Active: len(c.active), Pruned: c.pruned,
 		Samples: slices.Clone(c.samples), Openings: slices.Clone(c.openings),
 	}
 }
@@ -132,7 +134,7 @@ func (c *MemCounters) Restore(_ context.Context, s State, now time.Time) error {
 	}
 	c.init = true
 	c.issued, c.head = s.Issued, min(s.Head, s.Issued)
-	c.rate, c.auto, c.paused, c.window = s.Rate, s.Auto, s.Paused, 0
+	c.rate, c.auto, c.paused, c.window, c.pruned = s.Rate, s.Auto, s.Paused, 0, 0
 	c.carry, c.last, c.lastSample, c.samples = 0, now.UnixMilli(), 0, nil
 	c.openings = nil
 	for _, o := range s.Openings {

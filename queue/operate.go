@@ -89,7 +89,8 @@ func (r *Room) Control(ctx context.Context, now time.Time) error {
 	if err != nil {
 		return err
 	}
-	rate := r.ctrl.Tick(s.Rate, Load{Waiting: s.Waiting(), Active: s.Active, MaxActive: r.cfg.MaxActive, Window: r.bound(&s)})
+	rate := r.ctrl.Tick(s.Rate, Load{Waiting: s.Waiting(), Active: s.Active, MaxActive: r.cfg.MaxActive,
+		Window: r.bound(&s), Pruned: s.Pruned, At: s.Last, Idle: r.cfg.Idle})
 	window := r.ctrl.Window(rate)
 	if !s.Auto || (rate == s.Rate && window == s.Window) {
 		return nil

@@ -12,6 +12,7 @@ type Stats struct {
 	Waiting      uint64
 	Active       int     // admitted people seen within Idle
 	MaxActive    int     // the bound on Active: MaxActive, or the admission window under the controller
+	Pruned       uint64  // admitted people the idle timeout took out (left without booking), since the counters' start
 	Rate         float64 // the admission rate set
 	Measured     float64 // admissions per second measured over the last 30 s
 	Auto         bool
@@ -41,7 +42,7 @@ func (r *Room) Snapshot(ctx context.Context) (Stats, error) {
 	held, next := r.held(now)
 	measured, _ := measuredRate(s.Samples, 30*time.Second)
 	st := Stats{
-		Issued: s.Issued, Head: s.Head, Waiting: s.Waiting(), Active: s.Active, MaxActive: r.bound(&s),
+		Issued: s.Issued, Head: s.Head, Waiting: s.Waiting(), Active: s.Active, MaxActive: r.bound(&s), Pruned: s.Pruned,
 		Rate: s.Rate, Measured: measured, Auto: s.Auto, Paused: s.Paused, Held: held, NextOpening: next,
 		Awaiting: r.awaiting(),
 	}

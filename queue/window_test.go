@@ -2,6 +2,7 @@ package queue_test
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"testing"
 	"time"
@@ -153,5 +154,67 @@ func TestAFullWindowGrowsTheRateByAStepOnly(t *testing.T) {
 				t.Errorf("rate after an easy second = %v, want %v", got, tc.want)
 			}
 		})
+	}
+}
+
+// TestTheWindowHoldsPlacesForThoseWhoGaveUp: people who leave without booking hold
+// their place until the idle timeout prunes them, so the window adds the rate at which
+// they are pruned × Idle (Little's law), learnt as a moving average of the counters'
+// Pruned count; a count that went down (restored counters) teaches nothing.
+func TestTheWindowHoldsPlacesForThoseWhoGaveUp(t *testing.T) {
+	c := queue.NewController(queue.ControlConfig{})
+	at := func(s int) time.Time { return t0.Add(time.Duration(s) * time.Second) }
+	tick := func(pruned uint64, s int) {
+		c.Observe(queue.Verification, 10*time.Millisecond, false)
+		for range 5 {
+			c.ObserveFlow(200 * time.Millisecond)
+		}
+		c.Tick(100, queue.Load{Pruned: pruned, At: at(s), Idle: 30 * time.Second})
+	}
+	for _, step := range []struct {
+		pruned uint64
+		at     int
+		want   int
+		why    string
+	}{
+		{0, 0, 200, "nobody pruned yet: 2 × 500/s × 0.2 s"},
+		{0, 1, 200, "nobody pruned in a second"},
+		{40, 3, 200 + 150, "20 pruned a second over 2 s: a quarter of the way to 20/s × 30 s"},
+		{40, 3, 350, "the same instant again teaches nothing"},
+		{5, 4, 350, "a count that went down (restored) starts afresh"},
+		{5, 5, 200 + 113, "nobody pruned: the average decays to 3.75/s × 30 s"},
+	} {
+		tick(step.pruned, step.at)
+		if w := c.Window(500); w != step.want {
+			t.Errorf("pruned %d at +%ds: window %d, want %d: %s", step.pruned, step.at, w, step.want, step.why)
+		}
+	}
+
+	h := mustRoom(t, func(c *queue.Config) { c.Rate, c.Auto = 100, true })
+	for i := range 20 {
+		h.join(t, fmt.Sprint("10.0.1.", i))
+	}
+	h.advance(t, time.Second)
+	for range 10 {
+		h.Controller().ObserveFlow(time.Second)
+	}
+	h.Controller().Observe(queue.Verification, 10*time.Millisecond, false)
+	if err := h.Control(t.Context(), h.clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	h.advance(t, 40*time.Second) // all twenty admitted and silent past Idle
+	h.Controller().Observe(queue.Verification, 10*time.Millisecond, false)
+	if err := h.Control(t.Context(), h.clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	s, err := h.counters.State(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Pruned != 20 {
+		t.Fatalf("pruned %d, want 20", s.Pruned)
+	}
+	if flowOnly := int(math.Ceil(2 * s.Rate * 1)); s.Window <= flowOnly {
+		t.Errorf("after twenty were pruned: window %d in the counters, want more than the flow's %d (rate %v)", s.Window, flowOnly, s.Rate)
 	}
 }

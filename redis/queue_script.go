@@ -27,7 +27,7 @@ return redis.call('HINCRBY', KEYS[1], 'issued', 1)
 // the active count.
 const luaQueueState = `
 local function state()
-  return {redis.call('HMGET', KEYS[1], 'issued', 'head', 'carry', 'rate', 'auto', 'paused', 'last', 'window'),
+  return {redis.call('HMGET', KEYS[1], 'issued', 'head', 'carry', 'rate', 'auto', 'paused', 'last', 'window', 'pruned'),
     redis.call('LRANGE', KEYS[2], 0, -1), redis.call('HGETALL', KEYS[3]), redis.call('ZCARD', KEYS[4])}
 end
 `
@@ -56,7 +56,8 @@ for i = 8, #ARGV, 2 do
     redis.call('HSET', KEYS[3], ARGV[i], string.format('%d:%d:%s', lo, math.max(issued, lo), ARGV[i+1]))
   end
 end
-redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', '(' .. string.format('%d', now - idle))
+local pruned = redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', '(' .. string.format('%d', now - idle))
+if pruned > 0 then redis.call('HINCRBY', KEYS[1], 'pruned', pruned) end
 local active = redis.call('ZCARD', KEYS[4])
 local dt = 0
 if last > 0 then dt = math.min(math.max(now - last, 0), maxstep) end
@@ -165,6 +166,7 @@ func decodeQueueState(v any) (queue.State, error) {
 		st.Last = msInstant(ms)
 	}
 	st.Window, _ = strconv.Atoi(field(7))
+	st.Pruned, _ = strconv.ParseUint(field(8), 10, 64)
 	samples, _ := parts[1].([]any)
 	for _, x := range samples {
 		s, _ := x.(string)

@@ -172,6 +172,36 @@ func doneFreesAPlace(t *testing.T, c queue.Counters) {
 	}
 }
 
+func prunedCounted(t *testing.T, c queue.Counters) {
+	mustRestore(t, c, queue.State{Rate: 0})
+	for key := range uint64(3) {
+		if err := c.Touch(t.Context(), 1+key, t0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := c.Done(t.Context(), 1); err != nil { // booked: taken out, not pruned
+		t.Fatal(err)
+	}
+	if s := mustAdvance(t, c, 30*time.Second, params); s.Pruned != 0 || s.Active != 2 {
+		t.Errorf("at Idle: pruned %d active %d, want 0 and 2", s.Pruned, s.Active)
+	}
+	if err := c.Touch(t.Context(), 9, t0.Add(31*time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	if s := mustAdvance(t, c, 31*time.Second, params); s.Pruned != 2 || s.Active != 1 {
+		t.Errorf("past Idle: pruned %d active %d, want 2 and 1: the two silent ones, not the one who booked", s.Pruned, s.Active)
+	}
+	if s := mustAdvance(t, c, 32*time.Second, params); s.Pruned != 2 {
+		t.Errorf("nobody more silent: pruned %d, want still 2", s.Pruned)
+	}
+	if s := mustAdvance(t, c, 62*time.Second, params); s.Pruned != 3 || s.Active != 0 {
+		t.Errorf("the last one silent too: pruned %d active %d, want 3 and 0: the count adds up", s.Pruned, s.Active)
+	}
+	if s, err := c.State(t.Context()); err != nil || s.Pruned != 3 {
+		t.Errorf("State: pruned %d (%v), want 3", s.Pruned, err)
+	}
+}
+
 func lease(t *testing.T, c queue.Counters) {
 	ctx := t.Context()
 	const ttl = 300 * time.Millisecond

@@ -38,6 +38,7 @@ func Run(t *testing.T, open func(t *testing.T) queue.Counters) {
 		"the controller adjusts the rate only in auto mode":             adjust,
 		"touch keeps the latest instant":                                touchLatest,
 		"done frees the place at once":                                  doneFreesAPlace,
+		"the idle timeout counts whom it prunes":                        prunedCounted,
 		"the controller lease is exclusive, renewable and expires":      lease,
 	} {
 		t.Run(name, func(t *testing.T) { test(t, open(t)) })
