@@ -93,10 +93,24 @@ type provider struct {
 
 var namePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,31}$`)
 
+// idlePerProvider is how many idle connections to each provider the default client
+// keeps. net/http's default keeps two: at 20:00 the callbacks' token exchanges come by
+// the hundred a second, and each one beyond two at once dialled a new connection (in
+// production, a new TLS handshake) and left it in TIME_WAIT — about 75 a second in a
+// 10,000-resident run against the development issuers.
+const idlePerProvider = 256
+
+func providerTransport() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = idlePerProvider
+	t.MaxIdleConns = 4 * idlePerProvider
+	return t
+}
+
 // New returns the method for the providers in cfgs. secret is the person-key secret
 // (identity.PersonKey), at least identity.MinSecretLen bytes; sealer seals the state
-// cookie; httpClient (nil for a default with a 10-second timeout) carries every request
-// to the providers.
+// cookie; httpClient (nil for a default with a 10-second timeout that keeps connections
+// to each provider open for reuse) carries every request to the providers.
 //
 // New does not contact the providers: each is discovered on first use and again after
 // a failure, so the service starts while a provider is down, and a development issuer
@@ -114,7 +128,7 @@ func New(ctx context.Context, cfgs []ProviderConfig, secret []byte, sealer *iden
 		return nil, fmt.Errorf("oidc: secret is %d bytes, want at least %d", len(secret), identity.MinSecretLen)
 	}
 	if httpClient == nil {
-		httpClient = &http.Client{Timeout: 10 * time.Second}
+		httpClient = &http.Client{Timeout: 10 * time.Second, Transport: providerTransport()}
 	}
 	m := &Method{providers: make(map[string]*provider), secret: secret, sealer: sealer, client: httpClient}
 	for _, c := range cfgs {
