@@ -248,7 +248,8 @@ func (c *Controller) learnFlow(healthy bool) {
 // is full it grows by Step alone: the downstream looks healthy because the window holds
 // it there, and growing by a share would widen the window by a tenth a second until it
 // no longer held anything (a run grew the rate from 285/s to 2,100/s in 20 s that way);
-// it still grows, so that a window full of people who gave up widens again.
+// it still grows by Step, so that a window that holds a healthy downstream back widens
+// slowly (the places of those who gave up are added by Window itself).
 func (c *Controller) Tick(rate float64, l Load) float64 {
 	c.mu.Lock()
 	n := c.n[Verification] + c.n[Booking]
