@@ -13,9 +13,7 @@ func activeBound(t *testing.T, c queue.Counters) {
 	p := params
 	p.MaxActive = 5
 	for key := range uint64(3) { // admitted earlier, say
-		if err := c.Touch(t.Context(), 101+key, t0); err != nil {
-			t.Fatal(err)
-		}
+		mustTouch(t, c, 101+key, t0)
 	}
 	for _, step := range []struct {
 		at     time.Duration
@@ -138,9 +136,7 @@ func adjust(t *testing.T, c queue.Counters) {
 func touchLatest(t *testing.T, c queue.Counters) {
 	mustRestore(t, c, queue.State{})
 	for _, at := range []time.Duration{10 * time.Second, 0} {
-		if err := c.Touch(t.Context(), 7, t0.Add(at)); err != nil {
-			t.Fatal(err)
-		}
+		mustTouch(t, c, 7, t0.Add(at))
 	}
 	if s := mustAdvance(t, c, 35*time.Second, params); s.Active != 1 {
 		t.Errorf("active = %d, want 1: the later touch counts", s.Active)
@@ -155,18 +151,12 @@ func doneFreesAPlace(t *testing.T, c queue.Counters) {
 	if s := mustAdvance(t, c, time.Second, p); s.Head != 2 || s.Active != 2 {
 		t.Fatalf("head %d active %d, want 2 and 2", s.Head, s.Active)
 	}
-	if err := c.Done(t.Context(), 1); err != nil {
-		t.Fatal(err)
-	}
-	if err := c.Done(t.Context(), 99); err != nil { // never admitted: nothing to take out
-		t.Fatal(err)
-	}
+	mustDone(t, c, 1)
+	mustDone(t, c, 99) // never admitted: nothing to take out
 	if s := mustAdvance(t, c, 2*time.Second, p); s.Head != 3 || s.Active != 2 {
 		t.Errorf("after one is done: head %d active %d, want 3 and 2: their place is given at once", s.Head, s.Active)
 	}
-	if err := c.Touch(t.Context(), 1, t0.Add(2*time.Second)); err != nil {
-		t.Fatal(err)
-	}
+	mustTouch(t, c, 1, t0.Add(2*time.Second))
 	if s := mustAdvance(t, c, 3*time.Second, p); s.Head != 3 || s.Active != 3 {
 		t.Errorf("after a touch of the one done: head %d active %d, want 3 and 3: they count again", s.Head, s.Active)
 	}
@@ -175,19 +165,13 @@ func doneFreesAPlace(t *testing.T, c queue.Counters) {
 func prunedCounted(t *testing.T, c queue.Counters) {
 	mustRestore(t, c, queue.State{Rate: 0})
 	for key := range uint64(3) {
-		if err := c.Touch(t.Context(), 1+key, t0); err != nil {
-			t.Fatal(err)
-		}
+		mustTouch(t, c, 1+key, t0)
 	}
-	if err := c.Done(t.Context(), 1); err != nil { // booked: taken out, not pruned
-		t.Fatal(err)
-	}
+	mustDone(t, c, 1) // booked: taken out, not pruned
 	if s := mustAdvance(t, c, 30*time.Second, params); s.Pruned != 0 || s.Active != 2 {
 		t.Errorf("at Idle: pruned %d active %d, want 0 and 2", s.Pruned, s.Active)
 	}
-	if err := c.Touch(t.Context(), 9, t0.Add(31*time.Second)); err != nil {
-		t.Fatal(err)
-	}
+	mustTouch(t, c, 9, t0.Add(31*time.Second))
 	if s := mustAdvance(t, c, 31*time.Second, params); s.Pruned != 2 || s.Active != 1 {
 		t.Errorf("past Idle: pruned %d active %d, want 2 and 1: the two silent ones, not the one who booked", s.Pruned, s.Active)
 	}
@@ -217,6 +201,20 @@ func lease(t *testing.T, c queue.Counters) {
 	time.Sleep(ttl + 150*time.Millisecond) // Redis leases run on its own clock
 	try("b", ttl+150*time.Millisecond, true)
 	try("a", ttl+150*time.Millisecond, false)
+}
+
+func mustTouch(t *testing.T, c queue.Counters, key uint64, at time.Time) {
+	t.Helper()
+	if err := c.Touch(t.Context(), key, at); err != nil {
+		t.Fatalf("Touch(%d): %v", key, err)
+	}
+}
+
+func mustDone(t *testing.T, c queue.Counters, key uint64) {
+	t.Helper()
+	if err := c.Done(t.Context(), key); err != nil {
+		t.Fatalf("Done(%d): %v", key, err)
+	}
 }
 
 func equal(a, b []time.Duration) bool {
