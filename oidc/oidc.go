@@ -101,7 +101,10 @@ var namePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,31}$`)
 const idlePerProvider = 256
 
 func providerTransport() *http.Transport {
-	t := http.DefaultTransport.(*http.Transport).Clone()
+	t := &http.Transport{Proxy: http.ProxyFromEnvironment}
+	if d, ok := http.DefaultTransport.(*http.Transport); ok { // its timeouts and HTTP/2
+		t = d.Clone()
+	}
 	t.MaxIdleConnsPerHost = idlePerProvider
 	t.MaxIdleConns = 4 * idlePerProvider
 	return t

@@ -1,13 +1,36 @@
 package oidc
 
 import (
+	"bytes"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"sync"
 	"sync/atomic"
 	"testing"
+
+	"vaxbook/identity"
 )
+
+// TestTheDefaultClientKeepsProviderConnections: without a client of the caller's, the
+// method's client is the one that keeps connections.
+func TestTheDefaultClientKeepsProviderConnections(t *testing.T) {
+	sealer, err := identity.NewSealer(bytes.Repeat([]byte{3}, 32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := New(t.Context(), nil, bytes.Repeat([]byte{1}, identity.MinSecretLen), sealer, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, ok := m.client.Transport.(*http.Transport)
+	if !ok {
+		t.Fatalf("default client's transport is %T, want the provider transport", m.client.Transport)
+	}
+	if tr.MaxIdleConnsPerHost != idlePerProvider {
+		t.Errorf("default client keeps %d idle connections a provider, want %d", tr.MaxIdleConnsPerHost, idlePerProvider)
+	}
+}
 
 // TestTheProviderClientReusesItsConnections: waves of token exchanges as many at once
 // as a busy evening brings reuse the connections of the first wave; the standard

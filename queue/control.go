@@ -56,8 +56,8 @@ type Load struct {
 	Active    int
 	MaxActive int
 	Window    int // the admission window in force (0: none)
-	// Pruned is State.Pruned at the instant At: from its growth the controller learns
-	// how fast people leave without booking, each having held a place for Idle.
+	// Pruned is State.Pruned at the instant At: its growth over the last Idle tells the
+	// controller how many places people who left without booking held.
 	Pruned uint64
 	At     time.Time
 	Idle   time.Duration
@@ -90,12 +90,15 @@ type Controller struct {
 	// flow the usual one: a moving average of the healthy seconds' medians.
 	flows []time.Duration
 	flow  time.Duration
-	// pruneRate is a moving average of the people the idle timeout takes out a second,
-	// learnt from the last Load's Pruned count at prunedAt; idle is the last Load's.
-	pruneRate float64
-	pruned    uint64
-	prunedAt  time.Time
-	idle      time.Duration
+	// prunes are the Loads' Pruned counts over the last Idle (the last Load's), oldest
+	// first, with one at or before its start.
+	prunes []pruneCount
+}
+
+// pruneCount is the counters' Pruned count at an instant.
+type pruneCount struct {
+	at time.Time
+	n  uint64
 }
 
 // maxFlows bounds the flow times kept for one second; the first ones of the second
@@ -176,12 +179,15 @@ func (c *Controller) ObserveFlow(d time.Duration) {
 // Window returns the admission window for rate: WindowGain times the people a healthy
 // flow holds at that rate (rate × the usual flow time), plus the places held by people
 // who left without booking, at least 1; 0 (no window) until a healthy second has seen
-// bookings, or with the window off. Those who leave hold their place until the idle
-// timeout prunes them, so by Little's law they hold the rate at which they are pruned
-// × Idle places: without them, a window of a few hundred was filled by people who gave
-// up once a group's shares ran out (about 20 a second × 30 s), and admission fell by
-// half while the downstream idled. They are not multiplied by the gain: they put no
-// load on the downstream, and the count is exact rather than a usual time. Measuring the
+// bookings, or with the window off. Those who leave hold their place for Idle after
+// their last request, so the places they hold now are about the people pruned in the
+// last Idle (Little's law with a stay of Idle): without them, a window of a few hundred
+// was filled by people who gave up once a group's shares ran out (about 20 a second ×
+// 30 s), and admission fell by half while the downstream idled. A count, rather than a
+// rate × Idle, adds no more than were pruned when a tick's admissions are pruned
+// together. They are not multiplied by the gain: most put no load on the downstream
+// (a resident silent for over Idle who comes back is counted again as active, and
+// for up to Idle also here — an excess the rate still bounds). Measuring the
 // flow, rather than fixing it, fits the window to the people in line: a load
 // generator books within a second of its turn, a resident typing codes in minutes.
 // Only healthy seconds with at least minFlows bookings teach it: in slow ones the flow
@@ -189,29 +195,45 @@ func (c *Controller) ObserveFlow(d time.Duration) {
 // few residents' timing would set it.
 func (c *Controller) Window(rate float64) int {
 	c.mu.Lock()
-	flow, held := c.flow, c.pruneRate*c.idle.Seconds()
+	flow, held := c.flow, c.heldByPruned()
 	c.mu.Unlock()
 	if flow <= 0 || c.cfg.WindowGain <= 0 {
 		return 0
 	}
-	return max(int(math.Ceil(c.cfg.WindowGain*rate*flow.Seconds()+held)), 1)
+	return max(int(math.Ceil(c.cfg.WindowGain*rate*flow.Seconds()+float64(held))), 1)
 }
 
-// learnPrunes folds the people pruned a second since the last Load into pruneRate, a
-// moving average over about four ticks: the timeout prunes in bursts of those admitted
-// in the same tick. A count that went down (counters restored after a loss) starts
-// afresh. Call with c.mu held.
-func (c *Controller) learnPrunes(l Load) {
-	c.idle = l.Idle
-	switch {
-	case l.At.IsZero():
-	case l.Pruned < c.pruned || c.prunedAt.IsZero():
-		c.pruned, c.prunedAt = l.Pruned, l.At
-	case l.At.After(c.prunedAt):
-		perSecond := float64(l.Pruned-c.pruned) / l.At.Sub(c.prunedAt).Seconds()
-		c.pruneRate += (perSecond - c.pruneRate) / 4
-		c.pruned, c.prunedAt = l.Pruned, l.At
+// heldByPruned returns the people pruned over the last Idle. Call with c.mu held.
+func (c *Controller) heldByPruned() uint64 {
+	if len(c.prunes) < 2 {
+		return 0
 	}
+	return c.prunes[len(c.prunes)-1].n - c.prunes[0].n
+}
+
+// learnPrunes keeps the Load's Pruned count and forgets those from before the last
+// Idle but one. It starts afresh when the count went down (counters restored after a
+// loss) or after a gap longer than Idle (this instance lost the lease and took it
+// again): an old count would add everyone pruned since. Call with c.mu held.
+func (c *Controller) learnPrunes(l Load) {
+	if l.At.IsZero() {
+		return
+	}
+	if n := len(c.prunes); n > 0 {
+		last := c.prunes[n-1]
+		if !l.At.After(last.at) && l.Pruned >= last.n {
+			return // the same instant again: nothing new
+		}
+		if l.Pruned < last.n || l.At.Sub(last.at) > l.Idle {
+			c.prunes = c.prunes[:0]
+		}
+	}
+	c.prunes = append(c.prunes, pruneCount{at: l.At, n: l.Pruned})
+	cut := 0
+	for cut+1 < len(c.prunes) && !c.prunes[cut+1].at.After(l.At.Add(-l.Idle)) {
+		cut++
+	}
+	c.prunes = slices.Delete(c.prunes, 0, cut)
 }
 
 // learnFlow folds this second's median flow into the usual one when the second was

@@ -158,9 +158,10 @@ func TestAFullWindowGrowsTheRateByAStepOnly(t *testing.T) {
 }
 
 // TestTheWindowHoldsPlacesForThoseWhoGaveUp: people who leave without booking hold
-// their place until the idle timeout prunes them, so the window adds the rate at which
-// they are pruned × Idle (Little's law), learnt as a moving average of the counters'
-// Pruned count; a count that went down (restored counters) teaches nothing.
+// their place for Idle after their last request, so the window adds the people the
+// idle timeout pruned over the last Idle (Little's law with a stay of Idle), from the
+// counters' Pruned count; a count that went down (restored counters) or a gap longer
+// than Idle (a lease taken again) starts afresh.
 func TestTheWindowHoldsPlacesForThoseWhoGaveUp(t *testing.T) {
 	c := queue.NewController(queue.ControlConfig{})
 	at := func(s int) time.Time { return t0.Add(time.Duration(s) * time.Second) }
@@ -179,10 +180,14 @@ func TestTheWindowHoldsPlacesForThoseWhoGaveUp(t *testing.T) {
 	}{
 		{0, 0, 200, "nobody pruned yet: 2 × 500/s × 0.2 s"},
 		{0, 1, 200, "nobody pruned in a second"},
-		{40, 3, 200 + 150, "20 pruned a second over 2 s: a quarter of the way to 20/s × 30 s"},
-		{40, 3, 350, "the same instant again teaches nothing"},
-		{5, 4, 350, "a count that went down (restored) starts afresh"},
-		{5, 5, 200 + 113, "nobody pruned: the average decays to 3.75/s × 30 s"},
+		{40, 3, 240, "40 pruned at once hold 40 places, not more"},
+		{40, 3, 240, "the same instant again teaches nothing"},
+		{60, 20, 260, "60 pruned within Idle"},
+		{60, 34, 220, "the 40 pruned by +3 s are more than Idle ago"},
+		{5, 35, 200, "a count that went down (restored) starts afresh"},
+		{10, 36, 205, "5 pruned since"},
+		{10, 80, 200, "after a gap longer than Idle, nothing from before it counts"},
+		{15, 81, 205, "5 pruned since the gap"},
 	} {
 		tick(step.pruned, step.at)
 		if w := c.Window(500); w != step.want {
@@ -202,10 +207,12 @@ func TestTheWindowHoldsPlacesForThoseWhoGaveUp(t *testing.T) {
 	if err := h.Control(t.Context(), h.clock.Now()); err != nil {
 		t.Fatal(err)
 	}
-	h.advance(t, 40*time.Second) // all twenty admitted and silent past Idle
-	h.Controller().Observe(queue.Verification, 10*time.Millisecond, false)
-	if err := h.Control(t.Context(), h.clock.Now()); err != nil {
-		t.Fatal(err)
+	for range 40 { // all twenty admitted and silent past Idle; the lease holder ticks each second
+		h.advance(t, time.Second)
+		h.Controller().Observe(queue.Verification, 10*time.Millisecond, false)
+		if err := h.Control(t.Context(), h.clock.Now()); err != nil {
+			t.Fatal(err)
+		}
 	}
 	s, err := h.counters.State(t.Context())
 	if err != nil {
@@ -214,7 +221,7 @@ func TestTheWindowHoldsPlacesForThoseWhoGaveUp(t *testing.T) {
 	if s.Pruned != 20 {
 		t.Fatalf("pruned %d, want 20", s.Pruned)
 	}
-	if flowOnly := int(math.Ceil(2 * s.Rate * 1)); s.Window <= flowOnly {
-		t.Errorf("after twenty were pruned: window %d in the counters, want more than the flow's %d (rate %v)", s.Window, flowOnly, s.Rate)
+	if want := int(math.Ceil(2*s.Rate*1)) + 20; s.Window != want {
+		t.Errorf("after twenty were pruned: window %d in the counters, want 2 × rate %v × 1 s + 20 = %d", s.Window, s.Rate, want)
 	}
 }
