@@ -56,11 +56,9 @@ type Load struct {
 	Active    int
 	MaxActive int
 	Window    int // the admission window in force (0: none)
-	// Pruned is State.Pruned at the instant At: its growth over the last Idle tells the
-	// controller how many places people who left without booking held.
-	Pruned uint64
-	At     time.Time
-	Idle   time.Duration
+	// Held are the places held by people who left without booking: those the idle
+	// timeout pruned over the last Idle (State.PrunedOver).
+	Held uint64
 }
 
 // bucketWidth and buckets make a fixed histogram of latencies (10 ms resolution up to
@@ -90,15 +88,7 @@ type Controller struct {
 	// flow the usual one: a moving average of the healthy seconds' medians.
 	flows []time.Duration
 	flow  time.Duration
-	// prunes are the Loads' Pruned counts over the last Idle (the last Load's), oldest
-	// first, with one at or before its start.
-	prunes []pruneCount
-}
-
-// pruneCount is the counters' Pruned count at an instant.
-type pruneCount struct {
-	at time.Time
-	n  uint64
+	held  uint64 // the last Load's Held
 }
 
 // maxFlows bounds the flow times kept for one second; the first ones of the second
@@ -181,7 +171,8 @@ func (c *Controller) ObserveFlow(d time.Duration) {
 // who left without booking, at least 1; 0 (no window) until a healthy second has seen
 // bookings, or with the window off. Those who leave hold their place for Idle after
 // their last request, so the places they hold now are about the people pruned in the
-// last Idle (Little's law with a stay of Idle): without them, a window of a few hundred
+// last Idle (Little's law with a stay of Idle), read from the counters' samples so that
+// every lease holder sees the same count from its first tick: without them, a window of a few hundred
 // was filled by people who gave up once a group's shares ran out (about 20 a second ×
 // 30 s), and admission fell by half while the downstream idled. A count, rather than a
 // rate × Idle, adds no more than were pruned when a tick's admissions are pruned
@@ -195,45 +186,12 @@ func (c *Controller) ObserveFlow(d time.Duration) {
 // few residents' timing would set it.
 func (c *Controller) Window(rate float64) int {
 	c.mu.Lock()
-	flow, held := c.flow, c.heldByPruned()
+	flow, held := c.flow, c.held
 	c.mu.Unlock()
 	if flow <= 0 || c.cfg.WindowGain <= 0 {
 		return 0
 	}
 	return max(int(math.Ceil(c.cfg.WindowGain*rate*flow.Seconds()+float64(held))), 1)
-}
-
-// heldByPruned returns the people pruned over the last Idle. Call with c.mu held.
-func (c *Controller) heldByPruned() uint64 {
-	if len(c.prunes) < 2 {
-		return 0
-	}
-	return c.prunes[len(c.prunes)-1].n - c.prunes[0].n
-}
-
-// learnPrunes keeps the Load's Pruned count and forgets those from before the last
-// Idle but one. It starts afresh when the count went down (counters restored after a
-// loss) or after a gap longer than Idle (this instance lost the lease and took it
-// again): an old count would add everyone pruned since. Call with c.mu held.
-func (c *Controller) learnPrunes(l Load) {
-	if l.At.IsZero() {
-		return
-	}
-	if n := len(c.prunes); n > 0 {
-		last := c.prunes[n-1]
-		if !l.At.After(last.at) && l.Pruned >= last.n {
-			return // the same instant again: nothing new
-		}
-		if l.Pruned < last.n || l.At.Sub(last.at) > l.Idle {
-			c.prunes = c.prunes[:0]
-		}
-	}
-	c.prunes = append(c.prunes, pruneCount{at: l.At, n: l.Pruned})
-	cut := 0
-	for cut+1 < len(c.prunes) && !c.prunes[cut+1].at.After(l.At.Add(-l.Idle)) {
-		cut++
-	}
-	c.prunes = slices.Delete(c.prunes, 0, cut)
 }
 
 // learnFlow folds this second's median flow into the usual one when the second was
@@ -281,7 +239,7 @@ func (c *Controller) Tick(rate float64, l Load) float64 {
 	easy := verify < c.cfg.VerifyTarget/2 && book < c.cfg.BookTarget/2
 	c.hist, c.n, c.failed = [steps][buckets + 1]uint32{}, [steps]int{}, 0
 	c.learnFlow(n > 0 && healthy)
-	c.learnPrunes(l)
+	c.held = l.Held
 	settling := c.settle(n > 0, healthy)
 	c.mu.Unlock()
 	switch {

@@ -93,19 +93,37 @@ type State struct {
 	Active int       // admitted people seen within Idle
 	// Pruned counts the admitted people the idle timeout has taken out of the active
 	// set since the counters were made or restored: those who left without booking.
-	// Its growth a second tells the controller how many places they hold (see
-	// Controller.Window). It is not restored after a loss.
+	// Its growth over the last Idle (PrunedOver) tells the controller how many places
+	// they hold (see Controller.Window). It is not restored after a loss.
 	Pruned uint64
-	// Samples are (time, head, issued) at least a second apart, oldest first.
+	// Samples are (time, head, issued, pruned) at least a second apart, oldest first.
 	Samples []Sample
 	// Openings are the recorded openings, by instant.
 	Openings []Opening
 }
 
-// Sample is the head and issued counters at an instant.
+// Sample is the head, issued and pruned counters at an instant.
 type Sample struct {
-	At           time.Time
-	Head, Issued uint64
+	At                   time.Time
+	Head, Issued, Pruned uint64
+}
+
+// PrunedOver returns the people the idle timeout took out over the last d before the
+// last Advance: the growth of Pruned since the latest sample at or before that start
+// (or since the oldest, when the samples are younger). Samples are cleared with the
+// counters, so a restore never counts from an older life.
+func (s State) PrunedOver(d time.Duration) uint64 {
+	if len(s.Samples) == 0 {
+		return 0
+	}
+	from := s.Samples[0]
+	for _, x := range s.Samples[1:] {
+		if x.At.After(s.Last.Add(-d)) {
+			break
+		}
+		from = x
+	}
+	return s.Pruned - min(from.Pruned, s.Pruned)
 }
 
 // Opening records who was waiting when a window opened: sequence numbers in (Lo, Hi]

@@ -99,7 +99,7 @@ func (c *MemCounters) Advance(_ context.Context, now time.Time, p AdvanceParams)
 	c.last = max(c.last, ms)
 	if ms-c.lastSample >= 1000 {
 		c.lastSample = ms
-		c.samples = append(c.samples, Sample{At: msTime(ms), Head: c.head, Issued: c.issued})
+		c.samples = append(c.samples, Sample{At: msTime(ms), Head: c.head, Issued: c.issued, Pruned: c.pruned})
 		if n := len(c.samples) - max(p.Samples, 1); n > 0 {
 			c.samples = slices.Delete(c.samples, 0, n)
 		}

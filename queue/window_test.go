@@ -159,40 +159,44 @@ func TestAFullWindowGrowsTheRateByAStepOnly(t *testing.T) {
 
 // TestTheWindowHoldsPlacesForThoseWhoGaveUp: people who leave without booking hold
 // their place for Idle after their last request, so the window adds the people the
-// idle timeout pruned over the last Idle (Little's law with a stay of Idle), from the
-// counters' Pruned count; a count that went down (restored counters) or a gap longer
-// than Idle (a lease taken again) starts afresh.
+// idle timeout pruned over the last Idle (Little's law with a stay of Idle), read from
+// the counters' samples; a Room whose admitted people fall silent widens the window in
+// the counters by exactly them.
 func TestTheWindowHoldsPlacesForThoseWhoGaveUp(t *testing.T) {
 	c := queue.NewController(queue.ControlConfig{})
-	at := func(s int) time.Time { return t0.Add(time.Duration(s) * time.Second) }
-	tick := func(pruned uint64, s int) {
+	for _, held := range []uint64{0, 40, 5} {
 		c.Observe(queue.Verification, 10*time.Millisecond, false)
 		for range 5 {
 			c.ObserveFlow(200 * time.Millisecond)
 		}
-		c.Tick(100, queue.Load{Pruned: pruned, At: at(s), Idle: 30 * time.Second})
+		c.Tick(100, queue.Load{Held: held})
+		if w, want := c.Window(500), 200+int(held); w != want {
+			t.Errorf("%d held by those who gave up: window %d, want 2 × 500/s × 0.2 s + %d = %d", held, w, held, want)
+		}
 	}
-	for _, step := range []struct {
+
+	at := func(s int) time.Time { return t0.Add(time.Duration(s) * time.Second) }
+	samples := []queue.Sample{{At: at(0)}, {At: at(1)}, {At: at(3), Pruned: 40}, {At: at(20), Pruned: 60}}
+	for _, tc := range []struct {
+		last   int
 		pruned uint64
-		at     int
-		want   int
+		want   uint64
 		why    string
 	}{
-		{0, 0, 200, "nobody pruned yet: 2 × 500/s × 0.2 s"},
-		{0, 1, 200, "nobody pruned in a second"},
-		{40, 3, 240, "40 pruned at once hold 40 places, not more"},
-		{40, 3, 240, "the same instant again teaches nothing"},
-		{60, 20, 260, "60 pruned within Idle"},
-		{60, 34, 220, "the 40 pruned by +3 s are more than Idle ago"},
-		{5, 35, 200, "a count that went down (restored) starts afresh"},
-		{10, 36, 205, "5 pruned since"},
-		{10, 80, 200, "after a gap longer than Idle, nothing from before it counts"},
-		{15, 81, 205, "5 pruned since the gap"},
+		{3, 40, 40, "40 pruned at once hold 40 places, not more"},
+		{20, 60, 60, "60 pruned within Idle"},
+		{34, 70, 30, "the 40 pruned by +3 s are more than Idle ago: counted from +3 s"},
+		{60, 70, 10, "counted from the sample at +20 s, the latest at or before +30 s"},
+		{25, 10, 10, "samples younger than Idle: counted from the oldest"},
+		{50, 50, 0, "a count below the samples' (never after a restore, which clears them) adds nothing"},
 	} {
-		tick(step.pruned, step.at)
-		if w := c.Window(500); w != step.want {
-			t.Errorf("pruned %d at +%ds: window %d, want %d: %s", step.pruned, step.at, w, step.want, step.why)
+		s := queue.State{Last: at(tc.last), Pruned: tc.pruned, Samples: samples}
+		if got := s.PrunedOver(30 * time.Second); got != tc.want {
+			t.Errorf("pruned %d at +%ds: PrunedOver(30 s) = %d, want %d: %s", tc.pruned, tc.last, got, tc.want, tc.why)
 		}
+	}
+	if got := (queue.State{Pruned: 9}).PrunedOver(30 * time.Second); got != 0 {
+		t.Errorf("no samples: PrunedOver = %d, want 0", got)
 	}
 
 	h := mustRoom(t, func(c *queue.Config) { c.Rate, c.Auto = 100, true })

@@ -21,7 +21,7 @@ const queueTTL = 48 * time.Hour
 // QueueCounters are the shared queue.Counters. One queue is five keys with one hash tag,
 // "<prefix>{queue}:…" (so they live in one slot of a cluster and one script may touch
 // them all): "state" (hash: gen, issued, head, carry, rate, auto, paused, last,
-// lastsample, window, pruned), "samples" (list of "ms:head:issued"), "openings" (hash: opening ms →
+// lastsample, window, pruned), "samples" (list of "ms:head:issued:pruned"), "openings" (hash: opening ms →
 // "lo:hi:seedhex"), "active" (sorted set: admitted order keys by last-seen ms) and "leader".
 // Every multi-key step is one Lua script, so instances never interleave. Instants cross
 // as Unix milliseconds, which Lua's doubles hold exactly.

@@ -57,7 +57,7 @@ for i = 8, #ARGV, 2 do
   end
 end
 local pruned = redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', '(' .. string.format('%d', now - idle))
-if pruned > 0 then redis.call('HINCRBY', KEYS[1], 'pruned', pruned) end
+local prunedtotal = redis.call('HINCRBY', KEYS[1], 'pruned', pruned)
 local active = redis.call('ZCARD', KEYS[4])
 local dt = 0
 if last > 0 then dt = math.min(math.max(now - last, 0), maxstep) end
@@ -79,7 +79,7 @@ redis.call('HSET', KEYS[1], 'head', string.format('%d', head), 'carry', string.f
   'last', string.format('%d', last))
 if now - lastsample >= 1000 then
   redis.call('HSET', KEYS[1], 'lastsample', string.format('%d', now))
-  redis.call('RPUSH', KEYS[2], string.format('%d:%d:%d', now, head, issued))
+  redis.call('RPUSH', KEYS[2], string.format('%d:%d:%d:%d', now, head, issued, prunedtotal))
   redis.call('LTRIM', KEYS[2], -nsamp, -1)
 end
 for i = 1, 4 do redis.call('PEXPIRE', KEYS[i], ARGV[7]) end
@@ -171,13 +171,17 @@ func decodeQueueState(v any) (queue.State, error) {
 	for _, x := range samples {
 		s, _ := x.(string)
 		f := strings.Split(s, ":")
-		if len(f) != 3 {
+		if len(f) != 3 && len(f) != 4 { // three fields: written before samples counted prunes
 			return queue.State{}, fmt.Errorf("malformed sample %q", s)
 		}
 		ms, _ := strconv.ParseInt(f[0], 10, 64)
 		head, _ := strconv.ParseUint(f[1], 10, 64)
 		issued, _ := strconv.ParseUint(f[2], 10, 64)
-		st.Samples = append(st.Samples, queue.Sample{At: msInstant(ms), Head: head, Issued: issued})
+		var pruned uint64
+		if len(f) == 4 {
+			pruned, _ = strconv.ParseUint(f[3], 10, 64)
+		}
+		st.Samples = append(st.Samples, queue.Sample{At: msInstant(ms), Head: head, Issued: issued, Pruned: pruned})
 	}
 	ops, _ := parts[2].([]any)
 	for i := 0; i+1 < len(ops); i += 2 {

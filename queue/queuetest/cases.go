@@ -172,8 +172,12 @@ func prunedCounted(t *testing.T, c queue.Counters) {
 		t.Errorf("at Idle: pruned %d active %d, want 0 and 2", s.Pruned, s.Active)
 	}
 	mustTouch(t, c, 9, t0.Add(31*time.Second))
-	if s := mustAdvance(t, c, 31*time.Second, params); s.Pruned != 2 || s.Active != 1 {
+	s := mustAdvance(t, c, 31*time.Second, params)
+	if s.Pruned != 2 || s.Active != 1 {
 		t.Errorf("past Idle: pruned %d active %d, want 2 and 1: the two silent ones, not the one who booked", s.Pruned, s.Active)
+	}
+	if n := len(s.Samples); n == 0 || s.Samples[n-1].Pruned != 2 || s.PrunedOver(30*time.Second) != 2 {
+		t.Errorf("samples %+v: want the last to carry pruned 2, and PrunedOver(30 s) = 2", s.Samples)
 	}
 	if s := mustAdvance(t, c, 32*time.Second, params); s.Pruned != 2 {
 		t.Errorf("nobody more silent: pruned %d, want still 2", s.Pruned)
