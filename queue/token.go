@@ -6,6 +6,8 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"errors"
+	"hash"
+	"sync"
 	"time"
 
 	"vaxbook"
@@ -43,13 +45,13 @@ type Key struct {
 // pass. It holds no per-token state; it is safe for concurrent use.
 type Signer struct {
 	current byte
-	keys    map[byte][]byte
+	keys    map[byte]*sync.Pool // of hash.Hash: HMACs keyed once, reset for each token
 }
 
 // NewSigner returns a Signer that signs with current and accepts tokens signed with
 // current or any of older. Each secret must be at least MinSecretLen bytes.
 func NewSigner(current Key, older ...Key) (*Signer, error) {
-	s := &Signer{current: current.ID, keys: make(map[byte][]byte)}
+	s := &Signer{current: current.ID, keys: make(map[byte]*sync.Pool)}
 	for _, k := range append([]Key{current}, older...) {
 		if len(k.Secret) < MinSecretLen {
 			return nil, errors.New("queue: token secret shorter than 32 bytes")
@@ -61,7 +63,10 @@ func NewSigner(current Key, older ...Key) (*Signer, error) {
 		// yields the same MACs there.
 		m := hmac.New(sha256.New, k.Secret)
 		m.Write([]byte("vaxbook/queue/token/v1"))
-		s.keys[k.ID] = m.Sum(nil)
+		key := m.Sum(nil)
+		// Every request opens a token or two: keying an HMAC costs two hash blocks and
+		// four allocations, resetting a keyed one neither.
+		s.keys[k.ID] = &sync.Pool{New: func() any { return hmac.New(sha256.New, key) }}
 	}
 	return s, nil
 }
@@ -180,10 +185,18 @@ func (s *Signer) header(kind byte, payload int) []byte {
 }
 
 func (s *Signer) seal(b []byte) string {
-	m := hmac.New(sha256.New, s.keys[s.current])
-	m.Write(b)
-	b = m.Sum(b)[:len(b)+tagSize]
+	b = s.tag(s.keys[s.current], b, b)[:len(b)+tagSize]
 	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// tag appends the HMAC of msg under the pool's key to dst.
+func (s *Signer) tag(keyed *sync.Pool, dst, msg []byte) []byte {
+	m := keyed.Get().(hash.Hash)
+	m.Reset()
+	m.Write(msg)
+	dst = m.Sum(dst)
+	keyed.Put(m)
+	return dst
 }
 
 // open decodes tok and returns its payload if the version, kind, length and tag are
@@ -201,9 +214,8 @@ func (s *Signer) open(tok string, kind byte, payload int) ([]byte, error) {
 	if !ok {
 		return nil, errFormat
 	}
-	m := hmac.New(sha256.New, key)
-	m.Write(b[:n-tagSize])
-	if !hmac.Equal(m.Sum(nil)[:tagSize], b[n-tagSize:]) {
+	var sum [sha256.Size]byte
+	if !hmac.Equal(s.tag(key, sum[:0], b[:n-tagSize])[:tagSize], b[n-tagSize:]) {
 		return nil, errFormat
 	}
 	return b[headerSize : n-tagSize], nil
