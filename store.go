@@ -97,12 +97,14 @@ type Sessions interface {
 	// EndSession makes the session expire at at (sign-out); a session that does not
 	// exist is no error.
 	EndSession(ctx context.Context, idHash string, at time.Time) error
-	// SignIn stores the verified person p and binds them to the session sess (its
-	// IDHash, Method, VerifiedAt and ExpiresAt; PersonKey is p.Key), creating the
-	// session when the device had none, all in one transaction. A person without
+	// SignIn stores each request's verified person and binds them to its session,
+	// creating the session when the device had none: one error per request, in order,
+	// each request all or nothing, one's failure never affecting another's, and
+	// requests applied as if one after another (FoldSignIns). A person without
 	// PhoneEnc keeps the stored one: a certificate carries no phone number. It is how
-	// every verification ends, so that a surge of sign-ins costs one commit each.
-	SignIn(ctx context.Context, p Person, sess Session) error
+	// every verification ends; the batch shape lets a surge of sign-ins share one
+	// commit (batch.Sessions gathers them).
+	SignIn(ctx context.Context, reqs []SignInRequest) []error
 }
 
 // Booker performs booking requests: each in its own all-or-nothing unit, one result per

@@ -171,7 +171,10 @@ func (a *App) openHandlers(ctx context.Context, sealer *identity.Sealer, prov *p
 		passes = redis.NewPasses(sh.rdb, cfg.RedisPrefix)
 		ends = redis.NewSessionEnds(sh.rdb, cfg.RedisPrefix)
 	}
-	a.signin = signin.New(a.store, sealer, sh.guard, passes)
+	// Concurrent sign-ins share commits too: at 20:00 every booking begins with one.
+	sessions := batch.NewSessions(a.store, batch.Config{MaxBatch: cfg.BatchMax, MaxWait: cfg.BatchWait})
+	a.onClose(sessions.Close)
+	a.signin = signin.New(sessions, sealer, sh.guard, passes)
 	a.signin.CacheSessions(ends)
 	apiCfg.SignIn = a.signin
 	if apiCfg.StaffLogins, err = staffLoginLimits(sh, cfg); err != nil {

@@ -2,29 +2,82 @@ package postgres
 
 import (
 	"context"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgtype"
 
 	"vaxbook"
 )
 
-// SignIn stores the person and binds them to the session in one statement: the person
-// upsert runs as a data-modifying CTE, so both rows commit together in one round trip.
-func (s *Store) SignIn(ctx context.Context, p vaxbook.Person, sess vaxbook.Session) error {
-	if p.Key == "" || sess.IDHash == "" {
-		return vaxbook.Errorf(vaxbook.CodeInvalidInput, "signing in needs a person key and a session id")
+// SignIn stores the batch's persons and binds them to their sessions in one statement:
+// the person upsert runs as a data-modifying CTE over arrays, so a surge's sign-ins
+// share one round trip and one commit. The batch is folded first (FoldSignIns): one
+// statement may not update a row twice, and sorted keys keep two concurrent batches
+// from locking the same persons in opposite orders. Should the statement fail, each
+// request is tried alone, so that one bad request fails only itself (not when the
+// database is unreachable: every request would fail again).
+func (s *Store) SignIn(ctx context.Context, reqs []vaxbook.SignInRequest) []error {
+	errs := make([]error, len(reqs))
+	valid := make([]vaxbook.SignInRequest, 0, len(reqs))
+	at := make([]int, 0, len(reqs))
+	for i, r := range reqs {
+		if errs[i] = r.Check(); errs[i] == nil {
+			valid, at = append(valid, r), append(at, i)
+		}
 	}
-	_, err := s.pool.Exec(ctx, `
-		WITH person AS (
-			INSERT INTO persons (person_key, name, birth, phone_enc, is_foreign)
-			VALUES ($1, $2, $3, $4, $5)
-			ON CONFLICT (person_key) DO UPDATE SET name = excluded.name, birth = excluded.birth,
-				phone_enc = COALESCE(excluded.phone_enc, persons.phone_enc), is_foreign = excluded.is_foreign
-		)
-		INSERT INTO sessions (id_hash, person_key, method, created_at, verified_at, expires_at)
-		VALUES ($6, $1, $7, $8, $8, $9)
-		ON CONFLICT (id_hash) DO UPDATE SET person_key = excluded.person_key, method = excluded.method,
-			verified_at = excluded.verified_at, expires_at = excluded.expires_at`,
-		p.Key, p.Name, pgDate(p.Birth), nilIfEmpty(p.PhoneEnc), p.Foreign,
-		sess.IDHash, sess.Method, sess.VerifiedAt, sess.ExpiresAt)
+	if len(valid) == 0 {
+		return errs
+	}
+	err := s.signIn(ctx, valid)
+	if err != nil && len(valid) > 1 && ctx.Err() == nil && vaxbook.ErrorCode(err) != vaxbook.CodeUnavailable {
+		for j, r := range valid {
+			errs[at[j]] = s.signIn(ctx, []vaxbook.SignInRequest{r})
+		}
+		return errs
+	}
+	for _, i := range at {
+		errs[i] = err
+	}
+	return errs
+}
+
+// signIn writes valid requests in one statement, again when it failed retryably.
+func (s *Store) signIn(ctx context.Context, reqs []vaxbook.SignInRequest) error {
+	persons, sessions := vaxbook.FoldSignIns(reqs)
+	var (
+		keys, names       = make([]string, len(persons)), make([]string, len(persons))
+		births            = make([]pgtype.Date, len(persons))
+		phones            = make([][]byte, len(persons))
+		foreign           = make([]bool, len(persons))
+		ids, owners, how  = make([]string, len(sessions)), make([]string, len(sessions)), make([]string, len(sessions))
+		created, verified = make([]time.Time, len(sessions)), make([]time.Time, len(sessions))
+		expires           = make([]time.Time, len(sessions))
+	)
+	for i, p := range persons {
+		keys[i], names[i], births[i], phones[i], foreign[i] = p.Key, p.Name, pgDate(p.Birth), nilIfEmpty(p.PhoneEnc), p.Foreign
+	}
+	for i, se := range sessions {
+		ids[i], owners[i], how[i] = se.IDHash, se.PersonKey, se.Method
+		created[i], verified[i], expires[i] = se.CreatedAt, se.VerifiedAt, se.ExpiresAt
+	}
+	var err error
+	for range txAttempts {
+		_, err = s.pool.Exec(ctx, `
+			WITH person AS (
+				INSERT INTO persons (person_key, name, birth, phone_enc, is_foreign)
+				SELECT * FROM unnest($1::text[], $2::text[], $3::date[], $4::bytea[], $5::bool[])
+				ON CONFLICT (person_key) DO UPDATE SET name = excluded.name, birth = excluded.birth,
+					phone_enc = COALESCE(excluded.phone_enc, persons.phone_enc), is_foreign = excluded.is_foreign
+			)
+			INSERT INTO sessions (id_hash, person_key, method, created_at, verified_at, expires_at)
+			SELECT * FROM unnest($6::text[], $7::text[], $8::text[], $9::timestamptz[], $10::timestamptz[], $11::timestamptz[])
+			ON CONFLICT (id_hash) DO UPDATE SET person_key = excluded.person_key, method = excluded.method,
+				verified_at = excluded.verified_at, expires_at = excluded.expires_at`,
+			keys, names, births, phones, foreign, ids, owners, how, created, verified, expires)
+		if !retryable(err) {
+			break
+		}
+	}
 	return dbError(err, "sign in")
 }
 

@@ -107,7 +107,7 @@ func (s *Service) Complete(ctx context.Context, a Attempt, p Proof, now time.Tim
 		IDHash: HashToken(token), PersonKey: p.PersonKey, Method: p.Method,
 		CreatedAt: now, VerifiedAt: now, ExpiresAt: now.Add(vaxbook.SessionTTL),
 	}
-	if err := s.store.SignIn(ctx, person, sess); err != nil {
+	if err := s.store.SignIn(ctx, []vaxbook.SignInRequest{{Person: person, Session: sess}})[0]; err != nil {
 		return Issued{}, err
 	}
 	if s.cache != nil && person.PhoneEnc != nil {

@@ -8,31 +8,59 @@ import (
 	"vaxbook"
 )
 
-// SignIn stores the person and binds them to the session in one write transaction, so
-// that a sign-in costs the single writer one commit.
-func (s *Store) SignIn(ctx context.Context, p vaxbook.Person, se vaxbook.Session) error {
-	if p.Key == "" || se.IDHash == "" {
-		return vaxbook.Errorf(vaxbook.CodeInvalidInput, "signing in needs a person key and a session id")
-	}
-	var phone []byte
-	if len(p.PhoneEnc) > 0 {
-		phone = p.PhoneEnc
-	}
-	return s.inWrite(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `
-			INSERT INTO persons (person_key, name, birth, phone_enc, is_foreign) VALUES (?, ?, ?, ?, ?)
-			ON CONFLICT (person_key) DO UPDATE SET name = excluded.name, birth = excluded.birth,
-				phone_enc = COALESCE(excluded.phone_enc, persons.phone_enc), is_foreign = excluded.is_foreign`,
-			p.Key, p.Name, dateArg(p.Birth), phone, p.Foreign); err != nil {
-			return fmt.Errorf("sign in: person: %w", err)
+// SignIn stores the batch's persons and binds them to their sessions in one write
+// transaction, one request after another, so that a surge's sign-ins cost the single
+// writer one commit. Should the transaction fail, each request is tried alone, so that
+// one bad request fails only itself.
+func (s *Store) SignIn(ctx context.Context, reqs []vaxbook.SignInRequest) []error {
+	errs := make([]error, len(reqs))
+	valid := make([]vaxbook.SignInRequest, 0, len(reqs))
+	at := make([]int, 0, len(reqs))
+	for i, r := range reqs {
+		if errs[i] = r.Check(); errs[i] == nil {
+			valid, at = append(valid, r), append(at, i)
 		}
-		if _, err := tx.ExecContext(ctx, `
-			INSERT INTO sessions (id_hash, person_key, method, created_at, verified_at, expires_at)
-			VALUES (?, ?, ?, ?, ?, ?)
-			ON CONFLICT (id_hash) DO UPDATE SET person_key = excluded.person_key, method = excluded.method,
-				verified_at = excluded.verified_at, expires_at = excluded.expires_at`,
-			se.IDHash, p.Key, nullString(se.Method), se.VerifiedAt.UnixMicro(), timeArg(se.VerifiedAt), se.ExpiresAt.UnixMicro()); err != nil {
-			return fmt.Errorf("sign in: session: %w", err)
+	}
+	if len(valid) == 0 {
+		return errs
+	}
+	err := s.signIn(ctx, valid)
+	if err != nil && len(valid) > 1 && ctx.Err() == nil {
+		for j, r := range valid {
+			errs[at[j]] = s.signIn(ctx, []vaxbook.SignInRequest{r})
+		}
+		return errs
+	}
+	for _, i := range at {
+		errs[i] = err
+	}
+	return errs
+}
+
+// signIn writes reqs, in order, in one write transaction.
+func (s *Store) signIn(ctx context.Context, reqs []vaxbook.SignInRequest) error {
+	return s.inWrite(ctx, func(tx *sql.Tx) error {
+		for _, r := range reqs {
+			p, se := r.Person, r.Session
+			var phone []byte
+			if len(p.PhoneEnc) > 0 {
+				phone = p.PhoneEnc
+			}
+			if _, err := tx.ExecContext(ctx, `
+				INSERT INTO persons (person_key, name, birth, phone_enc, is_foreign) VALUES (?, ?, ?, ?, ?)
+				ON CONFLICT (person_key) DO UPDATE SET name = excluded.name, birth = excluded.birth,
+					phone_enc = COALESCE(excluded.phone_enc, persons.phone_enc), is_foreign = excluded.is_foreign`,
+				p.Key, p.Name, dateArg(p.Birth), phone, p.Foreign); err != nil {
+				return fmt.Errorf("sign in: person: %w", err)
+			}
+			if _, err := tx.ExecContext(ctx, `
+				INSERT INTO sessions (id_hash, person_key, method, created_at, verified_at, expires_at)
+				VALUES (?, ?, ?, ?, ?, ?)
+				ON CONFLICT (id_hash) DO UPDATE SET person_key = excluded.person_key, method = excluded.method,
+					verified_at = excluded.verified_at, expires_at = excluded.expires_at`,
+				se.IDHash, p.Key, nullString(se.Method), se.CreatedAt.UnixMicro(), timeArg(se.VerifiedAt), se.ExpiresAt.UnixMicro()); err != nil {
+				return fmt.Errorf("sign in: session: %w", err)
+			}
 		}
 		return nil
 	})

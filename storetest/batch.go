@@ -100,32 +100,39 @@ func wantCodes(tb testing.TB, res []vaxbook.BookResult, want ...vaxbook.Code) {
 	}
 }
 
-// RunBatched runs the booking, batch and concurrency tables with every Book going
-// through a batch.Committer in front of the store, so that the races — 200 persons for
-// 50 places, one person from 50 devices, the pooled race, the change and cancel storm —
-// also hold on the group-commit path. Small batches and two flushers make the racers
+// RunBatched runs the booking, batch, sign-in, session and concurrency tables with
+// every Book going through a batch.Committer and every SignIn through a batch.Sessions
+// in front of the store, so that the races — 200 persons for 50 places, one person
+// from 50 devices, the pooled race, the change and cancel storm, sign-ins of the same
+// persons at once — also hold on the group-commit path. Small batches and two flushers make the racers
 // span several transactions that run at once. open is as for Run.
 func RunBatched(t *testing.T, open func(t *testing.T) vaxbook.Store) {
 	batched := func(t *testing.T) vaxbook.Store {
 		s := open(t)
-		c := batch.New(s, batch.Config{MaxBatch: 16, MaxWait: time.Millisecond, Flushers: 2})
-		// Cleanups run last-registered first: the committer drains before open's
+		cfg := batch.Config{MaxBatch: 16, MaxWait: time.Millisecond, Flushers: 2}
+		c, ss := batch.New(s, cfg), batch.NewSessions(s, cfg)
+		// Cleanups run last-registered first: the committers drain before open's
 		// cleanup closes the store.
-		t.Cleanup(func() { c.Close() })
-		return committed{Store: s, c: c}
+		t.Cleanup(func() { c.Close(); ss.Close() })
+		return committed{Store: s, c: c, sessions: ss}
 	}
 	for _, g := range []struct {
 		name  string
 		tests []storeTest
-	}{{"Book", bookTests}, {"Batch", batchTests}, {"Concurrency", concurrencyTests}} {
+	}{{"Book", bookTests}, {"Batch", batchTests}, {"SignIn", signInTests}, {"Session", sessionTests}, {"Concurrency", concurrencyTests}} {
 		t.Run(g.name, func(t *testing.T) { runTable(t, batched, g.tests) })
 	}
 }
 
-// committed is a store whose bookings go through a group committer.
+// committed is a store whose bookings and sign-ins go through group committers.
 type committed struct {
 	vaxbook.Store
-	c *batch.Committer
+	c        *batch.Committer
+	sessions *batch.Sessions
+}
+
+func (s committed) SignIn(ctx context.Context, reqs []vaxbook.SignInRequest) []error {
+	return s.sessions.SignIn(ctx, reqs)
 }
 
 func (s committed) Book(ctx context.Context, reqs []vaxbook.BookRequest) []vaxbook.BookResult {

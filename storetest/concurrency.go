@@ -56,6 +56,31 @@ func wantCounts(tb testing.TB, codes []vaxbook.Code, want map[vaxbook.Code]int) 
 }
 
 var concurrencyTests = []storeTest{
+	{"80 sign-ins of 10 persons racing, each twice on one of 40 devices, all stored", func(t *testing.T, s vaxbook.Store) {
+		const persons, devices = 10, 40
+		// Goroutine i signs person i%10 in on device i%40: persons and devices both
+		// recur, in orders that differ between goroutines, so batches running at once
+		// upsert the same rows.
+		errs := make([]error, 2*devices)
+		race(2*devices, func(i int) {
+			p := vaxbook.Person{Key: fmt.Sprintf("k-%d", i%persons), Name: "김민준", Birth: vaxbook.MustDate("1981-07-12"), PhoneEnc: []byte{byte(i)}}
+			errs[i] = signInOne(t.Context(), s, p, signedIn(fmt.Sprintf("d-%02d", i%devices), p.Key, "phone", sessionAt))
+		})
+		for i, err := range errs {
+			if err != nil {
+				t.Errorf("sign-in %d: %v", i, err)
+			}
+		}
+		for d := range devices {
+			// Both sign-ins on device d were of person d%10 (i and i+40 agree mod 10).
+			wantSession(t, s, signedIn(fmt.Sprintf("d-%02d", d), fmt.Sprintf("k-%d", d%persons), "phone", sessionAt), sessionAt)
+		}
+		for k := range persons {
+			if p, err := s.Person(t.Context(), fmt.Sprintf("k-%d", k)); err != nil || len(p.PhoneEnc) != 1 || int(p.PhoneEnc[0])%persons != k {
+				t.Errorf("Person(k-%d) = %+v, %v; want one of its own sign-ins' phones", k, p, err)
+			}
+		}
+	}},
 	{"200 persons racing for one share of 50 book exactly 50", func(t *testing.T, s vaxbook.Store) {
 		f := mustFixture(t, s)
 		f.mustCapacity(t, siteC, day1, 500) // 50 per group

@@ -14,7 +14,7 @@ var sessionAt = vaxbook.MustDate("2021-08-12").At(19, 58)
 func mustSignIn(tb testing.TB, s vaxbook.Store, idHash, key, method string, at time.Time) vaxbook.Session {
 	tb.Helper()
 	sess := signedIn(idHash, key, method, at)
-	if err := s.SignIn(tb.Context(), vaxbook.Person{Key: key, Name: "김민준", Birth: vaxbook.MustDate("1981-07-12")}, sess); err != nil {
+	if err := signInOne(tb.Context(), s, vaxbook.Person{Key: key, Name: "김민준", Birth: vaxbook.MustDate("1981-07-12")}, sess); err != nil {
 		tb.Fatalf("SignIn(%s, %s): %v", idHash, key, err)
 	}
 	return sess

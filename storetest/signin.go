@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"bytes"
+	"context"
 	"testing"
 	"time"
 
@@ -13,11 +14,16 @@ func signedIn(idHash, key, method string, at time.Time) vaxbook.Session {
 	return vaxbook.Session{IDHash: idHash, PersonKey: key, Method: method, CreatedAt: at, VerifiedAt: at, ExpiresAt: at.Add(30 * time.Minute)}
 }
 
+// signInOne signs one person in, through a batch of one.
+func signInOne(ctx context.Context, s vaxbook.Store, p vaxbook.Person, sess vaxbook.Session) error {
+	return s.SignIn(ctx, []vaxbook.SignInRequest{{Person: p, Session: sess}})[0]
+}
+
 var signInTests = []storeTest{
 	{"sign in creates the session and the person together", func(t *testing.T, s vaxbook.Store) {
 		p := vaxbook.Person{Key: "k-1", Name: "이상훈", Birth: vaxbook.MustDate("1981-07-12"), PhoneEnc: []byte("sealed-1")}
 		sess := signedIn("3f9a", "k-1", "phone", sessionAt)
-		if err := s.SignIn(t.Context(), p, sess); err != nil {
+		if err := signInOne(t.Context(), s, p, sess); err != nil {
 			t.Fatalf("SignIn: %v", err)
 		}
 		wantSession(t, s, sess, sessionAt.Add(time.Minute))
@@ -36,13 +42,13 @@ var signInTests = []storeTest{
 	{"sign in without a phone keeps the stored one; with one, replaces it", func(t *testing.T, s vaxbook.Store) {
 		birth := vaxbook.MustDate("1981-07-12")
 		mustPutPerson(t, s, vaxbook.Person{Key: "k-1", Name: "김민준", Birth: birth, PhoneEnc: []byte("old")})
-		if err := s.SignIn(t.Context(), vaxbook.Person{Key: "k-1", Name: "김민준", Birth: birth}, signedIn("a1", "k-1", "cert", sessionAt)); err != nil {
+		if err := signInOne(t.Context(), s, vaxbook.Person{Key: "k-1", Name: "김민준", Birth: birth}, signedIn("a1", "k-1", "cert", sessionAt)); err != nil {
 			t.Fatalf("SignIn by certificate: %v", err)
 		}
 		if got, err := s.Person(t.Context(), "k-1"); err != nil || string(got.PhoneEnc) != "old" {
 			t.Fatalf("after a certificate sign-in the phone is %q, %v; want it kept", got.PhoneEnc, err)
 		}
-		if err := s.SignIn(t.Context(), vaxbook.Person{Key: "k-1", Name: "김민준", Birth: birth, PhoneEnc: []byte("new")}, signedIn("a2", "k-1", "phone", sessionAt)); err != nil {
+		if err := signInOne(t.Context(), s, vaxbook.Person{Key: "k-1", Name: "김민준", Birth: birth, PhoneEnc: []byte("new")}, signedIn("a2", "k-1", "phone", sessionAt)); err != nil {
 			t.Fatalf("SignIn by phone: %v", err)
 		}
 		if got, err := s.Person(t.Context(), "k-1"); err != nil || string(got.PhoneEnc) != "new" {
@@ -51,9 +57,9 @@ var signInTests = []storeTest{
 	}},
 	{"sign in without a key or a session id is invalid_input and stores nothing", func(t *testing.T, s vaxbook.Store) {
 		p := vaxbook.Person{Key: "k-1", Name: "김민준", Birth: vaxbook.MustDate("1981-07-12")}
-		wantCode(t, "SignIn without a session id", s.SignIn(t.Context(), p, signedIn("", "k-1", "phone", sessionAt)), vaxbook.CodeInvalidInput)
+		wantCode(t, "SignIn without a session id", signInOne(t.Context(), s, p, signedIn("", "k-1", "phone", sessionAt)), vaxbook.CodeInvalidInput)
 		p.Key = ""
-		wantCode(t, "SignIn without a key", s.SignIn(t.Context(), p, signedIn("3f9a", "", "phone", sessionAt)), vaxbook.CodeInvalidInput)
+		wantCode(t, "SignIn without a key", signInOne(t.Context(), s, p, signedIn("3f9a", "", "phone", sessionAt)), vaxbook.CodeInvalidInput)
 		_, err := s.Person(t.Context(), "k-1")
 		wantCode(t, "Person after refused sign-ins", err, vaxbook.CodeNotFound)
 		_, _, err = s.SessionPerson(t.Context(), "3f9a", sessionAt)
@@ -62,7 +68,7 @@ var signInTests = []storeTest{
 	{"session person returns the signed-in session with its person", func(t *testing.T, s vaxbook.Store) {
 		p := vaxbook.Person{Key: "k-1", Name: "이상훈", Birth: vaxbook.MustDate("1981-07-12"), PhoneEnc: []byte("sealed-1"), Foreign: true}
 		sess := signedIn("3f9a", "k-1", "phone", sessionAt)
-		if err := s.SignIn(t.Context(), p, sess); err != nil {
+		if err := signInOne(t.Context(), s, p, sess); err != nil {
 			t.Fatalf("SignIn: %v", err)
 		}
 		gotS, gotP, err := s.SessionPerson(t.Context(), "3f9a", sessionAt.Add(time.Minute))
@@ -76,5 +82,40 @@ var signInTests = []storeTest{
 		wantCode(t, "SessionPerson at expiry", err, vaxbook.CodeNotFound)
 		_, _, err = s.SessionPerson(t.Context(), "3f9b", sessionAt)
 		wantCode(t, "SessionPerson of a missing session", err, vaxbook.CodeNotFound)
+	}},
+	{"a batch of sign-ins leaves what they would one after another; a bad one fails alone", func(t *testing.T, s vaxbook.Store) {
+		birth := vaxbook.MustDate("1981-07-12")
+		later := sessionAt.Add(time.Minute)
+		reqs := []vaxbook.SignInRequest{
+			{Person: vaxbook.Person{Key: "k-1", Name: "이상훈", Birth: birth, PhoneEnc: []byte("p1")}, Session: signedIn("a1", "k-1", "phone", sessionAt)},
+			{Person: vaxbook.Person{Key: "k-2", Name: "김민준", Birth: birth}, Session: signedIn("b1", "k-2", "kakao", sessionAt)},
+			{Person: vaxbook.Person{Key: "", Name: "nobody", Birth: birth}, Session: signedIn("c1", "", "phone", sessionAt)},
+			// The same person again, by certificate (no phone): the name changes, the phone stays.
+			{Person: vaxbook.Person{Key: "k-1", Name: "이상훈2", Birth: birth}, Session: signedIn("a2", "k-1", "cert", later)},
+			// The first device again, now for someone else: rebound, its creation kept.
+			{Person: vaxbook.Person{Key: "k-3", Name: "박서연", Birth: birth, Foreign: true}, Session: signedIn("a1", "k-3", "naver", later)},
+		}
+		errs := s.SignIn(t.Context(), reqs)
+		if len(errs) != len(reqs) {
+			t.Fatalf("SignIn returned %d errors for %d requests", len(errs), len(reqs))
+		}
+		for i, want := range []vaxbook.Code{"", "", vaxbook.CodeInvalidInput, "", ""} {
+			if got := vaxbook.ErrorCode(errs[i]); got != want {
+				t.Errorf("request %d: %v, want code %q", i, errs[i], want)
+			}
+		}
+		if got, err := s.Person(t.Context(), "k-1"); err != nil || got.Name != "이상훈2" || string(got.PhoneEnc) != "p1" {
+			t.Errorf("Person(k-1) = %+v, %v; want the later name and the first phone", got, err)
+		}
+		if got, err := s.Person(t.Context(), "k-3"); err != nil || !got.Foreign {
+			t.Errorf("Person(k-3) = %+v, %v; want the foreign resident", got, err)
+		}
+		rebound := signedIn("a1", "k-3", "naver", later)
+		rebound.CreatedAt = sessionAt
+		wantSession(t, s, rebound, later)
+		wantSession(t, s, signedIn("a2", "k-1", "cert", later), later)
+		wantSession(t, s, signedIn("b1", "k-2", "kakao", sessionAt), later)
+		_, _, err := s.SessionPerson(t.Context(), "c1", later)
+		wantCode(t, "SessionPerson of the refused request", err, vaxbook.CodeNotFound)
 	}},
 }

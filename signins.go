@@ -1,0 +1,50 @@
+package vaxbook
+
+import (
+	"cmp"
+	"maps"
+	"slices"
+)
+
+// SignInRequest is one verification's end: the verified person and the session to
+// bind them to (its IDHash, Method, CreatedAt, VerifiedAt and ExpiresAt; the person
+// key comes from Person).
+type SignInRequest struct {
+	Person  Person
+	Session Session
+}
+
+// Check refuses a request that names no person or no session.
+func (r SignInRequest) Check() error {
+	if r.Person.Key == "" || r.Session.IDHash == "" {
+		return Errorf(CodeInvalidInput, "signing in needs a person key and a session id")
+	}
+	return nil
+}
+
+// FoldSignIns returns the rows a batch of valid sign-ins leaves, as if they had been
+// stored one after another: one person per key and one session per id, each sorted by
+// its key so that concurrent batches lock rows in the same order. A later sign-in of a
+// person replaces the name, birth and nationality, and the phone only when it carries
+// one (a certificate carries none); a later sign-in on a session rebinds it and keeps
+// its creation time.
+func FoldSignIns(reqs []SignInRequest) ([]Person, []Session) {
+	persons := make(map[string]Person, len(reqs))
+	sessions := make(map[string]Session, len(reqs))
+	for _, r := range reqs {
+		p := r.Person
+		if old, ok := persons[p.Key]; ok && len(p.PhoneEnc) == 0 {
+			p.PhoneEnc = old.PhoneEnc
+		}
+		persons[p.Key] = p
+		s := r.Session
+		s.PersonKey = p.Key
+		if old, ok := sessions[s.IDHash]; ok {
+			s.CreatedAt = old.CreatedAt
+		}
+		sessions[s.IDHash] = s
+	}
+	ps := slices.SortedFunc(maps.Values(persons), func(a, b Person) int { return cmp.Compare(a.Key, b.Key) })
+	ss := slices.SortedFunc(maps.Values(sessions), func(a, b Session) int { return cmp.Compare(a.IDHash, b.IDHash) })
+	return ps, ss
+}

@@ -1,0 +1,77 @@
+package vaxbook_test
+
+import (
+	"reflect"
+	"testing"
+	"time"
+
+	"vaxbook"
+)
+
+func TestFoldSignInsActsAsOneAfterAnother(t *testing.T) {
+	t0 := time.Date(2021, 8, 12, 20, 0, 0, 0, vaxbook.Seoul)
+	t1 := t0.Add(time.Minute)
+	person := func(key, name, phone string) vaxbook.Person {
+		p := vaxbook.Person{Key: key, Name: name, Birth: vaxbook.MustDate("1981-07-12")}
+		if phone != "" {
+			p.PhoneEnc = []byte(phone)
+		}
+		return p
+	}
+	session := func(id, key, method string, at time.Time) vaxbook.Session {
+		return vaxbook.Session{IDHash: id, PersonKey: key, Method: method, CreatedAt: at, VerifiedAt: at, ExpiresAt: at.Add(time.Hour)}
+	}
+	in := func(p vaxbook.Person, s vaxbook.Session) vaxbook.SignInRequest {
+		return vaxbook.SignInRequest{Person: p, Session: s}
+	}
+	tests := []struct {
+		name         string
+		reqs         []vaxbook.SignInRequest
+		wantPersons  []vaxbook.Person
+		wantSessions []vaxbook.Session
+	}{
+		{"distinct sign-ins come out sorted by key",
+			[]vaxbook.SignInRequest{in(person("k2", "B", "p2"), session("s2", "k2", "phone", t0)), in(person("k1", "A", "p1"), session("s1", "k1", "kakao", t0))},
+			[]vaxbook.Person{person("k1", "A", "p1"), person("k2", "B", "p2")},
+			[]vaxbook.Session{session("s1", "k1", "kakao", t0), session("s2", "k2", "phone", t0)}},
+		{"a later sign-in without a phone keeps the earlier phone and takes the later name",
+			[]vaxbook.SignInRequest{in(person("k1", "A", "p1"), session("s1", "k1", "phone", t0)), in(person("k1", "A2", ""), session("s2", "k1", "cert", t1))},
+			[]vaxbook.Person{person("k1", "A2", "p1")},
+			[]vaxbook.Session{session("s1", "k1", "phone", t0), session("s2", "k1", "cert", t1)}},
+		{"a later sign-in with a phone replaces it",
+			[]vaxbook.SignInRequest{in(person("k1", "A", "p1"), session("s1", "k1", "phone", t0)), in(person("k1", "A", "p9"), session("s2", "k1", "phone", t1))},
+			[]vaxbook.Person{person("k1", "A", "p9")},
+			[]vaxbook.Session{session("s1", "k1", "phone", t0), session("s2", "k1", "phone", t1)}},
+		{"a session signed in twice is rebound and keeps its creation",
+			[]vaxbook.SignInRequest{in(person("k1", "A", "p1"), session("s1", "k1", "phone", t0)), in(person("k2", "B", "p2"), session("s1", "k2", "naver", t1))},
+			[]vaxbook.Person{person("k1", "A", "p1"), person("k2", "B", "p2")},
+			[]vaxbook.Session{{IDHash: "s1", PersonKey: "k2", Method: "naver", CreatedAt: t0, VerifiedAt: t1, ExpiresAt: t1.Add(time.Hour)}}},
+		{"the session's person is the request's person, whatever the session said",
+			[]vaxbook.SignInRequest{in(person("k1", "A", "p1"), session("s1", "other", "phone", t0))},
+			[]vaxbook.Person{person("k1", "A", "p1")},
+			[]vaxbook.Session{session("s1", "k1", "phone", t0)}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ps, ss := vaxbook.FoldSignIns(tt.reqs)
+			if !reflect.DeepEqual(ps, tt.wantPersons) {
+				t.Errorf("persons\n got  %+v\n want %+v", ps, tt.wantPersons)
+			}
+			if !reflect.DeepEqual(ss, tt.wantSessions) {
+				t.Errorf("sessions\n got  %+v\n want %+v", ss, tt.wantSessions)
+			}
+		})
+	}
+}
+
+func TestSignInRequestCheck(t *testing.T) {
+	for _, tt := range []struct {
+		name, key, id string
+		want          vaxbook.Code
+	}{{"both", "k1", "s1", ""}, {"no key", "", "s1", vaxbook.CodeInvalidInput}, {"no session", "k1", "", vaxbook.CodeInvalidInput}} {
+		r := vaxbook.SignInRequest{Person: vaxbook.Person{Key: tt.key}, Session: vaxbook.Session{IDHash: tt.id}}
+		if got := vaxbook.ErrorCode(r.Check()); got != tt.want {
+			t.Errorf("%s: Check() code %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
