@@ -14,10 +14,15 @@ type SignInRequest struct {
 	Session Session
 }
 
-// Check refuses a request that names no person or no session.
+// Check refuses a request the stores would refuse, before it joins a batch: one
+// refused by the database would make its batch's statement fail and every request in
+// it be tried alone.
 func (r SignInRequest) Check() error {
 	if r.Person.Key == "" || r.Session.IDHash == "" {
 		return Errorf(CodeInvalidInput, "signing in needs a person key and a session id")
+	}
+	if r.Person.Birth.IsZero() || r.Session.CreatedAt.IsZero() || r.Session.VerifiedAt.IsZero() || r.Session.ExpiresAt.IsZero() {
+		return Errorf(CodeInvalidInput, "signing in needs a birth date and the session's times")
 	}
 	return nil
 }

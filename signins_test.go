@@ -65,11 +65,28 @@ func TestFoldSignInsActsAsOneAfterAnother(t *testing.T) {
 }
 
 func TestSignInRequestCheck(t *testing.T) {
+	at := time.Date(2021, 8, 12, 20, 0, 0, 0, vaxbook.Seoul)
+	valid := func() vaxbook.SignInRequest {
+		return vaxbook.SignInRequest{
+			Person:  vaxbook.Person{Key: "k1", Name: "김민준", Birth: vaxbook.MustDate("1981-07-12")},
+			Session: vaxbook.Session{IDHash: "s1", CreatedAt: at, VerifiedAt: at, ExpiresAt: at.Add(time.Hour)},
+		}
+	}
 	for _, tt := range []struct {
-		name, key, id string
-		want          vaxbook.Code
-	}{{"both", "k1", "s1", ""}, {"no key", "", "s1", vaxbook.CodeInvalidInput}, {"no session", "k1", "", vaxbook.CodeInvalidInput}} {
-		r := vaxbook.SignInRequest{Person: vaxbook.Person{Key: tt.key}, Session: vaxbook.Session{IDHash: tt.id}}
+		name   string
+		change func(r *vaxbook.SignInRequest)
+		want   vaxbook.Code
+	}{
+		{"complete", func(*vaxbook.SignInRequest) {}, ""},
+		{"no person key", func(r *vaxbook.SignInRequest) { r.Person.Key = "" }, vaxbook.CodeInvalidInput},
+		{"no session id", func(r *vaxbook.SignInRequest) { r.Session.IDHash = "" }, vaxbook.CodeInvalidInput},
+		{"no birth date", func(r *vaxbook.SignInRequest) { r.Person.Birth = vaxbook.Date{} }, vaxbook.CodeInvalidInput},
+		{"no creation time", func(r *vaxbook.SignInRequest) { r.Session.CreatedAt = time.Time{} }, vaxbook.CodeInvalidInput},
+		{"no verification time", func(r *vaxbook.SignInRequest) { r.Session.VerifiedAt = time.Time{} }, vaxbook.CodeInvalidInput},
+		{"no expiry", func(r *vaxbook.SignInRequest) { r.Session.ExpiresAt = time.Time{} }, vaxbook.CodeInvalidInput},
+	} {
+		r := valid()
+		tt.change(&r)
 		if got := vaxbook.ErrorCode(r.Check()); got != tt.want {
 			t.Errorf("%s: Check() code %q, want %q", tt.name, got, tt.want)
 		}

@@ -318,7 +318,7 @@ func (a *App) Run(ctx context.Context) error {
 }
 
 // Close releases everything Open took, the last taken first: the listeners, the
-// group commit, the shared state's connection and the store. Call it after Run has
+// group commits, the shared state's connection and the store. Call it after Run has
 // returned; later calls return the first call's error.
 func (a *App) Close() error {
 	a.closeOnce.Do(func() {

@@ -70,7 +70,7 @@ type Config struct {
 	// and Go's profiling endpoints, without the operator token. The public listener
 	// serves /metrics only with the token, and profiling never.
 	OpsAddr string
-	// BatchMax and BatchWait bound the group commit of bookings.
+	// BatchMax and BatchWait bound the group commits of bookings and of sign-ins.
 	BatchMax  int
 	BatchWait time.Duration
 	// Limits bound the site search and booking routes per person and per address;

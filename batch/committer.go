@@ -1,7 +1,7 @@
-// Package batch gathers the booking requests of many concurrent callers into one call
-// of the store, so that one database transaction, and one durable commit, carries many
-// bookings (group commit). Each caller still gets its own outcome, and only after the
-// commit.
+// Package batch gathers the booking requests (Committer) and the sign-ins (Sessions) of
+// many concurrent callers into one call of the store, so that one database
+// transaction, and one durable commit, carries many of them (group commit). Each caller
+// still gets its own outcome, and only after the commit.
 package batch
 
 import (
@@ -95,6 +95,9 @@ func (c *Committer) book(ctx context.Context, reqs []vaxbook.BookRequest) []vaxb
 	c.stats.inFlight.Add(int64(len(reqs)))
 	defer c.stats.inFlight.Add(-int64(len(reqs)))
 	res := c.store.Book(ctx, reqs)
+	if len(res) != len(reqs) {
+		res = c.g.failAll(len(reqs), vaxbook.Errorf(vaxbook.CodeInternal, "the store returned %d results for %d requests", len(res), len(reqs)))
+	}
 	c.stats.record(len(reqs), time.Since(start), res)
 	return res
 }

@@ -10,7 +10,8 @@ import (
 
 // PutPersons inserts or updates many verified persons by key in one statement, so that
 // loading a synthetic population (the booking benchmark) does not pay a commit per
-// person. It is not part of vaxbook.Store: production verifies one person at a time.
+// person. It is not part of vaxbook.Store: production stores persons as they sign in
+// (SignIn, batched there too).
 func (s *Store) PutPersons(ctx context.Context, ps []vaxbook.Person) error {
 	if len(ps) == 0 {
 		return nil

@@ -15,7 +15,8 @@ func TestStore(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) vaxbook.Store { return pgtest.OpenStore(t) })
 }
 
-// TestStoreBatched runs the booking and concurrency tables through a group committer.
+// TestStoreBatched runs the booking, sign-in, session and concurrency tables through
+// the group committers.
 func TestStoreBatched(t *testing.T) {
 	storetest.RunBatched(t, func(t *testing.T) vaxbook.Store { return pgtest.OpenStore(t) })
 }

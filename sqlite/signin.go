@@ -11,7 +11,8 @@ import (
 // SignIn stores the batch's persons and binds them to their sessions in one write
 // transaction, one request after another, so that a surge's sign-ins cost the single
 // writer one commit. Should the transaction fail, each request is tried alone, so that
-// one bad request fails only itself.
+// one bad request fails only itself (not when the database is busy or unreachable:
+// every request would fail again).
 func (s *Store) SignIn(ctx context.Context, reqs []vaxbook.SignInRequest) []error {
 	errs := make([]error, len(reqs))
 	valid := make([]vaxbook.SignInRequest, 0, len(reqs))
@@ -25,7 +26,7 @@ func (s *Store) SignIn(ctx context.Context, reqs []vaxbook.SignInRequest) []erro
 		return errs
 	}
 	err := s.signIn(ctx, valid)
-	if err != nil && len(valid) > 1 && ctx.Err() == nil {
+	if err != nil && len(valid) > 1 && ctx.Err() == nil && vaxbook.ErrorCode(err) != vaxbook.CodeUnavailable {
 		for j, r := range valid {
 			errs[at[j]] = s.signIn(ctx, []vaxbook.SignInRequest{r})
 		}

@@ -38,7 +38,8 @@ type Store struct {
 // lets readers run beside the writer. synchronous(FULL) fsyncs the WAL at every commit:
 // with NORMAL a committed transaction survives a process crash but may be lost on a
 // power failure, and a booking must be durable before it is acknowledged. The fsync per
-// commit is what the group commit (Book with many requests, package batch) amortises.
+// commit is what the group commit (Book and SignIn with many requests, package batch)
+// amortises.
 const pragmas = "_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)"
 
 // Open opens the database file at path, creating it if needed. It does not migrate: call

@@ -27,7 +27,8 @@ func open(t *testing.T) vaxbook.Store {
 	return s
 }
 
-// TestStoreBatched runs the booking and concurrency tables through a group committer.
+// TestStoreBatched runs the booking, sign-in, session and concurrency tables through
+// the group committers.
 func TestStoreBatched(t *testing.T) {
 	storetest.RunBatched(t, open)
 }
