@@ -54,7 +54,7 @@ type recorder struct {
 
 // counts are the run's plain counters.
 type counts struct {
-	booked, changed, cancelled, failed, verifications, polls, pollsCapped int64
+	booked, changed, cancelled, failed, verifications, polls, pollsCapped, joinRetries int64
 }
 
 func newRecorder() *recorder {
@@ -133,4 +133,5 @@ func (r *recorder) merge(o *recorder) {
 	c.verifications += oc.verifications
 	c.polls += oc.polls
 	c.pollsCapped += oc.pollsCapped
+	c.joinRetries += oc.joinRetries
 }

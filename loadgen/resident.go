@@ -74,6 +74,16 @@ func (a *actor) enterQueue(ctx context.Context, due time.Time) ([]light, error) 
 	for try := 0; ; try++ {
 		resp, err := a.c.do(ctx, "POST", "/api/v1/queue/join", nil, &st)
 		a.rec.observe(stepJoin, due, time.Now())
+		if err != nil && codeOf(err) == "transport" && try < 4 {
+			// The connection failed before any answer: the resident reloads the
+			// page a second later.
+			a.count(func(c *counts) { c.joinRetries++ })
+			due = time.Now().Add(time.Second)
+			if err := sleepUntil(ctx, due); err != nil {
+				return nil, err
+			}
+			continue
+		}
 		if err != nil {
 			return nil, err
 		}

@@ -39,6 +39,9 @@ type Result struct {
 	PollCapS      float64 `json:"poll_cap_s"`
 	Polls         int64   `json:"polls"`
 	PollsCapped   int64   `json:"polls_capped"`
+	// JoinRetries counts joins tried again after the connection failed (a burst can
+	// overflow the server's accept queue): the resident reloads the page, as one would.
+	JoinRetries int64 `json:"join_retries"`
 	// PollsPerBooking is waiting-room status polls per booking.
 	PollsPerBooking float64 `json:"polls_per_booking"`
 	// ThinkS is the mean think time between steps (0: none).
@@ -77,7 +80,7 @@ func result(o Options, r *recorder, elapsed time.Duration, peakHeap uint64) Resu
 		Booked: c.booked, Changed: c.changed, Cancelled: c.cancelled, Failed: c.failed,
 		Verifications: c.verifications, DurationS: round(elapsed.Seconds()),
 		MaxWaitS: round(r.maxWait.Seconds()), PollCapS: o.PollCap.Seconds(), ThinkS: o.Think.Seconds(),
-		Polls: c.polls, PollsCapped: c.pollsCapped,
+		Polls: c.polls, PollsCapped: c.pollsCapped, JoinRetries: c.joinRetries,
 		Steps: map[string]Step{}, Errors: r.errors, ErrorSamples: r.samples, PeakHeapMB: round(float64(peakHeap) / (1 << 20)),
 		InvariantViolations: -1,
 	}
