@@ -2,6 +2,7 @@ package vaxbook
 
 import (
 	"cmp"
+	"context"
 	"maps"
 	"slices"
 )
@@ -52,4 +53,34 @@ func FoldSignIns(reqs []SignInRequest) ([]Person, []Session) {
 	ps := slices.SortedFunc(maps.Values(persons), func(a, b Person) int { return cmp.Compare(a.Key, b.Key) })
 	ss := slices.SortedFunc(maps.Values(sessions), func(a, b Session) int { return cmp.Compare(a.IDHash, b.IDHash) })
 	return ps, ss
+}
+
+// SignInAll is a store's SignIn around write, which stores valid requests together:
+// one error per request, Check's for an invalid one and write's for the others. When
+// write fails for several, each is written alone, so that one bad request fails only
+// itself — unless the caller has gone or the database is out of reach, when every
+// request would fail again.
+func SignInAll(ctx context.Context, reqs []SignInRequest, write func(context.Context, []SignInRequest) error) []error {
+	errs := make([]error, len(reqs))
+	valid := make([]SignInRequest, 0, len(reqs))
+	at := make([]int, 0, len(reqs))
+	for i, r := range reqs {
+		if errs[i] = r.Check(); errs[i] == nil {
+			valid, at = append(valid, r), append(at, i)
+		}
+	}
+	if len(valid) == 0 {
+		return errs
+	}
+	err := write(ctx, valid)
+	if err != nil && len(valid) > 1 && ctx.Err() == nil && ErrorCode(err) != CodeUnavailable {
+		for j, r := range valid {
+			errs[at[j]] = write(ctx, []SignInRequest{r})
+		}
+		return errs
+	}
+	for _, i := range at {
+		errs[i] = err
+	}
+	return errs
 }

@@ -1,6 +1,7 @@
 package vaxbook_test
 
 import (
+	"context"
 	"reflect"
 	"testing"
 	"time"
@@ -90,5 +91,65 @@ func TestSignInRequestCheck(t *testing.T) {
 		if got := vaxbook.ErrorCode(r.Check()); got != tt.want {
 			t.Errorf("%s: Check() code %q, want %q", tt.name, got, tt.want)
 		}
+	}
+}
+
+func TestSignInAllWritesTogetherAndEachAloneAfterAFailure(t *testing.T) {
+	at := time.Date(2021, 8, 12, 20, 0, 0, 0, vaxbook.Seoul)
+	req := func(key string) vaxbook.SignInRequest {
+		return vaxbook.SignInRequest{
+			Person:  vaxbook.Person{Key: key, Name: "김민준", Birth: vaxbook.MustDate("1981-07-12")},
+			Session: vaxbook.Session{IDHash: "s-" + key, CreatedAt: at, VerifiedAt: at, ExpiresAt: at.Add(time.Hour)},
+		}
+	}
+	reqs := []vaxbook.SignInRequest{req("k1"), req(""), req("bad"), req("k4")}
+	tests := []struct {
+		name   string
+		fail   func(batch []vaxbook.SignInRequest) error // write's answer
+		cancel bool
+		want   []vaxbook.Code
+		calls  []int // the sizes write was called with
+	}{
+		{"the valid ones are written together", func([]vaxbook.SignInRequest) error { return nil }, false,
+			[]vaxbook.Code{"", vaxbook.CodeInvalidInput, "", ""}, []int{3}},
+		{"a failed batch is written one by one, and only the bad one fails", func(b []vaxbook.SignInRequest) error {
+			for _, r := range b {
+				if r.Person.Key == "bad" {
+					return vaxbook.Errorf(vaxbook.CodeInternal, "refused")
+				}
+			}
+			return nil
+		}, false, []vaxbook.Code{"", vaxbook.CodeInvalidInput, vaxbook.CodeInternal, ""}, []int{3, 1, 1, 1}},
+		{"an unreachable database is not asked again", func([]vaxbook.SignInRequest) error {
+			return vaxbook.Errorf(vaxbook.CodeUnavailable, "down")
+		}, false, []vaxbook.Code{vaxbook.CodeUnavailable, vaxbook.CodeInvalidInput, vaxbook.CodeUnavailable, vaxbook.CodeUnavailable}, []int{3}},
+		{"a caller that has gone is not served one by one", func([]vaxbook.SignInRequest) error {
+			return vaxbook.Errorf(vaxbook.CodeInternal, "cancelled")
+		}, true, []vaxbook.Code{vaxbook.CodeInternal, vaxbook.CodeInvalidInput, vaxbook.CodeInternal, vaxbook.CodeInternal}, []int{3}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ctx, cancel := context.WithCancel(t.Context())
+			defer cancel()
+			if tt.cancel {
+				cancel()
+			}
+			var calls []int
+			errs := vaxbook.SignInAll(ctx, reqs, func(_ context.Context, b []vaxbook.SignInRequest) error {
+				calls = append(calls, len(b))
+				return tt.fail(b)
+			})
+			if len(errs) != len(reqs) {
+				t.Fatalf("%d errors for %d requests", len(errs), len(reqs))
+			}
+			for i, want := range tt.want {
+				if got := vaxbook.ErrorCode(errs[i]); got != want {
+					t.Errorf("request %d: %v, want code %q", i, errs[i], want)
+				}
+			}
+			if !reflect.DeepEqual(calls, tt.calls) {
+				t.Errorf("write called with %v, want %v", calls, tt.calls)
+			}
+		})
 	}
 }

@@ -17,28 +17,7 @@ import (
 // request is tried alone, so that one bad request fails only itself (not when the
 // database is unreachable: every request would fail again).
 func (s *Store) SignIn(ctx context.Context, reqs []vaxbook.SignInRequest) []error {
-	errs := make([]error, len(reqs))
-	valid := make([]vaxbook.SignInRequest, 0, len(reqs))
-	at := make([]int, 0, len(reqs))
-	for i, r := range reqs {
-		if errs[i] = r.Check(); errs[i] == nil {
-			valid, at = append(valid, r), append(at, i)
-		}
-	}
-	if len(valid) == 0 {
-		return errs
-	}
-	err := s.signIn(ctx, valid)
-	if err != nil && len(valid) > 1 && ctx.Err() == nil && vaxbook.ErrorCode(err) != vaxbook.CodeUnavailable {
-		for j, r := range valid {
-			errs[at[j]] = s.signIn(ctx, []vaxbook.SignInRequest{r})
-		}
-		return errs
-	}
-	for _, i := range at {
-		errs[i] = err
-	}
-	return errs
+	return vaxbook.SignInAll(ctx, reqs, s.signIn)
 }
 
 // signIn writes valid requests in one statement, again when it failed retryably.
