@@ -174,6 +174,7 @@ func (a *App) openHandlers(ctx context.Context, sealer *identity.Sealer, prov *p
 	// Concurrent sign-ins share commits too: at 20:00 every booking begins with one.
 	sessions := batch.NewSessions(a.store, batch.Config{MaxBatch: cfg.BatchMax, MaxWait: cfg.BatchWait})
 	a.onClose(sessions.Close)
+	m.RegisterSignInBatch(sessions.Stats)
 	a.signin = signin.New(sessions, sealer, sh.guard, passes)
 	a.signin.CacheSessions(ends)
 	apiCfg.SignIn = a.signin

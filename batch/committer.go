@@ -59,17 +59,14 @@ func (c Config) withDefaults() Config {
 // store once and hands each caller its own results. It implements vaxbook.Booker and
 // is safe for concurrent use.
 type Committer struct {
-	store vaxbook.Booker
-	g     *group[vaxbook.BookRequest, vaxbook.BookResult]
-	stats stats
+	g *group[vaxbook.BookRequest, vaxbook.BookResult]
 }
 
 // New starts a Committer in front of store; Close stops it.
 func New(store vaxbook.Booker, cfg Config) *Committer {
-	c := &Committer{store: store}
-	c.g = newGroup(cfg, c.book, func(err error) vaxbook.BookResult { return vaxbook.BookResult{Err: err} },
-		func(n int) { c.stats.dropped.Add(uint64(n)) })
-	return c
+	return &Committer{g: newGroup(cfg, store.Book,
+		func(err error) vaxbook.BookResult { return vaxbook.BookResult{Err: err} },
+		func(r vaxbook.BookResult) bool { return r.Err != nil })}
 }
 
 // Book queues reqs, waits for the batch carrying them to commit and returns one result
@@ -89,15 +86,6 @@ func (c *Committer) Book(ctx context.Context, reqs []vaxbook.BookRequest) []vaxb
 // the last batch has been answered.
 func (c *Committer) Close() error { return c.g.Close() }
 
-// book is one store call of a batch, counted in the stats.
-func (c *Committer) book(ctx context.Context, reqs []vaxbook.BookRequest) []vaxbook.BookResult {
-	start := time.Now()
-	c.stats.inFlight.Add(int64(len(reqs)))
-	defer c.stats.inFlight.Add(-int64(len(reqs)))
-	res := c.store.Book(ctx, reqs)
-	if len(res) != len(reqs) {
-		res = c.g.failAll(len(reqs), vaxbook.Errorf(vaxbook.CodeInternal, "the store returned %d results for %d requests", len(res), len(reqs)))
-	}
-	c.stats.record(len(reqs), time.Since(start), res)
-	return res
-}
+// Stats returns a snapshot of the committer's counters. The fields are read one by one,
+// so a snapshot taken while batches commit may be off by the batch in flight.
+func (c *Committer) Stats() Stats { return c.g.Stats() }

@@ -13,13 +13,13 @@ import (
 // flusher gathers queued requests until MaxBatch or MaxWait, makes one store call (do)
 // and hands each caller its own results, in order.
 type group[Q, R any] struct {
-	cfg   Config
-	do    func(ctx context.Context, reqs []Q) []R
-	fail  func(err error) R // one request's result carrying err
-	queue chan *call[Q, R]
-	wg    sync.WaitGroup
-
-	dropped func(n int) // counts requests whose caller gave up before their batch started
+	cfg    Config
+	do     func(ctx context.Context, reqs []Q) []R
+	fail   func(err error) R // one request's result carrying err
+	failed func(r R) bool    // whether a result is a refusal, for the stats
+	queue  chan *call[Q, R]
+	wg     sync.WaitGroup
+	stats  stats
 
 	mu     sync.RWMutex // guards closed against sends on a closed queue
 	closed bool
@@ -41,9 +41,9 @@ const (
 	dropped
 )
 
-func newGroup[Q, R any](cfg Config, do func(context.Context, []Q) []R, fail func(error) R, dropped func(int)) *group[Q, R] {
+func newGroup[Q, R any](cfg Config, do func(context.Context, []Q) []R, fail func(error) R, failed func(R) bool) *group[Q, R] {
 	cfg = cfg.withDefaults()
-	g := &group[Q, R]{cfg: cfg, do: do, fail: fail, dropped: dropped, queue: make(chan *call[Q, R], cfg.MaxBatch*cfg.Flushers)}
+	g := &group[Q, R]{cfg: cfg, do: do, fail: fail, failed: failed, queue: make(chan *call[Q, R], cfg.MaxBatch*cfg.Flushers)}
 	for range cfg.Flushers {
 		g.wg.Go(g.flusher)
 	}
@@ -75,8 +75,8 @@ func (g *group[Q, R]) Do(ctx context.Context, reqs []Q, closedErr error) []R {
 	case <-k.done:
 		return k.res
 	case <-ctx.Done():
-		if k.state.CompareAndSwap(waiting, dropped) && g.dropped != nil {
-			g.dropped(len(reqs))
+		if k.state.CompareAndSwap(waiting, dropped) {
+			g.stats.dropped.Add(uint64(len(reqs)))
 		}
 		return g.failAll(len(reqs), ctx.Err())
 	}
@@ -163,10 +163,20 @@ func (g *group[Q, R]) flush(batch []*call[Q, R]) {
 	// (Config.Timeout) ends it when the database stops answering.
 	ctx, cancel := context.WithTimeout(context.Background(), g.cfg.Timeout)
 	defer cancel()
+	start := time.Now()
+	g.stats.inFlight.Add(int64(len(reqs)))
 	res := g.do(ctx, reqs)
+	g.stats.inFlight.Add(-int64(len(reqs)))
 	if len(res) != len(reqs) {
 		res = g.failAll(len(reqs), vaxbook.Errorf(vaxbook.CodeInternal, "the store returned %d results for %d requests", len(res), len(reqs)))
 	}
+	failed := 0
+	for _, r := range res {
+		if g.failed(r) {
+			failed++
+		}
+	}
+	g.stats.record(len(reqs), time.Since(start), failed)
 	for _, k := range live {
 		k.res, res = res[:len(k.reqs):len(k.reqs)], res[len(k.reqs):]
 		close(k.done)

@@ -18,9 +18,12 @@ type Sessions struct {
 // NewSessions starts a Sessions in front of store; Close stops it.
 func NewSessions(store vaxbook.Sessions, cfg Config) *Sessions {
 	s := &Sessions{Sessions: store}
-	s.g = newGroup(cfg, store.SignIn, func(err error) error { return err }, nil)
+	s.g = newGroup(cfg, store.SignIn, func(err error) error { return err }, func(err error) bool { return err != nil })
 	return s
 }
+
+// Stats returns a snapshot of the sign-in committer's counters, as Committer.Stats.
+func (s *Sessions) Stats() Stats { return s.g.Stats() }
 
 // SignIn queues reqs, waits for the batch carrying them to commit and returns the
 // store's error for each. If ctx ends first each carries ctx.Err(), and a sign-in

@@ -88,3 +88,13 @@ func TestSessionsAfterCloseAreUnavailable(t *testing.T) {
 		t.Fatalf("SignIn after Close: code %q, want unavailable", got)
 	}
 }
+
+func TestSessionsCountTheirBatches(t *testing.T) {
+	s := batch.NewSessions(&fakeSessions{}, batch.Config{MaxWait: time.Millisecond})
+	defer s.Close()
+	s.SignIn(t.Context(), append(signInReq("k1"), signInReq("bad1")...))
+	st := s.Stats()
+	if st.Batches != 1 || st.Requests != 2 || st.Failed != 1 || st.InFlight != 0 {
+		t.Fatalf("Stats = %+v; want one batch of two with one refused, none in flight", st)
+	}
+}

@@ -3,11 +3,9 @@ package batch
 import (
 	"sync/atomic"
 	"time"
-
-	"vaxbook"
 )
 
-// Stats are the committer's counters since New, in the shape of a Prometheus histogram
+// Stats are a committer's counters since it started, in the shape of a Prometheus histogram
 // of batch sizes (cumulative buckets, a count and a sum) plus plain counters, so that a
 // /metrics handler can export them without knowing this package's insides.
 type Stats struct {
@@ -39,7 +37,7 @@ type stats struct {
 }
 
 // record counts one store call of n requests that took d.
-func (s *stats) record(n int, d time.Duration, res []vaxbook.BookResult) {
+func (s *stats) record(n int, d time.Duration, failed int) {
 	s.batches.Add(1)
 	s.requests.Add(uint64(n))
 	s.storeNanos.Add(int64(d))
@@ -49,19 +47,13 @@ func (s *stats) record(n int, d time.Duration, res []vaxbook.BookResult) {
 			break
 		}
 	}
-	var failed uint64
-	for _, r := range res {
-		if r.Err != nil {
-			failed++
-		}
-	}
-	s.failed.Add(failed)
+	s.failed.Add(uint64(failed))
 }
 
 // Stats returns a snapshot of the counters. The fields are read one by one, so a
 // snapshot taken while batches commit may be off by the batch in flight.
-func (c *Committer) Stats() Stats {
-	s := &c.stats
+func (g *group[Q, R]) Stats() Stats {
+	s := &g.stats
 	out := Stats{
 		Batches:    s.batches.Load(),
 		Requests:   s.requests.Load(),

@@ -133,15 +133,25 @@ func (m *Metrics) RegisterLines(lights func(context.Context) ([]congestion.Light
 	})
 }
 
-// RegisterBatch exports the group committer read through stats (batch.Committer.Stats):
-// a histogram of batch sizes and the time spent in the store.
+// RegisterBatch exports the booking group committer read through stats
+// (batch.Committer.Stats): a histogram of batch sizes and the time spent in the store.
 func (m *Metrics) RegisterBatch(stats func() batch.Stats) {
+	m.registerGroup("batch", "Bookings", "(share_full, already_booked included)", stats)
+}
+
+// RegisterSignInBatch exports the sign-in group committer (batch.Sessions.Stats) as
+// RegisterBatch does the booking one, under signin_batch_.
+func (m *Metrics) RegisterSignInBatch(stats func() batch.Stats) {
+	m.registerGroup("signin_batch", "Sign-ins", "(invalid_input included)", stats)
+}
+
+func (m *Metrics) registerGroup(prefix, what, refusals string, stats func() batch.Stats) {
 	var (
-		size     = desc("batch_size", "Bookings per store transaction of the group committer.")
-		failed   = desc("batch_failed_total", "Batched requests the store refused (share_full, already_booked included).")
-		dropped  = desc("batch_dropped_total", "Batched requests whose caller gave up before the batch started.")
-		store    = desc("batch_store_seconds_total", "Time spent in store calls, commit included.")
-		inFlight = desc("batch_in_flight", "Requests inside a store call now.")
+		size     = desc(prefix+"_size", what+" per store transaction of the group committer.")
+		failed   = desc(prefix+"_failed_total", "Batched requests the store refused "+refusals+".")
+		dropped  = desc(prefix+"_dropped_total", "Batched requests whose caller gave up before the batch started.")
+		store    = desc(prefix+"_store_seconds_total", "Time spent in store calls, commit included.")
+		inFlight = desc(prefix+"_in_flight", "Requests inside a store call now.")
 	)
 	m.reg.MustRegister(funcCollector{
 		descs: []*prometheus.Desc{size, failed, dropped, store, inFlight},

@@ -96,6 +96,9 @@ func TestCallbackCollectorsExportQueueLinesAndBatches(t *testing.T) {
 	m.RegisterBatch(func() batch.Stats {
 		return batch.Stats{Batches: 3, Requests: 10, SizeBounds: []float64{1, 2, 4, 8}, SizeCounts: []uint64{1, 1, 2, 3}, Failed: 1}
 	})
+	m.RegisterSignInBatch(func() batch.Stats {
+		return batch.Stats{Batches: 2, Requests: 7, SizeBounds: []float64{1, 2, 4, 8}, SizeCounts: []uint64{0, 0, 1, 2}, Dropped: 2}
+	})
 	text := scrape(t, m)
 	for _, want := range []string{
 		"vaxbook_queue_waiting 60",
@@ -110,6 +113,9 @@ func TestCallbackCollectorsExportQueueLinesAndBatches(t *testing.T) {
 		`vaxbook_batch_size_bucket{le="+Inf"} 3`,
 		"vaxbook_batch_size_sum 10",
 		"vaxbook_batch_failed_total 1",
+		`vaxbook_signin_batch_size_bucket{le="4"} 1`,
+		"vaxbook_signin_batch_size_sum 7",
+		"vaxbook_signin_batch_dropped_total 2",
 	} {
 		if !strings.Contains(text, want+"\n") {
 			t.Errorf("missing %q", want)
