@@ -4,8 +4,6 @@ import (
 	"context"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgtype"
-
 	"vaxbook"
 )
 
@@ -23,18 +21,12 @@ func (s *Store) SignIn(ctx context.Context, reqs []vaxbook.SignInRequest) []erro
 // signIn writes valid requests in one statement, again when it failed retryably.
 func (s *Store) signIn(ctx context.Context, reqs []vaxbook.SignInRequest) error {
 	persons, sessions := vaxbook.FoldSignIns(reqs)
+	pc := newPersonColumns(persons)
 	var (
-		keys, names       = make([]string, len(persons)), make([]string, len(persons))
-		births            = make([]pgtype.Date, len(persons))
-		phones            = make([][]byte, len(persons))
-		foreign           = make([]bool, len(persons))
 		ids, owners, how  = make([]string, len(sessions)), make([]string, len(sessions)), make([]string, len(sessions))
 		created, verified = make([]time.Time, len(sessions)), make([]time.Time, len(sessions))
 		expires           = make([]time.Time, len(sessions))
 	)
-	for i, p := range persons {
-		keys[i], names[i], births[i], phones[i], foreign[i] = p.Key, p.Name, pgDate(p.Birth), nilIfEmpty(p.PhoneEnc), p.Foreign
-	}
 	for i, se := range sessions {
 		ids[i], owners[i], how[i] = se.IDHash, se.PersonKey, se.Method
 		created[i], verified[i], expires[i] = se.CreatedAt, se.VerifiedAt, se.ExpiresAt
@@ -52,18 +44,10 @@ func (s *Store) signIn(ctx context.Context, reqs []vaxbook.SignInRequest) error 
 			SELECT * FROM unnest($6::text[], $7::text[], $8::text[], $9::timestamptz[], $10::timestamptz[], $11::timestamptz[])
 			ON CONFLICT (id_hash) DO UPDATE SET person_key = excluded.person_key, method = excluded.method,
 				verified_at = excluded.verified_at, expires_at = excluded.expires_at`,
-			keys, names, births, phones, foreign, ids, owners, how, created, verified, expires)
+			pc.keys, pc.names, pc.births, pc.phones, pc.foreign, ids, owners, how, created, verified, expires)
 		if !retryable(err) {
 			break
 		}
 	}
 	return dbError(err, "sign in")
-}
-
-// nilIfEmpty turns an empty byte string into SQL NULL.
-func nilIfEmpty(b []byte) []byte {
-	if len(b) == 0 {
-		return nil
-	}
-	return b
 }

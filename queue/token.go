@@ -185,12 +185,12 @@ func (s *Signer) header(kind byte, payload int) []byte {
 }
 
 func (s *Signer) seal(b []byte) string {
-	b = s.tag(s.keys[s.current], b, b)[:len(b)+tagSize]
+	b = tag(s.keys[s.current], b, b)[:len(b)+tagSize]
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
 // tag appends the HMAC of msg under the pool's key to dst.
-func (s *Signer) tag(keyed *sync.Pool, dst, msg []byte) []byte {
+func tag(keyed *sync.Pool, dst, msg []byte) []byte {
 	m := keyed.Get().(hash.Hash)
 	m.Reset()
 	m.Write(msg)
@@ -215,7 +215,7 @@ func (s *Signer) open(tok string, kind byte, payload int) ([]byte, error) {
 		return nil, errFormat
 	}
 	var sum [sha256.Size]byte
-	if !hmac.Equal(s.tag(key, sum[:0], b[:n-tagSize])[:tagSize], b[n-tagSize:]) {
+	if !hmac.Equal(tag(key, sum[:0], b[:n-tagSize])[:tagSize], b[n-tagSize:]) {
 		return nil, errFormat
 	}
 	return b[headerSize : n-tagSize], nil
