@@ -212,10 +212,17 @@ func TestCapacityAnswers503BeyondItsBounds(t *testing.T) {
 	t.Run("rate", func(t *testing.T) {
 		e := newEnv(t)
 		iss := e.issuer(t, "naver", func(c *devoidc.Config) { c.PerSecond, c.MaxWait = 1, 20*time.Millisecond })
-		first, _, _ := get(t, e.srv.Client(), iss.URL()+"/userinfo")
-		second, _, _ := get(t, e.srv.Client(), iss.URL()+"/userinfo")
+		first, _, _ := get(t, e.srv.Client(), iss.URL()+"/authorize")
+		second, _, _ := get(t, e.srv.Client(), iss.URL()+"/authorize")
 		if first == http.StatusServiceUnavailable || second != http.StatusServiceUnavailable {
-			t.Errorf("statuses %d then %d, want the second refused at 1 per second", first, second)
+			t.Errorf("sign-ins started: statuses %d then %d, want the second refused at 1 per second", first, second)
+		}
+		// The rate counts sign-ins: the other requests of one already started (its
+		// pages, return, token exchange, user info) are not refused by it.
+		for _, path := range []string{"/userinfo", "/userinfo", "/authorize/callback", "/login"} {
+			if c, _, _ := get(t, e.srv.Client(), iss.URL()+path); c == http.StatusServiceUnavailable {
+				t.Errorf("%s after the rate was spent: 503, want it served", path)
+			}
 		}
 		_, err := devoidc.SignIn(ctx, e.srv.Client(), e.rp(t, iss).oauth.AuthCodeURL("s"), e.pop.Resident(0).Phone)
 		if !devoidc.IsBusy(err) {

@@ -59,9 +59,10 @@ type Config struct {
 	// Latency is added to every request but discovery and keys, which real providers
 	// serve from caches.
 	Latency time.Duration
-	// MaxConcurrent and PerSecond bound the requests served at once and admitted per
-	// second. A request beyond them waits up to MaxWait (2 s by default), then gets
-	// 503 Service Unavailable.
+	// MaxConcurrent bounds the requests served at once, PerSecond the sign-ins started
+	// per second (requests to the authorization endpoint; the rest of a sign-in is
+	// not counted again). A request beyond them waits up to MaxWait (2 s by default),
+	// then gets 503 Service Unavailable.
 	MaxConcurrent int
 	PerSecond     float64
 	MaxWait       time.Duration
@@ -139,8 +140,10 @@ func New(cfg Config) (*Issuer, error) {
 	if i.provider, err = newProvider(cfg.Issuer, u.Scheme == "http", i.storage); err != nil {
 		return nil, err
 	}
-	limited := newCapacity(cfg.Latency, cfg.MaxConcurrent, cfg.PerSecond, cfg.MaxWait).wrap
+	c := newCapacity(cfg.Latency, cfg.MaxConcurrent, cfg.PerSecond, cfg.MaxWait)
+	limited := c.wrap
 	mux := http.NewServeMux()
+	mux.Handle("/authorize", c.starts(i.provider)) // not /authorize/callback: the same sign-in's return
 	mux.Handle("GET /login", limited(http.HandlerFunc(i.showLogin)))
 	mux.Handle("POST /login", limited(http.HandlerFunc(i.postLogin)))
 	mux.Handle("/.well-known/", i.provider)
