@@ -75,8 +75,8 @@ func TestTheWindowClocksAdmissionByBookings(t *testing.T) {
 }
 
 // TestTheControllerSetsTheWindowFromHealthyFlows: the window is twice the people a
-// healthy flow holds, learnt from the bookings' times since their claim, and not from
-// slow or quiet seconds; the Room hands it to the counters with the rate.
+// healthy flow holds, learnt from the mean of the bookings' times since their claim,
+// and not from slow or quiet seconds; the Room hands it to the counters with the rate.
 func TestTheControllerSetsTheWindowFromHealthyFlows(t *testing.T) {
 	c := queue.NewController(queue.ControlConfig{})
 	second := func(latency time.Duration, flows ...time.Duration) {
@@ -90,21 +90,21 @@ func TestTheControllerSetsTheWindowFromHealthyFlows(t *testing.T) {
 		t.Errorf("before any booking: window %d, want 0 (none)", w)
 	}
 	many := func(n int, d time.Duration) []time.Duration { return slices.Repeat([]time.Duration{d}, n) }
-	second(10*time.Millisecond, slices.Concat(many(4, 100*time.Millisecond), many(3, 300*time.Millisecond), many(3, 200*time.Millisecond))...)
-	if w := c.Window(500); w != 200 {
-		t.Errorf("usual flow 200 ms: window at 500/s = %d, want 2 × 500 × 0.2 = 200", w)
+	second(10*time.Millisecond, slices.Concat(many(7, 100*time.Millisecond), many(3, 500*time.Millisecond))...)
+	if w := c.Window(500); w != 220 {
+		t.Errorf("flows of 100 ms (7) and 500 ms (3), a mean of 220 ms: window at 500/s = %d, want 2 × 500 × 0.22 = 220 (not the median's 100)", w)
 	}
 	second(2*time.Second, many(20, 5*time.Second)...)
-	if w := c.Window(500); w != 200 {
-		t.Errorf("after a slow second: window %d, want 200: slow flows teach nothing", w)
+	if w := c.Window(500); w != 220 {
+		t.Errorf("after a slow second: window %d, want 220: slow flows teach nothing", w)
 	}
 	second(10*time.Millisecond, many(2, 10*time.Millisecond)...)
-	if w := c.Window(500); w != 200 {
-		t.Errorf("after a quiet second (2 bookings): window %d, want 200: a few residents' timing teaches nothing", w)
+	if w := c.Window(500); w != 220 {
+		t.Errorf("after a quiet second (2 bookings): window %d, want 220: a few residents' timing teaches nothing", w)
 	}
 	second(10*time.Millisecond, many(10, 600*time.Millisecond)...)
-	if w := c.Window(100); w != 60 {
-		t.Errorf("a healthy median of 600 ms moves the usual flow a quarter of the way (300 ms): window at 100/s = %d, want 60", w)
+	if w := c.Window(100); w != 63 {
+		t.Errorf("a healthy mean of 600 ms moves the usual flow a quarter of the way (315 ms): window at 100/s = %d, want 63", w)
 	}
 	if w := c.Window(0.1); w != 1 {
 		t.Errorf("at 0.1/s: window %d, want at least 1", w)
