@@ -149,14 +149,7 @@ func (s *Server) admitted(next http.HandlerFunc) http.HandlerFunc {
 			// Booked (or changed or cancelled): their place in the admission window
 			// goes to the next in line now rather than after the idle timeout. Not the
 			// request's context: a client gone after its answer was still served.
-			ctx, pass := context.WithoutCancel(r.Context()), s.cookie(r, passCookie)
-			var err error
-			if r.Method == http.MethodPost && rec.status == http.StatusCreated {
-				err = s.room.Booked(ctx, pass, s.clock.Now())
-			} else {
-				err = s.room.Done(ctx, pass)
-			}
-			if err != nil {
+			if err := s.room.Done(context.WithoutCancel(r.Context()), s.cookie(r, passCookie)); err != nil {
 				s.log.Warn("queue done", "err", err)
 			}
 		}

@@ -2,6 +2,7 @@ package queue
 
 import (
 	"math"
+	"slices"
 	"sync"
 	"time"
 )
@@ -28,25 +29,28 @@ type ControlConfig struct {
 	Cut          float64       // the rate is multiplied by this on an unhealthy second
 	Settle       int           // a slowness that follows healthy seconds is cut at most every Settle ticks
 	Min, Max     float64       // the rate stays within [Min, Max]
-	// WindowGain sizes the admission window: this many times the people a healthy
-	// flow holds (the rate × the usual time from claim to booking). Negative turns the
-	// window off.
+	// WindowGain sizes the admission window: this many times the people an unhurried
+	// flow holds (the rate × the shortest recent stay in it). Negative turns the window
+	// off.
 	WindowGain float64
 }
 
 // DefaultControlConfig returns a verification p95 of 500 ms and a booking p99 of 300 ms
 // (what the service promises the admitted, measured at the server), 1 %, +20/s or +10 %
 // (whichever is more), ×0.7 at most every 3 s, within [10, 5000]/s, and a window of
-// twice the people a healthy flow holds. The old system served about 2M bookings an
-// hour (≈ 550/s), so 5000/s leaves ample headroom. A fixed step alone took minutes to
-// climb from a low rate to a machine's capacity while the whole day's group waited:
-// growing by a share climbs from 500/s to 3000/s in about 20 healthy seconds, and the
-// cuts still halve an overshoot within four seconds. A gain of 2 leaves a healthy flow
-// unbounded (it holds half the window) and binds once the flow takes twice its usual
-// time, as BBR bounds the data in flight at twice the bandwidth-delay product.
+// 1.3 times the people an unhurried flow holds. The old system served about 2M
+// bookings an hour (≈ 550/s), so 5000/s leaves ample headroom. A fixed step alone took
+// minutes to climb from a low rate to a machine's capacity while the whole day's group
+// waited: growing by a share climbs from 500/s to 3000/s in about 20 healthy seconds,
+// and the cuts still halve an overshoot within four seconds. The window binds once
+// people stay 1.3 times as long as when nothing queued, as BBR bounds the data in
+// flight by the bandwidth-delay product: at a gain of 2 (BBR's) a saturated 2-core
+// machine held twice the unhurried flow, and the seconds it took to drain kept a
+// 200,000-resident line's booking p99 near 400 ms; at 1.3 it stayed under 250 ms, and
+// 20,000 residents went as fast.
 func DefaultControlConfig() ControlConfig {
 	return ControlConfig{VerifyTarget: 500 * time.Millisecond, BookTarget: 300 * time.Millisecond,
-		MaxErrors: 0.01, Step: 20, Grow: 0.1, Cut: 0.7, Settle: 3, Min: 10, Max: 5000, WindowGain: 2}
+		MaxErrors: 0.01, Step: 20, Grow: 0.1, Cut: 0.7, Settle: 3, Min: 10, Max: 5000, WindowGain: 1.3}
 }
 
 // Load is what the controller knows about the line when it decides.
@@ -58,6 +62,13 @@ type Load struct {
 	// Held are the places held by people who left without booking: those the idle
 	// timeout pruned over the last Idle (State.PrunedOver).
 	Held uint64
+	// Head and Pruned are the counters' totals of people admitted and pruned, read at
+	// At. From one tick to the next, those admitted and those active before, less
+	// those active now and those pruned, are the people who finished: counted from
+	// every instance's requests alike, and including the wait between a person's turn
+	// and their claim, which no one request shows.
+	Head, Pruned uint64
+	At           time.Time
 }
 
 // bucketWidth and buckets make a fixed histogram of latencies (10 ms resolution up to
@@ -83,21 +94,29 @@ type Controller struct {
 	// lagged says that the present slowness began after healthy seconds: it comes
 	// from people admitted while the downstream still looked healthy.
 	lagged, wasHealthy bool
-	// flows are this second's times from claim to booking (at most maxFlows), and
-	// flow the usual one: a moving average of the healthy seconds' means.
-	flows []time.Duration
-	flow  time.Duration
-	held  uint64 // the last Load's Held
+	held               uint64 // the last Load's Held
+	prev               Load   // the last tick's, to count who finished since
+	// stays are how long people stayed in the flow in the last recent healthy, steady
+	// seconds, and finishes the finish rates of the last recent seconds in which the
+	// line, not the arrivals or the window, limited them; each is a ring.
+	stays    [recent]time.Duration
+	finishes [recent]float64
+	nextStay int
+	nextRate int
 }
 
-// maxFlows bounds the flow times kept for one second; the first ones of the second
-// are a fair sample of it. minFlows is the fewest a second needs to teach anything, so
-// that one resident's booking in a quiet second does not move the usual flow by a
-// quarter; it is small because the first healthy second of an opening has few
-// bookings, and the window it learns is what bounds the rest of the start.
+// recent is how many seconds the window's stay is the shortest of and the rate's
+// ceiling the best finish rate of: long enough to span a cut and the seconds after it,
+// short enough to follow a downstream that changed (as BBR keeps the shortest round
+// trip and the best delivery rate of about ten round trips). minFinished is the fewest
+// people who must finish in a second for it to teach anything, so that a quiet
+// second's few residents do not set the window. The rate grows only while it is less
+// than finishHeadroom above the best finish rate: enough to lead the finish rate,
+// which trails it by a stay while the line climbs, and no more.
 const (
-	maxFlows = 4096
-	minFlows = 3
+	recent         = 10
+	minFinished    = 3
+	finishHeadroom = 0.1
 )
 
 // NewController returns a controller; zero fields of cfg take the defaults.
@@ -155,20 +174,20 @@ func (c *Controller) Observe(step Step, latency time.Duration, failed bool) {
 	c.mu.Unlock()
 }
 
-// ObserveFlow records how long an admitted person took from claiming their pass to
-// their booking.
-func (c *Controller) ObserveFlow(d time.Duration) {
-	c.mu.Lock()
-	if len(c.flows) < maxFlows {
-		c.flows = append(c.flows, d)
-	}
-	c.mu.Unlock()
-}
-
-// Window returns the admission window for rate: WindowGain times the people a healthy
-// flow holds at that rate (rate × the usual flow time), plus the places held by people
-// who left without booking, at least 1; 0 (no window) until a healthy second has seen
-// bookings, or with the window off. Those who leave hold their place for Idle after
+// Window returns the admission window for rate: WindowGain times the people an
+// unhurried flow holds (the rate × the shortest stay of the last recent healthy,
+// steady seconds), plus the places held by people who left without booking, at least
+// 1; 0 (no window) until such a second has seen people finish, or with the window off.
+// The stay is measured, not assumed: by Little's law, the people in the flow (those
+// active, less those who left and hold a place) over those finishing a second, from
+// the shared counters. It includes the wait between a person's turn and their claim
+// (a page polling every second or two), which the time from claim to booking left
+// out: at 20:00 people stayed 330–370 ms while claim to booking took 150–177 ms, so a
+// window of twice the latter was full in every second. The shortest stay, not the
+// usual one: a saturated machine lengthens every stay by its queueing while answers
+// are still fast enough to count as healthy, and a window that learnt them grew from
+// 186 to 517 ms of flow in ten seconds and held the queue it should have bounded.
+// Those who leave hold their place for Idle after
 // their last request, so the places they hold now are about the people pruned in the
 // last Idle (Little's law with a stay of Idle), read from the counters' samples so that
 // every lease holder sees the same count from its first tick: without them, a window of a few hundred
@@ -178,43 +197,61 @@ func (c *Controller) ObserveFlow(d time.Duration) {
 // together. They are not multiplied by the gain: most put no load on the downstream
 // (a resident silent for over Idle who comes back is counted again as active, and
 // for up to Idle also here — an excess the rate still bounds). Measuring the
-// flow, rather than fixing it, fits the window to the people in line: a load
+// stay, rather than fixing it, fits the window to the people in line: a load
 // generator books within a second of its turn, a resident typing codes in minutes.
-// Only healthy seconds with at least minFlows bookings teach it: in slow ones the flow
-// is long because of the slowness the window is there to bound, and in quiet ones a
-// few residents' timing would set it.
 func (c *Controller) Window(rate float64) int {
 	c.mu.Lock()
-	flow, held := c.flow, c.held
+	stay, held := c.stay(), c.held
 	c.mu.Unlock()
-	if flow <= 0 || c.cfg.WindowGain <= 0 {
+	if stay <= 0 || c.cfg.WindowGain <= 0 {
 		return 0
 	}
-	return max(int(math.Ceil(c.cfg.WindowGain*rate*flow.Seconds()+float64(held))), 1)
+	return max(int(math.Ceil(c.cfg.WindowGain*rate*stay.Seconds()+float64(held))), 1)
 }
 
-// learnFlow folds this second's mean flow into the usual one when the second was
-// healthy, and forgets the second's flows. The mean, not the median: the people a
-// flow holds are its rate times the mean time in it (Little's law), and the times are
-// skewed — most residents verify once by a fast method, some twice or by a provider's
-// four pages. At 20:00 the median stayed at 165 ms while the mean was 300–500 ms, so
-// a window of twice the people by the median held fewer than the rate let in, and
-// bound admission to two thirds of the rate in seconds the downstream was healthy.
-// Call with c.mu held.
-func (c *Controller) learnFlow(healthy bool) {
-	if healthy && len(c.flows) >= minFlows {
-		var sum time.Duration
-		for _, f := range c.flows {
-			sum += f
-		}
-		mean := sum / time.Duration(len(c.flows))
-		if c.flow == 0 {
-			c.flow = mean
-		} else {
-			c.flow += (mean - c.flow) / 4
+// stay returns the shortest stay kept, 0 with none. Call with c.mu held.
+func (c *Controller) stay() time.Duration {
+	var least time.Duration
+	for _, s := range c.stays {
+		if s > 0 && (least == 0 || s < least) {
+			least = s
 		}
 	}
-	c.flows = c.flows[:0]
+	return least
+}
+
+// learn counts, from the counters' totals since the last tick, the people who
+// finished, and keeps their rate when the line limited it and how long people stayed
+// when the second was healthy and steady. A finish rate counts only when people waited
+// and neither the window nor the active bound was full: otherwise it says how many
+// came, or how wide the window was (BBR leaves such samples out), not how many the
+// downstream serves. A stay counts only when the admitted and the finished are within
+// a quarter of each other: while a line opens or drains, Little's law does not hold
+// from one second to the next. Totals going back (a counters' restore) and quiet
+// seconds teach nothing. Call with c.mu held.
+func (c *Controller) learn(l Load, healthy bool) {
+	p := c.prev
+	c.prev = l
+	dt := l.At.Sub(p.At).Seconds()
+	if p.At.IsZero() || dt <= 0 || l.Head < p.Head || l.Pruned < p.Pruned {
+		return
+	}
+	admitted := float64(l.Head - p.Head)
+	finished := admitted + float64(p.Active) - float64(l.Active) - float64(l.Pruned-p.Pruned)
+	if finished < minFinished {
+		return
+	}
+	full := (l.Window > 0 && l.Active >= l.Window) || (l.MaxActive > 0 && l.Active >= l.MaxActive)
+	if l.Waiting > 0 && !full {
+		c.finishes[c.nextRate] = finished / dt
+		c.nextRate = (c.nextRate + 1) % recent
+	}
+	inside := float64(p.Active+l.Active)/2 - float64(l.Held)
+	steady := admitted <= 1.25*finished && finished <= 1.25*admitted
+	if healthy && steady && inside > 0 {
+		c.stays[c.nextStay] = time.Duration(inside / (finished / dt) * float64(time.Second))
+		c.nextStay = (c.nextStay + 1) % recent
+	}
 }
 
 // Tick returns the rate for the next second from the current one and forgets the
@@ -237,7 +274,11 @@ func (c *Controller) learnFlow(healthy bool) {
 // it there, and growing by a share would widen the window by a tenth a second until it
 // no longer held anything (a run grew the rate from 285/s to 2,100/s in 20 s that way);
 // it still grows by Step, so that a window that holds a healthy downstream back widens
-// slowly (the places of those who gave up are added by Window itself).
+// slowly (the places of those who gave up are added by Window itself). And the rate
+// grows only while it leads the best recent finish rate by less than finishHeadroom:
+// latency shows a saturated downstream late, and a 200,000-resident line saw the rate
+// climb by a tenth a second to 1,400/s while about 1,050 a second finished, until a
+// second of slow bookings brought the cut; what finishes shows it at once.
 func (c *Controller) Tick(rate float64, l Load) float64 {
 	c.mu.Lock()
 	n := c.n[Verification] + c.n[Booking]
@@ -246,7 +287,9 @@ func (c *Controller) Tick(rate float64, l Load) float64 {
 	healthy := n == 0 || (verify < c.cfg.VerifyTarget && book < c.cfg.BookTarget && !failing)
 	easy := verify < c.cfg.VerifyTarget/2 && book < c.cfg.BookTarget/2
 	c.hist, c.n, c.failed = [steps][buckets + 1]uint32{}, [steps]int{}, 0
-	c.learnFlow(n > 0 && healthy)
+	c.learn(l, n > 0 && healthy)
+	best := slices.Max(c.finishes[:])
+	ahead := best > 0 && rate >= best*(1+finishHeadroom)
 	c.held = l.Held
 	settling := c.settle(n > 0, healthy)
 	c.mu.Unlock()
@@ -254,6 +297,7 @@ func (c *Controller) Tick(rate float64, l Load) float64 {
 	case n == 0, settling: // nothing learned, or a cut still to show: keep the rate
 	case !healthy:
 		rate *= c.cfg.Cut
+	case ahead: // the rate already leads what finishes by the headroom: keep it
 	case l.Waiting > 0 && (l.MaxActive == 0 || l.Active < l.MaxActive):
 		add := c.cfg.Step
 		if easy && (l.Window == 0 || l.Active < l.Window) {

@@ -90,7 +90,7 @@ func (r *Room) Control(ctx context.Context, now time.Time) error {
 		return err
 	}
 	rate := r.ctrl.Tick(s.Rate, Load{Waiting: s.Waiting(), Active: s.Active, MaxActive: r.cfg.MaxActive,
-		Window: r.bound(&s), Held: s.PrunedOver(r.cfg.Idle)})
+		Window: r.bound(&s), Held: s.PrunedOver(r.cfg.Idle), Head: s.Head, Pruned: s.Pruned, At: s.Last})
 	window := r.ctrl.Window(rate)
 	if !s.Auto || (rate == s.Rate && window == s.Window) {
 		return nil

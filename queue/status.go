@@ -103,28 +103,14 @@ func (r *Room) CheckPass(ctx context.Context, pass, device string, now time.Time
 	return r.cfg.Counters.Touch(ctx, p.Key, now)
 }
 
-// Done takes the holder of pass out of the admission window: they have changed or
-// cancelled a booking, so their place in it goes to someone waiting at the next
+// Done takes the holder of pass out of the admission window: they have booked,
+// changed or cancelled, so their place in it goes to someone waiting at the next
 // advance instead of after Idle. A pass that does not open is ignored: the request it
 // came with was refused by CheckPass already.
 func (r *Room) Done(ctx context.Context, pass string) error {
 	p, ok := r.ownPass(pass)
 	if !ok {
 		return nil
-	}
-	return r.cfg.Counters.Done(ctx, p.Key)
-}
-
-// Booked is Done for a new booking, whose time since the pass was claimed also
-// teaches the controller how long a flow takes (one sample per booking: changes and
-// cancellations are not flows).
-func (r *Room) Booked(ctx context.Context, pass string, now time.Time) error {
-	p, ok := r.ownPass(pass)
-	if !ok {
-		return nil
-	}
-	if claimed := p.Expires.Add(-r.cfg.PassTTL); !now.Before(claimed) {
-		r.ctrl.ObserveFlow(now.Sub(claimed))
 	}
 	return r.cfg.Counters.Done(ctx, p.Key)
 }

@@ -3,7 +3,6 @@ package queue_test
 import (
 	"fmt"
 	"math"
-	"slices"
 	"testing"
 	"time"
 
@@ -40,16 +39,11 @@ func TestTheWindowClocksAdmissionByBookings(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.clock.Advance(700 * time.Millisecond)
-	if err := h.Booked(t.Context(), pass, h.clock.Now()); err != nil {
+	if err := h.Done(t.Context(), pass); err != nil { // booked
 		t.Fatal(err)
 	}
-	for _, done := range []func() error{
-		func() error { return h.Booked(t.Context(), "forged", h.clock.Now()) },
-		func() error { return h.Done(t.Context(), "forged") },
-	} {
-		if err := done(); err != nil {
-			t.Errorf("a pass that does not open = %v, want it ignored", err)
-		}
+	if err := h.Done(t.Context(), "forged"); err != nil {
+		t.Errorf("a pass that does not open = %v, want it ignored", err)
 	}
 	h.advance(t, time.Second)
 	if s := stats(); s.Head != 4 {
@@ -74,56 +68,109 @@ func TestTheWindowClocksAdmissionByBookings(t *testing.T) {
 	}
 }
 
-// TestTheControllerSetsTheWindowFromHealthyFlows: the window is twice the people a
-// healthy flow holds, learnt from the mean of the bookings' times since their claim,
-// and not from slow or quiet seconds; the Room hands it to the counters with the rate.
-func TestTheControllerSetsTheWindowFromHealthyFlows(t *testing.T) {
-	c := queue.NewController(queue.ControlConfig{})
-	second := func(latency time.Duration, flows ...time.Duration) {
-		c.Observe(queue.Verification, latency, false)
-		for _, f := range flows {
-			c.ObserveFlow(f)
+// line plays seconds of a line at a controller: each tick reports the counters'
+// totals a second later, as the lease holder reads them.
+type line struct {
+	c             *queue.Controller
+	head, pruned  uint64
+	active, sec   int
+	waiting, held uint64
+	window        int
+	latency       time.Duration // of the second's one verification
+}
+
+// second plays one second in which admitted were let in, active people are active at
+// its end and prunedMore were pruned, at rate, and returns the next rate.
+func (l *line) second(rate float64, admitted uint64, active int, prunedMore uint64) float64 {
+	l.c.Observe(queue.Verification, l.latency, false)
+	l.head, l.pruned, l.active = l.head+admitted, l.pruned+prunedMore, active
+	l.sec++
+	return l.c.Tick(rate, queue.Load{Waiting: l.waiting, Active: l.active, MaxActive: 20000, Window: l.window,
+		Held: l.held, Head: l.head, Pruned: l.pruned, At: t0.Add(time.Duration(l.sec) * time.Second)})
+}
+
+func newLine(cfg queue.ControlConfig) *line {
+	return &line{c: queue.NewController(cfg), waiting: 1000, latency: 10 * time.Millisecond}
+}
+
+// teach makes c learn a stay of d: two healthy seconds in which 100 finish a second
+// with 100 × d people in the flow.
+func teach(c *queue.Controller, d time.Duration) {
+	l := &line{c: c, waiting: 1000, latency: 10 * time.Millisecond, sec: -100}
+	in := int(100 * d.Seconds())
+	l.second(100, 0, in, 0)
+	l.second(100, 100, in, 0)
+}
+
+// TestTheControllerSetsTheWindowFromTheShortestStay: the window is 1.3 times the people
+// an unhurried flow holds — the rate × the shortest stay of the last ten healthy,
+// steady seconds, measured by Little's law from the counters' totals (those in the
+// flow over those finishing a second) — and not from slow, quiet, opening or restored
+// seconds; the Room hands it to the counters with the rate.
+func TestTheControllerSetsTheWindowFromTheShortestStay(t *testing.T) {
+	l := newLine(queue.ControlConfig{})
+	if w := l.c.Window(500); w != 0 {
+		t.Errorf("before anyone finished: window %d, want 0 (none)", w)
+	}
+	l.second(100, 0, 30, 0) // the first tick has nothing to compare with
+	if w := l.c.Window(500); w != 0 {
+		t.Errorf("after one tick: window %d, want 0 (none)", w)
+	}
+	l.second(100, 100, 30, 0) // 100 finished, 30 in the flow: a stay of 300 ms
+	if w := l.c.Window(500); w != 195 {
+		t.Errorf("stay 300 ms: window at 500/s = %d, want 1.3 × 500 × 0.3 = 195", w)
+	}
+	for _, tc := range []struct {
+		why              string
+		latency          time.Duration
+		admitted         uint64
+		active           int
+		held, prunedMore uint64
+	}{
+		{"a slow second's stay (200 ms) is the slowness itself", 2 * time.Second, 100, 20, 0, 0},
+		{"a quiet second (2 finished) would set it by two residents", 10 * time.Millisecond, 2, 20, 0, 0},
+		{"an opening (100 in, 45 finished) is not a steady flow", 10 * time.Millisecond, 100, 75, 0, 0},
+		{"a longer stay (600 ms, queueing) does not widen it", 10 * time.Millisecond, 100, 60, 0, 0},
+		{"nor does one with those who left held apart (80 active, 20 held: 600 ms)", 10 * time.Millisecond, 100, 80, 20, 0},
+		{"a line draining (60 in, 140 finished: 286 ms) is not a steady flow", 10 * time.Millisecond, 60, 0, 0, 0},
+	} {
+		l.latency, l.held = tc.latency, tc.held
+		l.second(100, tc.admitted, tc.active, tc.prunedMore)
+		if w, want := l.c.Window(500), 195+int(tc.held); w != want {
+			t.Errorf("%s: window %d, want %d", tc.why, w, want)
 		}
-		c.Tick(100, queue.Load{})
 	}
-	if w := c.Window(500); w != 0 {
-		t.Errorf("before any booking: window %d, want 0 (none)", w)
+	l.latency, l.held = 10*time.Millisecond, 0
+	for range 11 { // a second from 80 active to 60, then ten at 600 ms: the shortest of the last ten is theirs
+		l.second(100, 100, 60, 0)
 	}
-	many := func(n int, d time.Duration) []time.Duration { return slices.Repeat([]time.Duration{d}, n) }
-	second(10*time.Millisecond, slices.Concat(many(7, 100*time.Millisecond), many(3, 500*time.Millisecond))...)
-	if w := c.Window(500); w != 220 {
-		t.Errorf("flows of 100 ms (7) and 500 ms (3), a mean of 220 ms: window at 500/s = %d, want 2 × 500 × 0.22 = 220 (not the median's 100)", w)
+	if w := l.c.Window(500); w != 390 {
+		t.Errorf("ten seconds of 600 ms: window %d, want 1.3 × 500 × 0.6 = 390", w)
 	}
-	second(2*time.Second, many(20, 5*time.Second)...)
-	if w := c.Window(500); w != 220 {
-		t.Errorf("after a slow second: window %d, want 220: slow flows teach nothing", w)
+	l.head = 0 // the counters lost and restored lower
+	l.second(100, 100, 10, 0)
+	if w := l.c.Window(500); w != 390 {
+		t.Errorf("after a restore: window %d, want 390 (nothing learnt from totals going back)", w)
 	}
-	second(10*time.Millisecond, many(2, 10*time.Millisecond)...)
-	if w := c.Window(500); w != 220 {
-		t.Errorf("after a quiet second (2 bookings): window %d, want 220: a few residents' timing teaches nothing", w)
-	}
-	second(10*time.Millisecond, many(10, 600*time.Millisecond)...)
-	if w := c.Window(100); w != 63 {
-		t.Errorf("a healthy mean of 600 ms moves the usual flow a quarter of the way (315 ms): window at 100/s = %d, want 63", w)
-	}
-	if w := c.Window(0.1); w != 1 {
+	if w := l.c.Window(0.1); w != 1 {
 		t.Errorf("at 0.1/s: window %d, want at least 1", w)
 	}
-	off := queue.NewController(queue.ControlConfig{WindowGain: -1})
-	off.Observe(queue.Verification, 10*time.Millisecond, false)
-	for range 10 {
-		off.ObserveFlow(time.Second)
+	quiet := newLine(queue.ControlConfig{})
+	quiet.second(100, 0, 1, 0)
+	quiet.second(100, 2, 1, 0)
+	if w := quiet.c.Window(500); w != 0 {
+		t.Errorf("only a quiet second (2 finished): window %d, want 0 (none): two residents' timing teaches nothing", w)
 	}
-	off.Tick(100, queue.Load{})
-	if w := off.Window(500); w != 0 {
+	off := newLine(queue.ControlConfig{WindowGain: -1})
+	off.second(100, 0, 30, 0)
+	off.second(100, 100, 30, 0)
+	if w := off.c.Window(500); w != 0 {
 		t.Errorf("window off: %d, want 0", w)
 	}
 
 	h := mustRoom(t, func(c *queue.Config) { c.Rate, c.Auto = 100, true })
+	teach(h.Controller(), time.Second)
 	h.Controller().Observe(queue.Verification, 10*time.Millisecond, false)
-	for range 10 {
-		h.Controller().ObserveFlow(time.Second)
-	}
 	if err := h.Control(t.Context(), h.clock.Now()); err != nil {
 		t.Fatal(err)
 	}
@@ -133,6 +180,56 @@ func TestTheControllerSetsTheWindowFromHealthyFlows(t *testing.T) {
 	}
 	if want := h.Controller().Window(s.Rate); s.Window != want || want == 0 {
 		t.Errorf("after a control step: window %d in the counters, want %d (rate %v)", s.Window, want, s.Rate)
+	}
+}
+
+// TestTheRateGrowsNoFurtherAheadOfWhatFinishes: the rate grows only while it is less
+// than a tenth above the best finish rate of the last ten seconds in which people
+// waited and neither the window nor the active bound was full; other seconds teach it
+// nothing.
+func TestTheRateGrowsNoFurtherAheadOfWhatFinishes(t *testing.T) {
+	l := newLine(queue.ControlConfig{})
+	if got := l.second(1000, 0, 0, 0); got != 1100 {
+		t.Fatalf("nothing known of what finishes: rate %v, want 1100 (grown by a tenth)", got)
+	}
+	if got := l.second(1000, 1000, 600, 0); got != 1000 {
+		t.Errorf("400 finished a second (1000 in, 600 still in the flow): rate %v, want 1000 kept", got)
+	}
+	if got := l.second(430, 430, 600, 0); got != 473 {
+		t.Errorf("430 finished at 430/s: rate %v, want 473 (within a tenth of the best: grows)", got)
+	}
+	if got := l.second(850, 900, 600, 100); got != 935 {
+		t.Errorf("800 finished (900 in, 100 pruned): rate 850 became %v, want 935 (grows)", got)
+	}
+	for _, tc := range []struct {
+		why            string
+		waiting        uint64
+		window, active int
+	}{
+		{"nobody waiting: how many came, not how many can be served", 0, 0, 600},
+		{"the window full: how wide the window was", 1000, 600, 600},
+	} {
+		l.waiting, l.window = tc.waiting, tc.window
+		if got := l.second(900, 5000, tc.active, 0); got != 900 {
+			t.Errorf("%s: rate %v, want 900 kept (the best finish rate, 800/s, unchanged)", tc.why, got)
+		}
+	}
+	l.waiting, l.window = 1000, 0
+	for range 10 { // a stall: nobody finishes, and the best finish rate is kept
+		l.second(900, 0, 600, 0)
+	}
+	if got := l.second(900, 0, 600, 0); got != 900 {
+		t.Errorf("after ten seconds in which nobody finished: rate %v, want 900 kept", got)
+	}
+	for range 10 { // ten seconds of 200 finishing: the best of the last ten falls to them
+		l.second(200, 200, 600, 0)
+	}
+	if got := l.second(230, 200, 600, 0); got != 230 {
+		t.Errorf("ten seconds of 200 finished: rate %v, want 230 kept", got)
+	}
+	l.head = 0 // the counters lost and restored lower: no finish rate from that second
+	if got := l.second(230, 5000, 100, 0); got != 230 {
+		t.Errorf("after a restore: rate %v, want 230 kept (nothing learnt from totals going back)", got)
 	}
 }
 
@@ -164,14 +261,12 @@ func TestAFullWindowGrowsTheRateByAStepOnly(t *testing.T) {
 // the counters by exactly them.
 func TestTheWindowHoldsPlacesForThoseWhoGaveUp(t *testing.T) {
 	c := queue.NewController(queue.ControlConfig{})
+	teach(c, 200*time.Millisecond)
 	for _, held := range []uint64{0, 40, 5} {
 		c.Observe(queue.Verification, 10*time.Millisecond, false)
-		for range 5 {
-			c.ObserveFlow(200 * time.Millisecond)
-		}
 		c.Tick(100, queue.Load{Held: held})
-		if w, want := c.Window(500), 200+int(held); w != want {
-			t.Errorf("%d held by those who gave up: window %d, want 2 × 500/s × 0.2 s + %d = %d", held, w, held, want)
+		if w, want := c.Window(500), 130+int(held); w != want {
+			t.Errorf("%d held by those who gave up: window %d, want 1.3 × 500/s × 0.2 s + %d = %d", held, w, held, want)
 		}
 	}
 
@@ -204,9 +299,7 @@ func TestTheWindowHoldsPlacesForThoseWhoGaveUp(t *testing.T) {
 		h.join(t, fmt.Sprint("10.0.1.", i))
 	}
 	h.advance(t, time.Second)
-	for range 10 {
-		h.Controller().ObserveFlow(time.Second)
-	}
+	teach(h.Controller(), time.Second)
 	h.Controller().Observe(queue.Verification, 10*time.Millisecond, false)
 	if err := h.Control(t.Context(), h.clock.Now()); err != nil {
 		t.Fatal(err)
@@ -225,7 +318,7 @@ func TestTheWindowHoldsPlacesForThoseWhoGaveUp(t *testing.T) {
 	if s.Pruned != 20 {
 		t.Fatalf("pruned %d, want 20", s.Pruned)
 	}
-	if want := int(math.Ceil(2*s.Rate*1)) + 20; s.Window != want {
-		t.Errorf("after twenty were pruned: window %d in the counters, want 2 × rate %v × 1 s + 20 = %d", s.Window, s.Rate, want)
+	if want := int(math.Ceil(1.3*s.Rate*1)) + 20; s.Window != want {
+		t.Errorf("after twenty were pruned: window %d in the counters, want 1.3 × rate %v × 1 s + 20 = %d", s.Window, s.Rate, want)
 	}
 }
