@@ -36,9 +36,11 @@
 // PassTTL. A holder pruned for idleness who returns with a valid pass is let in and
 // counted again. The rate is set by an operator, or by the AIMD Controller on the
 // one instance that holds the lease. Under the controller an admission window bounds
-// the active people too: twice those a healthy flow holds (the rate × the usual time
-// from claim to booking), and a booking takes its holder out at once (Done), so when
-// the downstream slows admission waits for bookings instead of piling people on it.
+// the active people too: 1.3 times those an unhurried flow holds (the rate × the
+// shortest recent stay, measured from the counters by Little's law), and a booking
+// takes its holder out at once (Done), so when the downstream slows admission waits
+// for bookings instead of piling people on it; the rate itself leads the best recent
+// finish rate by a tenth at most.
 //
 // Losing the counters (Redis restarted empty): every running Room restores them from
 // its last snapshot (at most one tick old), so tickets keep their positions and new
