@@ -141,14 +141,13 @@ func New(cfg Config) (*Issuer, error) {
 		return nil, err
 	}
 	c := newCapacity(cfg.Latency, cfg.MaxConcurrent, cfg.PerSecond, cfg.MaxWait)
-	limited := c.wrap
 	mux := http.NewServeMux()
 	mux.Handle("/authorize", c.starts(i.provider)) // not /authorize/callback: the same sign-in's return
-	mux.Handle("GET /login", limited(http.HandlerFunc(i.showLogin)))
-	mux.Handle("POST /login", limited(http.HandlerFunc(i.postLogin)))
+	mux.Handle("GET /login", c.wrap(http.HandlerFunc(i.showLogin)))
+	mux.Handle("POST /login", c.wrap(http.HandlerFunc(i.postLogin)))
 	mux.Handle("/.well-known/", i.provider)
 	mux.Handle("/keys", i.provider)
-	mux.Handle("/", limited(i.provider))
+	mux.Handle("/", c.wrap(i.provider))
 	i.handler = http.StripPrefix(i.path, mux)
 	return i, nil
 }

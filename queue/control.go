@@ -98,11 +98,31 @@ type Controller struct {
 	prev               Load   // the last tick's, to count who finished since
 	// stays are how long people stayed in the flow in the last recent healthy, steady
 	// seconds, and finishes the finish rates of the last recent seconds in which the
-	// line, not the arrivals or the window, limited them; each is a ring.
-	stays    [recent]time.Duration
-	finishes [recent]float64
-	nextStay int
-	nextRate int
+	// line, not the arrivals or the window, limited them.
+	stays    ring[time.Duration]
+	finishes ring[float64]
+}
+
+// ring keeps the last recent values of a measure; a zero is none.
+type ring[T float64 | time.Duration] struct {
+	v    [recent]T
+	next int
+}
+
+func (r *ring[T]) add(x T) {
+	r.v[r.next] = x
+	r.next = (r.next + 1) % recent
+}
+
+// least returns the smallest value kept, 0 with none.
+func (r *ring[T]) least() T {
+	var m T
+	for _, x := range r.v {
+		if x > 0 && (m == 0 || x < m) {
+			m = x
+		}
+	}
+	return m
 }
 
 // recent is how many seconds the window's stay is the shortest of and the rate's
@@ -187,8 +207,7 @@ func (c *Controller) Observe(step Step, latency time.Duration, failed bool) {
 // usual one: a saturated machine lengthens every stay by its queueing while answers
 // are still fast enough to count as healthy, and a window that learnt them grew from
 // 186 to 517 ms of flow in ten seconds and held the queue it should have bounded.
-// Those who leave hold their place for Idle after
-// their last request, so the places they hold now are about the people pruned in the
+// Those who leave hold their place for Idle after their last request, so the places they hold now are about the people pruned in the
 // last Idle (Little's law with a stay of Idle), read from the counters' samples so that
 // every lease holder sees the same count from its first tick: without them, a window of a few hundred
 // was filled by people who gave up once a group's shares ran out (about 20 a second ×
@@ -201,23 +220,12 @@ func (c *Controller) Observe(step Step, latency time.Duration, failed bool) {
 // generator books within a second of its turn, a resident typing codes in minutes.
 func (c *Controller) Window(rate float64) int {
 	c.mu.Lock()
-	stay, held := c.stay(), c.held
+	stay, held := c.stays.least(), c.held
 	c.mu.Unlock()
 	if stay <= 0 || c.cfg.WindowGain <= 0 {
 		return 0
 	}
 	return max(int(math.Ceil(c.cfg.WindowGain*rate*stay.Seconds()+float64(held))), 1)
-}
-
-// stay returns the shortest stay kept, 0 with none. Call with c.mu held.
-func (c *Controller) stay() time.Duration {
-	var least time.Duration
-	for _, s := range c.stays {
-		if s > 0 && (least == 0 || s < least) {
-			least = s
-		}
-	}
-	return least
 }
 
 // learn counts, from the counters' totals since the last tick, the people who
@@ -243,14 +251,12 @@ func (c *Controller) learn(l Load, healthy bool) {
 	}
 	full := (l.Window > 0 && l.Active >= l.Window) || (l.MaxActive > 0 && l.Active >= l.MaxActive)
 	if l.Waiting > 0 && !full {
-		c.finishes[c.nextRate] = finished / dt
-		c.nextRate = (c.nextRate + 1) % recent
+		c.finishes.add(finished / dt)
 	}
 	inside := float64(p.Active+l.Active)/2 - float64(l.Held)
 	steady := admitted <= 1.25*finished && finished <= 1.25*admitted
 	if healthy && steady && inside > 0 {
-		c.stays[c.nextStay] = time.Duration(inside / (finished / dt) * float64(time.Second))
-		c.nextStay = (c.nextStay + 1) % recent
+		c.stays.add(time.Duration(inside / (finished / dt) * float64(time.Second)))
 	}
 }
 
@@ -261,7 +267,7 @@ func (c *Controller) learn(l Load, healthy bool) {
 // then would carry the rate to its maximum while admission is held before an opening
 // (or while the downstream is stalled), so the opening would be let in at full speed.
 //
-// Two rules keep the rate near what the machine serves instead of swinging across it.
+// Three rules keep the rate near what the machine serves instead of swinging across it.
 // The admitted reach verification and booking seconds after they are let in (they
 // wake from a poll, claim, read the page), so a cut shows only when they have arrived:
 // when the slowness began after healthy seconds, the rate is cut at most every Settle
@@ -274,7 +280,7 @@ func (c *Controller) learn(l Load, healthy bool) {
 // it there, and growing by a share would widen the window by a tenth a second until it
 // no longer held anything (a run grew the rate from 285/s to 2,100/s in 20 s that way);
 // it still grows by Step, so that a window that holds a healthy downstream back widens
-// slowly (the places of those who gave up are added by Window itself). And the rate
+// slowly (the places of those who gave up are added by Window itself). Last, the rate
 // grows only while it leads the best recent finish rate by less than finishHeadroom:
 // latency shows a saturated downstream late, and a 200,000-resident line saw the rate
 // climb by a tenth a second to 1,400/s while about 1,050 a second finished, until a
@@ -288,7 +294,7 @@ func (c *Controller) Tick(rate float64, l Load) float64 {
 	easy := verify < c.cfg.VerifyTarget/2 && book < c.cfg.BookTarget/2
 	c.hist, c.n, c.failed = [steps][buckets + 1]uint32{}, [steps]int{}, 0
 	c.learn(l, n > 0 && healthy)
-	best := slices.Max(c.finishes[:])
+	best := slices.Max(c.finishes.v[:])
 	ahead := best > 0 && rate >= best*(1+finishHeadroom)
 	c.held = l.Held
 	settling := c.settle(n > 0, healthy)

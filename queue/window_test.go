@@ -89,14 +89,16 @@ func (l *line) second(rate float64, admitted uint64, active int, prunedMore uint
 		Held: l.held, Head: l.head, Pruned: l.pruned, At: t0.Add(time.Duration(l.sec) * time.Second)})
 }
 
-func newLine(cfg queue.ControlConfig) *line {
-	return &line{c: queue.NewController(cfg), waiting: 1000, latency: 10 * time.Millisecond}
+// newLine starts a line of healthy seconds with people waiting, at c.
+func newLine(c *queue.Controller) *line {
+	return &line{c: c, waiting: 1000, latency: 10 * time.Millisecond}
 }
 
 // teach makes c learn a stay of d: two healthy seconds in which 100 finish a second
 // with 100 × d people in the flow.
 func teach(c *queue.Controller, d time.Duration) {
-	l := &line{c: c, waiting: 1000, latency: 10 * time.Millisecond, sec: -100}
+	l := newLine(c)
+	l.sec = -100 // before whatever line c is then shown
 	in := int(100 * d.Seconds())
 	l.second(100, 0, in, 0)
 	l.second(100, 100, in, 0)
@@ -108,7 +110,7 @@ func teach(c *queue.Controller, d time.Duration) {
 // flow over those finishing a second) — and not from slow, quiet, opening or restored
 // seconds; the Room hands it to the counters with the rate.
 func TestTheControllerSetsTheWindowFromTheShortestStay(t *testing.T) {
-	l := newLine(queue.ControlConfig{})
+	l := newLine(queue.NewController(queue.ControlConfig{}))
 	if w := l.c.Window(500); w != 0 {
 		t.Errorf("before anyone finished: window %d, want 0 (none)", w)
 	}
@@ -155,13 +157,13 @@ func TestTheControllerSetsTheWindowFromTheShortestStay(t *testing.T) {
 	if w := l.c.Window(0.1); w != 1 {
 		t.Errorf("at 0.1/s: window %d, want at least 1", w)
 	}
-	quiet := newLine(queue.ControlConfig{})
+	quiet := newLine(queue.NewController(queue.ControlConfig{}))
 	quiet.second(100, 0, 1, 0)
 	quiet.second(100, 2, 1, 0)
 	if w := quiet.c.Window(500); w != 0 {
 		t.Errorf("only a quiet second (2 finished): window %d, want 0 (none): two residents' timing teaches nothing", w)
 	}
-	off := newLine(queue.ControlConfig{WindowGain: -1})
+	off := newLine(queue.NewController(queue.ControlConfig{WindowGain: -1}))
 	off.second(100, 0, 30, 0)
 	off.second(100, 100, 30, 0)
 	if w := off.c.Window(500); w != 0 {
@@ -188,7 +190,7 @@ func TestTheControllerSetsTheWindowFromTheShortestStay(t *testing.T) {
 // waited and neither the window nor the active bound was full; other seconds teach it
 // nothing.
 func TestTheRateGrowsNoFurtherAheadOfWhatFinishes(t *testing.T) {
-	l := newLine(queue.ControlConfig{})
+	l := newLine(queue.NewController(queue.ControlConfig{}))
 	if got := l.second(1000, 0, 0, 0); got != 1100 {
 		t.Fatalf("nothing known of what finishes: rate %v, want 1100 (grown by a tenth)", got)
 	}
