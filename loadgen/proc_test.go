@@ -88,11 +88,16 @@ func TestClusterCPUKeepsTheCPUOfBackendsThatExited(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if after-before < spent {
-		t.Errorf("cluster CPU grew by %.2f s, less than the %.2f s the exited backend used", after-before, spent)
+	// The kernel adds an exited child's CPU to its parent's cutime+cstime from the
+	// child's exact runtime, split into user and system by its own rounding, so the
+	// sum can fall short of the last utime+stime read from /proc by a clock tick
+	// (seen in CI: 0.22 s short by less than 0.005 s). Two ticks of slack, no more.
+	const tick = 2.0 / userHZ
+	if after-before < spent-tick {
+		t.Errorf("cluster CPU grew by %.3f s, less than the %.3f s the exited backend used", after-before, spent)
 	}
 	db := m.stop(ctx, 1)
-	if db.Method != dbMethodProc || db.CPUS < spent || db.MSPerBooking != round(db.CPUS*1000) {
+	if db.Method != dbMethodProc || db.CPUS < spent-tick || db.MSPerBooking != round(db.CPUS*1000) {
 		t.Errorf("meter reported %+v, want the proc method and at least %.2f s", db, spent)
 	}
 	if db.TransactionsPerBooking < 1 {
